@@ -89,7 +89,7 @@ fi
 export PATH="$JAVA_HOME/bin:$PATH"
 echo "Using JDK $java_major at $JAVA_HOME"
 
-echo "shellcheck scripts/*.sh"
-shellcheck scripts/*.sh
+echo "shellcheck -x scripts/*.sh"
+shellcheck -x scripts/*.sh
 
 exec ./mvnw -B verify "$@"
