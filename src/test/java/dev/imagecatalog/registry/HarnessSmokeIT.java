@@ -33,4 +33,30 @@ class HarnessSmokeIT {
             assertThat(seeded.registry().countRequests("GET", "/v2/oci/amd64-only/manifests/")).isEqualTo(1);
         }
     }
+
+    @Test
+    void tokenRegistry_acceptsPushesWithTokensFromTheTokenServer() throws Exception {
+        try (var tokens = dev.imagecatalog.testing.TokenServer.start("alice", "s3cret");
+             var registry = dev.imagecatalog.testing.LocalRegistry.startWithTokenAuth(tokens)) {
+            var pushed = new dev.imagecatalog.testing.TestPusher(registry).pushOciImage("secure/app", "v1",
+                    dev.imagecatalog.testing.TestPusher.Arch.AMD64, java.util.Map.of());
+            HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(registry.url() + "/v2/secure/app/manifests/v1")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow())
+                    .startsWith("Bearer ").contains("scope=\"repository:secure/app:pull\"");
+            assertThat(pushed.digest()).startsWith("sha256:");
+            var oci = dev.imagecatalog.testing.OciImages.push(registry, "secure/skopeo", "1", "linux", "amd64", java.util.Map.of());
+            assertThat(oci.digest()).startsWith("sha256:");
+        }
+    }
+
+    @Test
+    void basicRegistry_acceptsPushesWithCredentials() {
+        try (var registry = dev.imagecatalog.testing.LocalRegistry.startWithBasicAuth("bob", "pw")) {
+            var pushed = new dev.imagecatalog.testing.TestPusher(registry).pushOciImage("b/app", "v1",
+                    dev.imagecatalog.testing.TestPusher.Arch.AMD64, java.util.Map.of());
+            assertThat(pushed.digest()).startsWith("sha256:");
+        }
+    }
 }
