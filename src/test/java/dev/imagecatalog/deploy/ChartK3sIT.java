@@ -1,0 +1,178 @@
+package dev.imagecatalog.deploy;
+
+import com.github.dockerjava.api.DockerClient;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.Release;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.AppsV1Api;
+import io.kubernetes.client.openapi.apis.AuthorizationV1Api;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1ResourceAttributes;
+import io.kubernetes.client.openapi.models.V1SubjectAccessReview;
+import io.kubernetes.client.openapi.models.V1SubjectAccessReviewSpec;
+import io.kubernetes.client.util.Config;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.ImageFromDockerfile;
+import org.testcontainers.junit.jupiter.Testcontainers;
+import org.testcontainers.k3s.K3sContainer;
+import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
+
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The chart installed for real: the image built from the project's Dockerfile, loaded into k3s (a real API
+ * server and kubelet), the release installed with helm-java and waited for, {@code helm test} run (readiness
+ * through the Service, registry check included), the RBAC checked by the API server's own authorizer, and an
+ * upgrade that changes the configuration rolling the pods. Needs a Docker host; skipped without one.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChartK3sIT {
+
+    /** Same minor as client-java 27 and kind v0.32's node image. */
+    private static final DockerImageName K3S = DockerImageName.parse("rancher/k3s:v1.36.2-k3s1");
+    private static final DockerImageName REGISTRY = DockerImageName.parse("registry:2.8.3");
+    private static final String IMAGE = "catalog-it:test";
+    private static final String NAMESPACE = "catalog";
+    private static final String SERVICE_ACCOUNT = "system:serviceaccount:catalog:catalog";
+
+    private static Network network;
+    private static GenericContainer<?> registry;
+    private static K3sContainer k3s;
+    private static String kubeconfig;
+    private static String registryUrl;
+    private static ApiClient api;
+
+    @BeforeAll
+    static void startClusterAndLoadImage() throws Exception {
+        network = Network.newNetwork();
+        registry = new GenericContainer<>(REGISTRY).withNetwork(network).withExposedPorts(5000)
+                .waitingFor(Wait.forHttp("/v2/").forStatusCode(200));
+        registry.start();
+        // Pods resolve names through k3s' CoreDNS, not Docker's: reach the registry by its network address.
+        String registryIp = registry.getContainerInfo().getNetworkSettings().getNetworks().values()
+                .iterator().next().getIpAddress();
+        registryUrl = "http://" + registryIp + ":5000";
+
+        k3s = new K3sContainer(K3S).withNetwork(network);
+        k3s.start();
+        kubeconfig = k3s.getKubeConfigYaml();
+        api = Config.fromConfig(new StringReader(kubeconfig));
+
+        // The project's Dockerfile, with its .dockerignore, built by the Docker host.
+        String built = new ImageFromDockerfile(IMAGE, false).withDockerfile(Path.of("Dockerfile").toAbsolutePath())
+                .get();
+        Path tar = Files.createTempFile("catalog-image", ".tar");
+        DockerClient docker = DockerClientFactory.instance().client();
+        try (InputStream image = docker.saveImageCmd(built).exec()) {
+            Files.copy(image, tar, StandardCopyOption.REPLACE_EXISTING);
+        }
+        k3s.copyFileToContainer(MountableFile.forHostPath(tar), "/tmp/catalog.tar");
+        Container.ExecResult imported = k3s.execInContainer("ctr", "-n", "k8s.io", "images", "import", "/tmp/catalog.tar");
+        assertThat(imported.getExitCode()).as(imported.getStderr()).isZero();
+        Files.delete(tar);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (k3s != null) {
+            k3s.stop();
+        }
+        if (registry != null) {
+            registry.stop();
+        }
+        if (network != null) {
+            network.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void install_becomesReady_andHelmTestPasses() {
+        Release installed = new Helm(RenderedChart.CHART).install()
+                .withName("catalog").withNamespace(NAMESPACE).createNamespace()
+                .withKubeConfigContents(kubeconfig)
+                .set("image.repository", "catalog-it").set("image.tag", "test").set("image.pullPolicy", "Never")
+                .set("registry.url", registryUrl)
+                .waitReady().withTimeout(300)
+                .call();
+
+        assertThat(installed.getStatus()).isEqualTo("deployed");
+
+        Release tested = Helm.test("catalog").withNamespace(NAMESPACE).withKubeConfigContents(kubeconfig)
+                .withTimeout(180).call();
+        assertThat(tested.getStatus()).isEqualTo("deployed");
+    }
+
+    @Test
+    @Order(2)
+    void serviceAccount_mayDoWhatTheRunnerCalls_andNothingElse() throws Exception {
+        assertThat(allowed("list", "", "nodes", null, null)).isTrue();
+        assertThat(allowed("watch", "", "nodes", null, null)).isTrue();
+        assertThat(allowed("create", "", "pods", null, NAMESPACE)).isTrue();
+        assertThat(allowed("delete", "", "pods", null, NAMESPACE)).isTrue();
+        assertThat(allowed("get", "", "pods", "log", NAMESPACE)).isTrue();
+        assertThat(allowed("list", "", "events", null, NAMESPACE)).isTrue();
+
+        assertThat(allowed("get", "", "secrets", null, NAMESPACE)).isFalse();
+        assertThat(allowed("create", "", "pods", null, "default")).isFalse();
+        assertThat(allowed("update", "", "pods", null, NAMESPACE)).isFalse();
+        assertThat(allowed("create", "", "pods", "exec", NAMESPACE)).isFalse();
+        assertThat(allowed("patch", "", "nodes", null, null)).isFalse();
+        assertThat(allowed("create", "apps", "deployments", null, NAMESPACE)).isFalse();
+    }
+
+    @Test
+    @Order(3)
+    void upgrade_withChangedConfiguration_rollsThePods() throws Exception {
+        AppsV1Api apps = new AppsV1Api(api);
+        V1Deployment before = apps.readNamespacedDeployment("catalog", NAMESPACE).execute();
+
+        Release upgraded = new Helm(RenderedChart.CHART).upgrade()
+                .withName("catalog").withNamespace(NAMESPACE).withKubeConfigContents(kubeconfig)
+                .set("image.repository", "catalog-it").set("image.tag", "test").set("image.pullPolicy", "Never")
+                .set("registry.url", registryUrl)
+                .set("runs.ttl", "PT5M")
+                .waitReady().withTimeout(300)
+                .call();
+
+        V1Deployment after = apps.readNamespacedDeployment("catalog", NAMESPACE).execute();
+        assertThat(upgraded.getRevision()).isEqualTo("2");
+        assertThat(after.getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config"))
+                .isNotEqualTo(before.getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config"));
+        assertThat(after.getMetadata().getGeneration()).isGreaterThan(before.getMetadata().getGeneration());
+        assertThat(after.getStatus().getUpdatedReplicas()).isEqualTo(after.getSpec().getReplicas());
+    }
+
+    private static boolean allowed(String verb, String group, String resource, String subresource, String namespace)
+            throws Exception {
+        V1SubjectAccessReview review = new V1SubjectAccessReview()
+                .apiVersion("authorization.k8s.io/v1").kind("SubjectAccessReview")
+                .spec(new V1SubjectAccessReviewSpec()
+                        .user(SERVICE_ACCOUNT)
+                        .addGroupsItem("system:serviceaccounts")
+                        .addGroupsItem("system:serviceaccounts:" + NAMESPACE)
+                        .addGroupsItem("system:authenticated")
+                        .resourceAttributes(new V1ResourceAttributes()
+                                .verb(verb).group(group).resource(resource).subresource(subresource)
+                                .namespace(namespace)));
+        return new AuthorizationV1Api(api).createSubjectAccessReview(review).execute().getStatus().getAllowed();
+    }
+}
