@@ -14,7 +14,7 @@ ensure_kind_network
 
 # 1. The registry container. Its config file is used as shipped; credentials and bucket come from .env.
 config_hash=$(cat "$ROOT/docker-registry/config.yml" <(printf '%s\n' "$REGISTRY_IMAGE" "$REGISTRY_BUCKET" \
-  "$REGISTRY_S3_ACCESS_KEY" "$REGISTRY_S3_SECRET_KEY" "$REGISTRY_PORT") | sha256sum | cut -c1-16)
+  "$REGISTRY_S3_ACCESS_KEY" "$REGISTRY_S3_SECRET_KEY" "$REGISTRY_PORT" "${REGISTRY_HTTP_SECRET:-}") | sha256sum | cut -c1-16)
 if container_running "$REGISTRY_CONTAINER" \
   && [[ "$(container_label "$REGISTRY_CONTAINER" catalog.config-hash)" == "$config_hash" ]]; then
   log "registry '$REGISTRY_CONTAINER' already running with this configuration"
@@ -32,6 +32,7 @@ else
     -p "127.0.0.1:$REGISTRY_PORT:5000" \
     -v "$ROOT/docker-registry/config.yml:/etc/docker/registry/config.yml:ro" \
     -e REGISTRY_STORAGE_S3_ACCESSKEY -e REGISTRY_STORAGE_S3_SECRETKEY -e REGISTRY_STORAGE_S3_BUCKET \
+    -e REGISTRY_HTTP_SECRET \
     "$REGISTRY_IMAGE" >/dev/null
 fi
 

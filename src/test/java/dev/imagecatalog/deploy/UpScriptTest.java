@@ -88,7 +88,8 @@ class UpScriptTest {
                         "-v " + ROOT + "/docker-registry/config.yml:/etc/docker/registry/config.yml:ro", "registry:2.8.3")
                 .contains("  env REGISTRY_STORAGE_S3_ACCESSKEY=" + env.getProperty("REGISTRY_S3_ACCESS_KEY"),
                         "  env REGISTRY_STORAGE_S3_SECRETKEY=" + env.getProperty("REGISTRY_S3_SECRET_KEY"),
-                        "  env REGISTRY_STORAGE_S3_BUCKET=" + env.getProperty("REGISTRY_BUCKET"));
+                        "  env REGISTRY_STORAGE_S3_BUCKET=" + env.getProperty("REGISTRY_BUCKET"),
+                        "  env REGISTRY_HTTP_SECRET=" + env.getProperty("REGISTRY_HTTP_SECRET"));
         // secrets of long-running containers are passed by name, never on the command line
         assertThat(calls).filteredOn(c -> c.startsWith("docker run -d"))
                 .allSatisfy(c -> assertThat(c.lines().findFirst().orElseThrow())
