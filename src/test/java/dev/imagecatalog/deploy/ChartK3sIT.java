@@ -76,9 +76,17 @@ class ChartK3sIT {
         kubeconfig = k3s.getKubeConfigYaml();
         api = Config.fromConfig(new StringReader(kubeconfig));
 
-        // The project's Dockerfile, with its .dockerignore, built by the Docker host.
-        String built = new ImageFromDockerfile(IMAGE, false).withDockerfile(Path.of("Dockerfile").toAbsolutePath())
-                .get();
+        // The project's Dockerfile, built by the Docker host from the context its .dockerignore lets through
+        // (the "!path" lines; listed explicitly so the result does not depend on docker-java's pattern matching).
+        ImageFromDockerfile image = new ImageFromDockerfile(IMAGE, false)
+                .withFileFromPath("Dockerfile", Path.of("Dockerfile"));
+        for (String line : Files.readAllLines(Path.of(".dockerignore"))) {
+            if (line.startsWith("!")) {
+                String path = line.substring(1).replaceAll("/$", "");
+                image.withFileFromPath(path, Path.of(path));
+            }
+        }
+        String built = image.get();
         Path tar = Files.createTempFile("catalog-image", ".tar");
         DockerClient docker = DockerClientFactory.instance().client();
         try (InputStream image = docker.saveImageCmd(built).exec()) {
