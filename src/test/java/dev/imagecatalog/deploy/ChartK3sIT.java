@@ -89,8 +89,8 @@ class ChartK3sIT {
         String built = image.get();
         Path tar = Files.createTempFile("catalog-image", ".tar");
         DockerClient docker = DockerClientFactory.instance().client();
-        try (InputStream image = docker.saveImageCmd(built).exec()) {
-            Files.copy(image, tar, StandardCopyOption.REPLACE_EXISTING);
+        try (InputStream saved = docker.saveImageCmd(built).exec()) {
+            Files.copy(saved, tar, StandardCopyOption.REPLACE_EXISTING);
         }
         k3s.copyFileToContainer(MountableFile.forHostPath(tar), "/tmp/catalog.tar");
         Container.ExecResult imported = k3s.execInContainer("ctr", "-n", "k8s.io", "images", "import", "/tmp/catalog.tar");
