@@ -1,4 +1,4 @@
-package dev.imagecatalog.registry;
+package dev.imagecatalog.testing;
 
 import java.net.URI;
 import java.net.http.HttpClient;
