@@ -45,7 +45,9 @@ public final class LocalRegistry implements AutoCloseable {
     private final String password;
     private final TokenServer tokenServer;
     private final boolean schema1;
-    private Process process;
+    private volatile Process process;
+    /** Stops the process even when a test JVM exits without closing the registry. */
+    private final Thread shutdownHook = new Thread(this::stop, "local-registry-stop");
 
     private LocalRegistry(Path dir, int port, String username, String password, TokenServer tokenServer,
                           boolean schema1) {
@@ -90,7 +92,13 @@ public final class LocalRegistry implements AutoCloseable {
             Path dir = Files.createTempDirectory("local-registry-");
             LocalRegistry registry = new LocalRegistry(dir, freePort(), username, password, tokenServer, schema1);
             registry.writeConfig();
-            registry.launch();
+            Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
+            try {
+                registry.launch();
+            } catch (RuntimeException e) {
+                registry.close();
+                throw e;
+            }
             return registry;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -264,6 +272,11 @@ public final class LocalRegistry implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down
+        }
         deleteRecursively(dir);
     }
 
