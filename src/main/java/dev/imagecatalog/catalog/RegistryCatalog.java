@@ -149,9 +149,7 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
         if (digest == null) {
             String known = lastKnownDigests.getIfPresent(key);
             if (known != null && manifests.getIfPresent(repository + "@" + known) != null) {
-                digest = limiter.call(() -> client.manifestDigest(repository, tag)).orElseThrow(
-                        () -> new RegistryException(RegistryException.Kind.NOT_FOUND,
-                                "No tag " + tag + " in repository " + repository));
+                digest = limiter.call(() -> client.manifestDigest(repository, tag)).orElse(null);
             }
         }
         Manifest manifest;

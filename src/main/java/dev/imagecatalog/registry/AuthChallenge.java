@@ -12,10 +12,10 @@ import java.util.Optional;
  * @param scheme lower-case scheme, e.g. {@code bearer} or {@code basic}
  * @param params parameters with lower-case names, e.g. {@code realm}, {@code service}, {@code scope}
  */
-public record AuthChallenge(String scheme, Map<String, String> params) {
+record AuthChallenge(String scheme, Map<String, String> params) {
 
     /** Parses the header; empty when absent or without a scheme. */
-    public static Optional<AuthChallenge> parse(String header) {
+    static Optional<AuthChallenge> parse(String header) {
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }
@@ -55,12 +55,12 @@ public record AuthChallenge(String scheme, Map<String, String> params) {
     }
 
     /** Whether this is a Bearer challenge with a realm. */
-    public boolean isBearer() {
+    boolean isBearer() {
         return "bearer".equals(scheme) && params.containsKey("realm");
     }
 
     /** Parameter value or {@code null}. */
-    public String param(String name) {
+    String param(String name) {
         return params.get(name);
     }
 }

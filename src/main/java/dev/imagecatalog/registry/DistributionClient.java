@@ -40,6 +40,8 @@ public final class DistributionClient implements AutoCloseable {
     private static final Pattern DIGEST = Pattern.compile("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+");
     private static final int PAGE_SIZE = 100;
     private static final int MAX_REDIRECTS = 5;
+    /** Manifests, configs and lists are small; a bigger answer is not what we asked for. */
+    private static final int MAX_BODY = 16 * 1024 * 1024;
 
     private final URI base;
     private final WebClient http;
@@ -104,29 +106,28 @@ public final class DistributionClient implements AutoCloseable {
                 "Reading manifest " + repository + ":" + reference);
         String computed = sha256(r.body());
         String digest = r.digest() != null ? r.digest() : computed;
-        if (reference.startsWith("sha256:") && !reference.equals(computed)) {
+        Manifest manifest = ManifestParser.parse(r.body(), r.contentType(), digest);
+        // Schema 1 digests cover the unsigned payload, not the served bytes, so only newer manifests are checked.
+        if (reference.startsWith("sha256:") && !reference.equals(computed)
+                && !(manifest instanceof Manifest.Schema1)) {
             throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
                     "The registry served a manifest for " + repository + "@" + reference + " whose content does not"
                             + " match that digest");
         }
-        return ManifestParser.parse(r.body(), r.contentType(), digest);
+        return manifest;
     }
 
-    /** The digest a tag points at now (cheap HEAD); empty when the tag does not exist. */
+    /**
+     * The digest a tag points at now (cheap HEAD); NOT_FOUND when the tag does not exist, empty when the registry
+     * sends no {@code Docker-Content-Digest} (then only a GET tells).
+     */
     public Optional<String> manifestDigest(String repository, String reference) {
         checkName(repository);
         checkReference(reference);
-        try {
-            Response r = send(Method.HEAD, base.resolve("/v2/" + repository + "/manifests/" + reference),
-                    RegistryAuth.repositoryScope(repository), MediaTypes.MANIFEST_ACCEPT,
-                    "Checking tag " + repository + ":" + reference);
-            return Optional.ofNullable(r.digest());
-        } catch (RegistryException e) {
-            if (e.kind() == RegistryException.Kind.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        Response r = send(Method.HEAD, base.resolve("/v2/" + repository + "/manifests/" + reference),
+                RegistryAuth.repositoryScope(repository), MediaTypes.MANIFEST_ACCEPT,
+                "Checking tag " + repository + ":" + reference);
+        return Optional.ofNullable(r.digest());
     }
 
     /**
@@ -223,7 +224,11 @@ public final class DistributionClient implements AutoCloseable {
                 h.set(HeaderNames.ACCEPT, String.join(", ", accept));
             }
         }).request()) {
-            byte[] body = method == Method.HEAD ? new byte[0] : res.inputStream().readAllBytes();
+            byte[] body = method == Method.HEAD ? new byte[0] : res.inputStream().readNBytes(MAX_BODY + 1);
+            if (body.length > MAX_BODY) {
+                throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
+                        what + ": the registry's answer is larger than " + MAX_BODY + " bytes");
+            }
             var headers = res.headers();
             return new Response(res.status().code(),
                     headers.first(HeaderNames.CONTENT_TYPE).orElse(null),

@@ -151,6 +151,14 @@ class RegistryCatalogIT {
     }
 
     @Test
+    void tags_ofSchema1_areListedAsUnsupported() {
+        TagSummary legacy = single(catalog.tags("legacy/app"));
+        assertThat(legacy.kind()).isEqualTo(ArtifactKind.SCHEMA1);
+        assertThat(legacy.digest()).isEqualTo(seeded.schema1().digest());
+        assertThat(legacy.runnable()).isFalse();
+    }
+
+    @Test
     void tag_ofSingleImage_hasLayersHistoryAndLabels() {
         TestPusher.Image pushed = seeded.labelled();
         TagDetail detail = catalog.tag("team-a/app", "v1");

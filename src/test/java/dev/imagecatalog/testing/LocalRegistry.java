@@ -44,25 +44,38 @@ public final class LocalRegistry implements AutoCloseable {
     private final String username;
     private final String password;
     private final TokenServer tokenServer;
-    private Process process;
+    private final boolean schema1;
+    private volatile Process process;
+    /** Stops the process even when a test JVM exits without closing the registry. */
+    private final Thread shutdownHook = new Thread(this::stop, "local-registry-stop");
 
-    private LocalRegistry(Path dir, int port, String username, String password, TokenServer tokenServer) {
+    private LocalRegistry(Path dir, int port, String username, String password, TokenServer tokenServer,
+                          boolean schema1) {
         this.dir = dir;
         this.logFile = dir.resolve("registry.log");
         this.port = port;
         this.username = username;
         this.password = password;
         this.tokenServer = tokenServer;
+        this.schema1 = schema1;
     }
 
     /** Starts an anonymous registry. */
     public static LocalRegistry start() {
-        return create(null, null, null);
+        return create(null, null, null, false);
+    }
+
+    /**
+     * Starts an anonymous registry with {@code compatibility.schema1.enabled: true}, which Distribution 2.8 needs
+     * to serve legacy schema 1 manifests (see {@link TestPusher#pushSchema1Image}).
+     */
+    public static LocalRegistry startWithSchema1() {
+        return create(null, null, null, true);
     }
 
     /** Starts a registry that requires HTTP Basic auth (htpasswd, bcrypt made by {@code htpasswd -Bbn}). */
     public static LocalRegistry startWithBasicAuth(String username, String password) {
-        return create(username, password, null);
+        return create(username, password, null, false);
     }
 
     /**
@@ -70,15 +83,22 @@ public final class LocalRegistry implements AutoCloseable {
      * clients must follow the Bearer challenge to {@code tokenServer}'s realm.
      */
     public static LocalRegistry startWithTokenAuth(TokenServer tokenServer) {
-        return create(tokenServer.username(), tokenServer.password(), tokenServer);
+        return create(tokenServer.username(), tokenServer.password(), tokenServer, false);
     }
 
-    private static LocalRegistry create(String username, String password, TokenServer tokenServer) {
+    private static LocalRegistry create(String username, String password, TokenServer tokenServer,
+                                        boolean schema1) {
         try {
             Path dir = Files.createTempDirectory("local-registry-");
-            LocalRegistry registry = new LocalRegistry(dir, freePort(), username, password, tokenServer);
+            LocalRegistry registry = new LocalRegistry(dir, freePort(), username, password, tokenServer, schema1);
             registry.writeConfig();
-            registry.launch();
+            Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
+            try {
+                registry.launch();
+            } catch (RuntimeException e) {
+                registry.close();
+                throw e;
+            }
             return registry;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -102,6 +122,9 @@ public final class LocalRegistry implements AutoCloseable {
                 .append("  delete:\n    enabled: true\n")
                 .append("http:\n  addr: 127.0.0.1:").append(port).append('\n')
                 .append("  secret: ").append(UUID.randomUUID()).append('\n');
+        if (schema1) {
+            yaml.append("compatibility:\n  schema1:\n    enabled: true\n");
+        }
         if (tokenServer != null) {
             yaml.append("auth:\n  token:\n")
                     .append("    realm: ").append(tokenServer.realm()).append('\n')
@@ -249,6 +272,11 @@ public final class LocalRegistry implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down
+        }
         deleteRecursively(dir);
     }
 

@@ -37,7 +37,10 @@ import dev.imagecatalog.testing.TestPusher.Index;
  *     empty config (not runnable)</td></tr>
  * <tr><td>{@code broken/partial:1}</td><td>{@link #partialIndex()}</td><td>OCI index listing linux/amd64 (present)
  *     and linux/arm64/v8 (child deleted → absent, not an error)</td></tr>
+ * <tr><td>{@code legacy/app:old}</td><td>{@link #schema1()}</td><td>signed Docker schema 1 manifest (listed,
+ *     unsupported, not runnable; its {@code size} is 0 — schema 1 has no sizes)</td></tr>
  * </table>
+ * The registry runs with {@code compatibility.schema1.enabled: true} so that Distribution 2.8 serves schema 1.
  * For catalog paging use {@link TestPusher#pushManyRepositories(String, int)} on a registry of your own.
  */
 public final class SeededRegistry implements AutoCloseable {
@@ -57,6 +60,7 @@ public final class SeededRegistry implements AutoCloseable {
     private final Image helmChart;
     private final Image artifact;
     private final Index partialIndex;
+    private final Image schema1;
 
     private SeededRegistry(LocalRegistry registry) {
         this.registry = registry;
@@ -77,11 +81,12 @@ public final class SeededRegistry implements AutoCloseable {
         artifact = pusher.pushOciArtifact("artifacts/sbom", "v1");
         partialIndex = pusher.pushIndexWithMissingChild("broken/partial", "1", List.of(Arch.AMD64),
                 List.of(Arch.ARM64));
+        schema1 = pusher.pushSchema1Image("legacy/app", "old");
     }
 
     /** Starts an anonymous registry and seeds it (about 2 s). */
     public static SeededRegistry start() {
-        LocalRegistry registry = LocalRegistry.start();
+        LocalRegistry registry = LocalRegistry.startWithSchema1();
         try {
             return new SeededRegistry(registry);
         } catch (RuntimeException e) {
@@ -99,7 +104,7 @@ public final class SeededRegistry implements AutoCloseable {
     public List<String> repositories() {
         return List.copyOf(new TreeSet<>(List.of(amd64Only.repository(), arm64Only.repository(),
                 multiArch.repository(), dockerList.repository(), dockerSingle.repository(), labelled.repository(),
-                nested.repository(), helmChart.repository(), artifact.repository(), partialIndex.repository())));
+                nested.repository(), helmChart.repository(), artifact.repository(), partialIndex.repository(), schema1.repository())));
     }
 
     /** {@code oci/amd64-only:1.0}. */
@@ -155,6 +160,11 @@ public final class SeededRegistry implements AutoCloseable {
     /** {@code broken/partial:1}: amd64 present, arm64 missing. */
     public Index partialIndex() {
         return partialIndex;
+    }
+
+    /** {@code legacy/app:old}, schema 1. */
+    public Image schema1() {
+        return schema1;
     }
 
     @Override

@@ -342,6 +342,36 @@ public final class TestPusher {
                 Map.of("org.opencontainers.image.created", "2024-01-01T00:00:00Z"), null, null, Map.of(), 0);
     }
 
+    /** Docker schema 1 signed manifest media type. */
+    public static final String SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws";
+
+    /**
+     * A legacy Docker schema 1 image, signed like Docker did (libtrust JWS, ES256, key in the {@code jwk} header).
+     * Its digest is that of the unsigned payload, as Distribution computes it. {@code size} is 0: schema 1 has
+     * no sizes. Distribution 2.8 serves it only with {@link LocalRegistry#startWithSchema1()}.
+     */
+    public Image pushSchema1Image(String repository, String tag) {
+        Blob layer = pushBlob(repository, randomBytes(700), DOCKER_LAYER);
+        String v1 = "{\"id\":\"" + layer.digest().substring(7) + "\",\"created\":\"2016-01-02T03:04:05Z\","
+                + "\"architecture\":\"amd64\",\"os\":\"linux\"}";
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("schemaVersion", 1);
+        manifest.put("name", repository);
+        manifest.put("tag", tag);
+        manifest.put("architecture", "amd64");
+        manifest.put("fsLayers", List.of(Map.of("blobSum", layer.digest())));
+        manifest.put("history", List.of(Map.of("v1Compatibility", v1)));
+        try {
+            byte[] payload = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
+            byte[] signed = Schema1Signer.sign(payload);
+            pushManifest(repository, tag, SCHEMA1_SIGNED, signed);
+            return new Image(repository, tag, sha256(payload), SCHEMA1_SIGNED, 0, new Arch("linux", "amd64", null),
+                    null, Map.of(), null, List.of(layer), 1, signed.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** {@code count} repositories {@code <prefix>-000 …} each with one tiny OCI image tagged {@code v1}. */
     public List<String> pushManyRepositories(String prefix, int count) {
         List<String> names = new ArrayList<>();

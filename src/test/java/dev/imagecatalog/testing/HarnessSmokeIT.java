@@ -1,11 +1,10 @@
-package dev.imagecatalog.registry;
+package dev.imagecatalog.testing;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import dev.imagecatalog.testing.SeededRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
