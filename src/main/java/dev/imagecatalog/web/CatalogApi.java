@@ -45,7 +45,7 @@ public final class CatalogApi implements HttpService {
     }
 
     private void repositoryPath(ServerRequest req, ServerResponse res) {
-        String path = req.path().path();
+        String path = req.path().absolute().path();
         RepositoryPath target = RepositoryPath.parse(path.substring(path.indexOf(PREFIX) + PREFIX.length()), true);
         if (target.tagList()) {
             send(res, Status.OK_200, ApiJson.tags(target.repository(), catalog.tags(target.repository())));

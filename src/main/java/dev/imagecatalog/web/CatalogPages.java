@@ -73,7 +73,7 @@ public final class CatalogPages implements HttpService {
     }
 
     private void repositoryOrTag(ServerRequest req, ServerResponse res) {
-        String path = req.path().path();
+        String path = req.path().absolute().path();
         RepositoryPath target = RepositoryPath.parse(path.substring(path.indexOf(PREFIX) + PREFIX.length()), false);
         if (target.tag() == null) {
             repository(req, res, target.repository());

@@ -57,13 +57,13 @@ public final class ErrorHandling {
         };
         if (e.kind() != RegistryException.Kind.NOT_FOUND) {
             // an operator problem (registry down, wrong credentials): worth a log line, without the stack
-            LOGGER.warning(() -> req.prologue().method().text() + " " + req.path().path() + ": " + e.getMessage());
+            LOGGER.warning(() -> req.prologue().method().text() + " " + req.path().absolute().path() + ": " + e.getMessage());
         }
         answer(req, res, status, title, e.getMessage());
     }
 
     private void unexpected(ServerRequest req, ServerResponse res, Throwable e) {
-        LOGGER.log(Level.SEVERE, "Unexpected failure on " + req.prologue().method().text() + " " + req.path().path(), e);
+        LOGGER.log(Level.SEVERE, "Unexpected failure on " + req.prologue().method().text() + " " + req.path().absolute().path(), e);
         answer(req, res, Status.INTERNAL_SERVER_ERROR_500, "Something went wrong",
                 "The catalog failed unexpectedly while answering this request. The error has been logged.");
     }
@@ -72,7 +72,7 @@ public final class ErrorHandling {
         if (res.isSent()) {
             return;
         }
-        if (req.path().path().startsWith("/api/")) {
+        if (req.path().absolute().path().startsWith("/api/")) {
             CatalogApi.send(res, status, new ApiJson.Error(message));
             return;
         }
