@@ -200,6 +200,14 @@ class CatalogWebIT {
     }
 
     @Test
+    void unknownPath_answers404Page() {
+        ClientResponseTyped<String> res = get("/no-such-page");
+        assertThat(res.status()).isEqualTo(Status.NOT_FOUND_404);
+        assertThat(res.headers().contentType().orElseThrow().text()).startsWith("text/html");
+        assertThat(res.entity()).contains("Back to repositories");
+    }
+
+    @Test
     void staticStylesheet_isServed() {
         ClientResponseTyped<String> res = get("/static/catalog.css");
         assertThat(res.status()).isEqualTo(Status.OK_200);
