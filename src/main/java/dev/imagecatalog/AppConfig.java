@@ -1,0 +1,141 @@
+package dev.imagecatalog;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import dev.imagecatalog.registry.RegistrySettings;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.config.EnvironmentVariables;
+import io.helidon.config.spi.ConfigSource;
+
+/**
+ * Loads the application configuration with the layering of the configuration contract:
+ * environment variables &gt; system properties &gt; optional file ({@code CATALOG_CONFIG}, default
+ * {@value #DEFAULT_FILE}) &gt; classpath {@code application.yaml}.
+ *
+ * <p>Environment variables follow Helidon's mapping ({@code REGISTRY_URL} → {@code registry.url},
+ * {@code FOO__BAR} → {@code foo-bar}); the contract's names that Helidon would map elsewhere
+ * ({@code REGISTRY_PULL_HOST} would become {@code registry.pull.host}) are mapped explicitly.
+ */
+public final class AppConfig {
+
+    /** Environment variable naming the external configuration file. */
+    public static final String CONFIG_FILE_ENV = "CATALOG_CONFIG";
+    /** Where the Helm chart mounts its ConfigMap's {@code application.yaml}. */
+    public static final String DEFAULT_FILE = "/etc/catalog/application.yaml";
+
+    /**
+     * Contract names whose automatic mapping would miss the key: a single {@code _} becomes {@code .},
+     * so dashed keys need an explicit entry.
+     */
+    private static final Map<String, String> EXPLICIT_ENV = Map.of(
+            "REGISTRY_PULL_HOST", "registry.pull-host",
+            "REGISTRY_TAG_TTL", "registry.tag-ttl",
+            "REGISTRY_CONNECT_TIMEOUT", "registry.connect-timeout",
+            "REGISTRY_READ_TIMEOUT", "registry.read-timeout",
+            "REGISTRY_CACHE_MAX_ENTRIES", "registry.cache-max-entries");
+
+    private AppConfig() {
+    }
+
+    /**
+     * The configuration of the running process: real environment, system properties, the file named by
+     * {@code CATALOG_CONFIG} (default {@value #DEFAULT_FILE}) when it exists, classpath defaults.
+     *
+     * @return the layered configuration
+     */
+    public static Config load() {
+        Map<String, String> env = System.getenv();
+        return load(env, Path.of(env.getOrDefault(CONFIG_FILE_ENV, DEFAULT_FILE)));
+    }
+
+    /**
+     * The configuration as it would be with the given external file and no environment variables:
+     * lets a test prove that a file (e.g. the Helm chart's ConfigMap) loads with the expected values.
+     *
+     * @param externalFile the optional external {@code application.yaml}; ignored when it does not exist
+     * @return the layered configuration
+     */
+    public static Config load(Path externalFile) {
+        return load(Map.of(), externalFile);
+    }
+
+    /**
+     * The configuration for an explicit environment and external file.
+     *
+     * @param env          environment variables (highest priority)
+     * @param externalFile the optional external {@code application.yaml}; ignored when it does not exist
+     * @return the layered configuration
+     */
+    public static Config load(Map<String, String> env, Path externalFile) {
+        Objects.requireNonNull(env, "env");
+        Objects.requireNonNull(externalFile, "externalFile");
+        List<Supplier<? extends ConfigSource>> sources = List.of(
+                ConfigSources.create(environment(env)).name("environment-variables"),
+                ConfigSources.systemProperties(),
+                ConfigSources.file(externalFile).optional(),
+                ConfigSources.classpath("application.yaml"),
+                // lowest layer: defaults that depend on the environment rather than on a file
+                ConfigSources.create(environmentDefaults(env)).name("environment-defaults"));
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                // values such as passwords are taken literally, "${...}" included
+                .disableValueResolving()
+                .sources(sources)
+                .build();
+    }
+
+    /**
+     * Maps the {@code registry} node to the adapter's settings; missing keys take the documented defaults.
+     *
+     * @param config the root configuration
+     * @return the registry settings
+     * @throws IllegalArgumentException when a value is invalid (e.g. {@code registry.url} not an http(s) URL)
+     */
+    public static RegistrySettings registrySettings(Config config) {
+        Config registry = config.get("registry");
+        return new RegistrySettings(
+                URI.create(registry.get("url").asString().orElse("http://kind-registry:5000")),
+                registry.get("pull-host").asString().orElse("localhost:5001"),
+                registry.get("username").asString().orElse(null),
+                registry.get("password").asString().orElse(null),
+                registry.get("connect-timeout").as(Duration.class).orElse(RegistrySettings.DEFAULT_CONNECT_TIMEOUT),
+                registry.get("read-timeout").as(Duration.class).orElse(RegistrySettings.DEFAULT_READ_TIMEOUT),
+                registry.get("tag-ttl").as(Duration.class).orElse(RegistrySettings.DEFAULT_TAG_TTL),
+                registry.get("concurrency").asInt().orElse(RegistrySettings.DEFAULT_CONCURRENCY),
+                registry.get("cache-max-entries").asLong().orElse(RegistrySettings.DEFAULT_CACHE_MAX_ENTRIES));
+    }
+
+    /** Whether the external file exists, for a start-up log line. */
+    static boolean exists(Path externalFile) {
+        return Files.isRegularFile(externalFile);
+    }
+
+    /** Helidon's own environment mapping plus the explicit contract names. */
+    static Map<String, String> environment(Map<String, String> env) {
+        Map<String, String> result = new HashMap<>(EnvironmentVariables.expand(env));
+        EXPLICIT_ENV.forEach((name, key) -> {
+            String value = env.get(name);
+            if (value != null) {
+                result.put(key, value);
+            }
+        });
+        return result;
+    }
+
+    /** {@code runs.namespace} defaults to the pod's namespace (downward API), else {@code default}. */
+    static Map<String, String> environmentDefaults(Map<String, String> env) {
+        String namespace = env.get("POD_NAMESPACE");
+        return Map.of("runs.namespace", namespace == null || namespace.isBlank() ? "default" : namespace);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.imagecatalog.web;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.imagecatalog.registry.ArtifactKind;
+import dev.imagecatalog.registry.HistoryEntry;
+import dev.imagecatalog.registry.Layer;
+import dev.imagecatalog.registry.PlatformDetail;
+import dev.imagecatalog.registry.PlatformImage;
+import dev.imagecatalog.registry.TagDetail;
+import dev.imagecatalog.registry.TagSummary;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * The JSON API's documents (issue 2 §5) as small records, and their mapping from the domain.
+ * Dates are RFC 3339 strings, absent values are {@code null} (never omitted) so clients see the whole shape.
+ */
+final class ApiJson {
+
+    /** One mapper for the API; records serialise in component order. */
+    private static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private ApiJson() {
+    }
+
+    /** {@code {"repositories":[{"name":…}]}}. */
+    record Repositories(List<Repository> repositories) {
+    }
+
+    /** {@code {"name":"team-a/app"}}. */
+    record Repository(String name) {
+    }
+
+    /** {@code {"repository":…,"tags":[…]}}. */
+    record Tags(String repository, List<Tag> tags) {
+    }
+
+    /** A tag as listed; {@code size} is null for an index (see platforms). */
+    record Tag(String name, String digest, String mediaType, Long size, String created, boolean runnable, String kind,
+               List<Platform> platforms) {
+    }
+
+    /** A platform of a listed tag. */
+    record Platform(String os, String architecture, String variant, String digest, long size) {
+    }
+
+    /**
+     * One tag in detail. For a single-platform image {@code layers}, {@code history} and {@code labels} are that
+     * image's; for an index they are empty and each entry of {@code platforms} carries its own.
+     */
+    record TagDetailDoc(String repository, String name, String digest, String mediaType, Long size, String created,
+                        boolean runnable, String kind, List<PlatformDetailDoc> platforms, List<LayerDoc> layers,
+                        List<HistoryDoc> history, Map<String, String> labels) {
+    }
+
+    /** A platform with its own layers, history and labels. */
+    record PlatformDetailDoc(String os, String architecture, String variant, String digest, long size, String created,
+                             List<LayerDoc> layers, List<HistoryDoc> history, Map<String, String> labels) {
+    }
+
+    /** A layer. */
+    record LayerDoc(String digest, long size, String mediaType) {
+    }
+
+    /** A history step. */
+    record HistoryDoc(String created, String createdBy, String comment, boolean emptyLayer) {
+    }
+
+    /** {@code {"error":"…"}}. */
+    record Error(String error) {
+    }
+
+    /** Serialises a document. */
+    static String write(Object document) {
+        try {
+            return MAPPER.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write JSON for " + document.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** The API's name of a kind: {@code image}, {@code index}, {@code helm-chart}, {@code signature}, … */
+    static String kind(ArtifactKind kind) {
+        return kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    static Tags tags(String repository, List<TagSummary> tags) {
+        return new Tags(repository, tags.stream().map(ApiJson::tag).toList());
+    }
+
+    static Tag tag(TagSummary t) {
+        return new Tag(t.name(), t.digest(), t.mediaType(), t.size(), Formats.rfc3339(t.created()), t.runnable(),
+                kind(t.kind()), t.platforms().stream().map(ApiJson::platform).toList());
+    }
+
+    static TagDetailDoc detail(TagDetail detail) {
+        TagSummary t = detail.summary();
+        List<PlatformDetailDoc> platforms = detail.platforms().stream().map(ApiJson::platformDetail).toList();
+        boolean single = t.kind() != ArtifactKind.INDEX && platforms.size() == 1;
+        PlatformDetailDoc only = single ? platforms.getFirst() : null;
+        return new TagDetailDoc(detail.repository(), t.name(), t.digest(), t.mediaType(), t.size(),
+                Formats.rfc3339(t.created()), t.runnable(), kind(t.kind()), platforms,
+                only == null ? List.of() : only.layers(), only == null ? List.of() : only.history(),
+                only == null ? Map.of() : only.labels());
+    }
+
+    private static Platform platform(PlatformImage p) {
+        return new Platform(p.platform().os(), p.platform().architecture(), p.platform().variant(), p.digest(),
+                p.size());
+    }
+
+    private static PlatformDetailDoc platformDetail(PlatformDetail d) {
+        PlatformImage p = d.image();
+        return new PlatformDetailDoc(p.platform().os(), p.platform().architecture(), p.platform().variant(),
+                p.digest(), p.size(), Formats.rfc3339(p.created()),
+                d.layers().stream().map(ApiJson::layer).toList(),
+                d.history().stream().map(ApiJson::history).toList(),
+                new TreeMap<>(d.labels() == null ? Map.of() : d.labels()));
+    }
+
+    private static LayerDoc layer(Layer l) {
+        return new LayerDoc(l.digest(), l.size(), l.mediaType());
+    }
+
+    private static HistoryDoc history(HistoryEntry h) {
+        return new HistoryDoc(Formats.rfc3339(h.created()), h.createdBy(), h.comment(), h.emptyLayer());
+    }
+}

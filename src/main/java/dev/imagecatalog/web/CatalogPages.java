@@ -1,0 +1,151 @@
+package dev.imagecatalog.web;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.imagecatalog.catalog.Catalog;
+import dev.imagecatalog.registry.ArtifactKind;
+import dev.imagecatalog.registry.TagDetail;
+import dev.imagecatalog.registry.TagSummary;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The catalog's HTML pages.
+ * <ul>
+ *     <li>{@code curl 'localhost:8080/?q=team&page=2'} — repositories, filtered and paged</li>
+ *     <li>{@code curl localhost:8080/repositories/team-a/app?sort=size} — tags of a repository</li>
+ *     <li>{@code curl localhost:8080/repositories/team-a/app/tags/v1} — one tag: platforms, layers, history</li>
+ * </ul>
+ */
+public final class CatalogPages implements HttpService {
+
+    /** Repositories per page of {@code /}. */
+    static final int PAGE_SIZE = 50;
+    private static final String PREFIX = "/repositories/";
+
+    private final Catalog catalog;
+    private final Templates templates;
+
+    /**
+     * @param catalog   the catalog use cases
+     * @param templates the application's templates
+     */
+    public CatalogPages(Catalog catalog, Templates templates) {
+        this.catalog = catalog;
+        this.templates = templates;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", this::repositories)
+                .get("/repositories", (req, res) -> redirect(res, "/"))
+                .get("/repositories/*", this::repositoryOrTag);
+    }
+
+    private void repositories(ServerRequest req, ServerResponse res) {
+        String q = req.query().first("q").orElse("").trim();
+        int requested = page(req.query().first("page").orElse("1"));
+        List<String> all = catalog.repositories(q);
+        int pages = Math.max(1, (all.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+        int page = Math.min(requested, pages);
+        List<String> shown = all.subList((page - 1) * PAGE_SIZE, Math.min(all.size(), page * PAGE_SIZE));
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("title", "Repositories");
+        model.put("q", q);
+        model.put("total", all.size());
+        model.put("page", page);
+        model.put("pages", pages);
+        model.put("from", all.isEmpty() ? 0 : (page - 1) * PAGE_SIZE + 1);
+        model.put("to", (page - 1) * PAGE_SIZE + shown.size());
+        model.put("repositories", shown.stream().map(CatalogPages::repositoryLink).toList());
+        model.put("prevHref", page > 1 ? pageHref(q, page - 1) : "");
+        model.put("nextHref", page < pages ? pageHref(q, page + 1) : "");
+        Html.send(res, templates.render("index.ftlh", model));
+    }
+
+    private void repositoryOrTag(ServerRequest req, ServerResponse res) {
+        String path = req.path().absolute().path();
+        RepositoryPath target = RepositoryPath.parse(path.substring(path.indexOf(PREFIX) + PREFIX.length()), false);
+        if (target.tag() == null) {
+            repository(req, res, target.repository());
+        } else {
+            tag(res, target.repository(), target.tag());
+        }
+    }
+
+    private void repository(ServerRequest req, ServerResponse res, String repository) {
+        Views.Sort sort = Views.Sort.parse(req.query().first("sort").orElse(null));
+        List<TagSummary> tags = catalog.tags(repository);
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("title", repository);
+        model.put("repository", repository);
+        model.put("href", Links.repository(repository));
+        model.put("sort", sort.key());
+        model.put("tagCount", tags.size());
+        model.put("rows", Views.rows(repository, tags, sort));
+        Html.send(res, templates.render("repository.ftlh", model));
+    }
+
+    private void tag(ServerResponse res, String repository, String tag) {
+        TagDetail detail = catalog.tag(repository, tag);
+        TagSummary summary = detail.summary();
+        String pullHost = catalog.pullHost();
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("title", repository + ":" + tag);
+        model.put("repository", repository);
+        model.put("repositoryHref", Links.repository(repository));
+        model.put("tag", tag);
+        model.put("kind", summary.kind().label());
+        model.put("index", summary.kind() == ArtifactKind.INDEX);
+        model.put("runnable", summary.runnable());
+        model.put("digest", summary.digest());
+        model.put("mediaType", summary.mediaType());
+        model.put("mediaTypeLabel", Formats.mediaType(summary.mediaType()));
+        model.put("created", Formats.date(summary.created()));
+        model.put("createdIso", Formats.rfc3339(summary.created()) == null ? "" : Formats.rfc3339(summary.created()));
+        Long largest = Views.largestSize(summary);
+        model.put("size", largest == null ? "" : Formats.size(largest));
+        model.put("sizeExact", largest == null ? "" : Formats.exactBytes(largest));
+        model.put("pullByTag", Links.pullByTag(pullHost, repository, tag));
+        model.put("pullByDigest", Links.pullByDigest(pullHost, repository, summary.digest()));
+        model.put("platforms", Views.platforms(detail, pullHost));
+        Html.send(res, templates.render("tag.ftlh", model));
+    }
+
+    /** Name split so the page can set the namespace ({@code team-a/}) apart from the image name. */
+    private static Map<String, String> repositoryLink(String name) {
+        int slash = name.lastIndexOf('/');
+        return Map.of("name", name, "href", Links.repository(name),
+                "namespace", name.substring(0, slash + 1), "base", name.substring(slash + 1));
+    }
+
+    private static int page(String value) {
+        try {
+            int page = Integer.parseInt(value.trim());
+            if (page >= 1) {
+                return page;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw WebException.badRequest("Page must be a whole number from 1, got \"" + value + "\".");
+    }
+
+    private static String pageHref(String q, int page) {
+        String query = q.isEmpty() ? "" : "q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&";
+        return "/?" + query + "page=" + page;
+    }
+
+    private static void redirect(ServerResponse res, String location) {
+        res.status(Status.MOVED_PERMANENTLY_301).header(HeaderNames.LOCATION, location).send();
+    }
+}

@@ -1,0 +1,221 @@
+package dev.imagecatalog.web;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.imagecatalog.registry.ArtifactKind;
+import dev.imagecatalog.registry.HistoryEntry;
+import dev.imagecatalog.registry.Layer;
+import dev.imagecatalog.registry.PlatformDetail;
+import dev.imagecatalog.registry.PlatformImage;
+import dev.imagecatalog.registry.TagDetail;
+import dev.imagecatalog.registry.TagSummary;
+
+/**
+ * Page models: what the templates show, already formatted, so templates hold no logic beyond loops.
+ * The records are public because FreeMarker reads them reflectively.
+ */
+public final class Views {
+
+    private Views() {
+    }
+
+    /**
+     * A size as shown: human-readable text, exact bytes for the tooltip, and the bar width.
+     *
+     * @param text    e.g. {@code 23.4 MiB}
+     * @param exact   e.g. {@code 24,536,064 bytes}
+     * @param bytes   raw bytes
+     * @param percent bar width against the largest on the page, 0–100
+     */
+    public record Size(String text, String exact, long bytes, int percent) {
+        static Size of(long bytes, long largest) {
+            int percent = largest <= 0 ? 0 : (int) Math.round(bytes * 100.0 / largest);
+            // a non-empty image never disappears from the chart
+            return new Size(Formats.size(bytes), Formats.exactBytes(bytes), bytes, bytes > 0 ? Math.max(1, percent) : 0);
+        }
+    }
+
+    /**
+     * One row of the repository page: one per platform of a tag (one row for a single image or artifact).
+     *
+     * @param tag          tag name
+     * @param href         link to the tag page
+     * @param first        whether this is the tag's first row (carries the tag cell)
+     * @param rows         rows of this tag (rowspan of the tag cell)
+     * @param kind         human-readable kind
+     * @param runnable     whether the tag can be run
+     * @param index        whether the tag is a multi-platform index
+     * @param tagDigest    the tag's manifest digest
+     * @param tagShort     its short form
+     * @param platform     e.g. {@code linux/arm64/v8}; empty for an artifact
+     * @param digest       this row's image digest (a platform child for an index)
+     * @param shortDigest  its short form
+     * @param mediaType    the tag's manifest media type
+     * @param mediaTypeLabel a short name for it, e.g. {@code OCI index}
+     * @param size         size of this row's image, {@code null} when unknown
+     * @param created      creation date as shown, empty when unknown
+     * @param createdIso   RFC 3339, {@code null} when unknown
+     */
+    public record TagRow(String tag, String href, boolean first, int rows, String kind, boolean runnable,
+                         boolean index, String tagDigest, String tagShort, String platform, String digest,
+                         String shortDigest, String mediaType, String mediaTypeLabel, Size size, String created, String createdIso) {
+    }
+
+    /**
+     * A layer on the tag page.
+     *
+     * @param digest      full digest
+     * @param shortDigest short form
+     * @param size        size
+     * @param mediaType   media type
+     */
+    public record LayerView(String digest, String shortDigest, Size size, String mediaType) {
+    }
+
+    /**
+     * A history step on the tag page.
+     *
+     * @param created    date as shown
+     * @param createdIso RFC 3339 or null
+     * @param createdBy  build instruction
+     * @param comment    comment or empty
+     * @param emptyLayer whether it produced no layer
+     */
+    public record HistoryView(String created, String createdIso, String createdBy, String comment, boolean emptyLayer) {
+    }
+
+    /**
+     * A config label.
+     *
+     * @param key   label key
+     * @param value label value
+     */
+    public record Label(String key, String value) {
+    }
+
+    /**
+     * One platform's image on the tag page.
+     *
+     * @param platform    e.g. {@code linux/amd64}
+     * @param digest      image manifest digest
+     * @param shortDigest short form
+     * @param size        compressed size
+     * @param created     date as shown
+     * @param createdIso  RFC 3339 or null
+     * @param pullByDigest {@code docker pull host/repo@digest} for this platform
+     * @param layers      layers in order
+     * @param history     history steps
+     * @param labels      labels sorted by key
+     */
+    public record PlatformView(String platform, String digest, String shortDigest, Size size, String created,
+                               String createdIso, String pullByDigest, List<LayerView> layers,
+                               List<HistoryView> history, List<Label> labels) {
+    }
+
+    /** Sort orders of the repository page. */
+    enum Sort {
+        NAME(Comparator.comparing((TagSummary t) -> t.name().toLowerCase(Locale.ROOT)).thenComparing(TagSummary::name)),
+        /** Newest first; unknown dates last. */
+        CREATED(Comparator.comparing(TagSummary::created, Comparator.nullsLast(Comparator.reverseOrder()))
+                .thenComparing(TagSummary::name)),
+        /** Largest first; unknown sizes last. */
+        SIZE(Comparator.comparing(Views::largestSize, Comparator.nullsLast(Comparator.reverseOrder()))
+                .thenComparing(TagSummary::name));
+
+        private final Comparator<TagSummary> order;
+
+        Sort(Comparator<TagSummary> order) {
+            this.order = order;
+        }
+
+        /** {@code name}, {@code created} or {@code size} (default name); 400 for anything else. */
+        static Sort parse(String value) {
+            if (value == null || value.isBlank()) {
+                return NAME;
+            }
+            for (Sort sort : values()) {
+                if (sort.name().equalsIgnoreCase(value)) {
+                    return sort;
+                }
+            }
+            throw WebException.badRequest("Unknown sort \"" + value + "\": use name, created or size.");
+        }
+
+        /** The query value. */
+        String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The largest size of a tag: its own, or its largest platform for an index. */
+    static Long largestSize(TagSummary tag) {
+        if (tag.size() != null) {
+            return tag.size();
+        }
+        return tag.platforms().stream().map(PlatformImage::size).max(Long::compare).orElse(null);
+    }
+
+    /** Rows of the repository page, sorted, with bars against the largest image of the repository. */
+    static List<TagRow> rows(String repository, List<TagSummary> tags, Sort sort) {
+        long largest = tags.stream().map(Views::largestSize).filter(s -> s != null).mapToLong(Long::longValue)
+                .max().orElse(0);
+        List<TagSummary> sorted = new ArrayList<>(tags);
+        sorted.sort(sort.order);
+        List<TagRow> rows = new ArrayList<>();
+        for (TagSummary tag : sorted) {
+            String href = Links.tag(repository, tag.name());
+            boolean index = tag.kind() == ArtifactKind.INDEX;
+            String kind = tag.kind().label();
+            if (tag.platforms().isEmpty()) {
+                Size size = tag.size() == null ? null : Size.of(tag.size(), largest);
+                rows.add(new TagRow(tag.name(), href, true, 1, kind, tag.runnable(), index, tag.digest(),
+                        Formats.shortDigest(tag.digest()), "", tag.digest(), Formats.shortDigest(tag.digest()),
+                        tag.mediaType(), Formats.mediaType(tag.mediaType()), size, Formats.date(tag.created()), Formats.rfc3339(tag.created())));
+                continue;
+            }
+            int count = tag.platforms().size();
+            for (int i = 0; i < count; i++) {
+                PlatformImage image = tag.platforms().get(i);
+                rows.add(new TagRow(tag.name(), href, i == 0, count, kind, tag.runnable(), index, tag.digest(),
+                        Formats.shortDigest(tag.digest()), String.valueOf(image.platform()), image.digest(),
+                        Formats.shortDigest(image.digest()), tag.mediaType(), Formats.mediaType(tag.mediaType()), Size.of(image.size(), largest),
+                        Formats.date(image.created()), Formats.rfc3339(image.created())));
+            }
+        }
+        return rows;
+    }
+
+    /** The platforms of the tag page. */
+    static List<PlatformView> platforms(TagDetail detail, String pullHost) {
+        long largestLayer = detail.platforms().stream().flatMap(p -> p.layers().stream()).mapToLong(Layer::size)
+                .max().orElse(0);
+        long largestImage = detail.platforms().stream().mapToLong(p -> p.image().size()).max().orElse(0);
+        List<PlatformView> views = new ArrayList<>();
+        for (PlatformDetail platform : detail.platforms()) {
+            PlatformImage image = platform.image();
+            List<LayerView> layers = platform.layers().stream()
+                    .map(l -> new LayerView(l.digest(), Formats.shortDigest(l.digest()), Size.of(l.size(), largestLayer),
+                            l.mediaType()))
+                    .toList();
+            List<HistoryView> history = platform.history().stream().map(Views::history).toList();
+            List<Label> labels = new TreeMap<>(platform.labels() == null ? Map.<String, String>of() : platform.labels())
+                    .entrySet().stream().map(e -> new Label(e.getKey(), e.getValue())).toList();
+            views.add(new PlatformView(String.valueOf(image.platform()), image.digest(),
+                    Formats.shortDigest(image.digest()), Size.of(image.size(), largestImage),
+                    Formats.date(image.created()), Formats.rfc3339(image.created()),
+                    Links.pullByDigest(pullHost, detail.repository(), image.digest()), layers, history, labels));
+        }
+        return views;
+    }
+
+    private static HistoryView history(HistoryEntry entry) {
+        return new HistoryView(Formats.date(entry.created()), Formats.rfc3339(entry.created()),
+                entry.createdBy() == null ? "" : entry.createdBy(), entry.comment() == null ? "" : entry.comment(),
+                entry.emptyLayer());
+    }
+}

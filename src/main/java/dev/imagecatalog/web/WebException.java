@@ -1,0 +1,29 @@
+package dev.imagecatalog.web;
+
+import io.helidon.http.Status;
+
+/** A request the web layer refuses itself (bad input, unknown page), with the status and a reason to show. */
+final class WebException extends RuntimeException {
+
+    private final Status status;
+
+    private WebException(Status status, String message) {
+        super(message);
+        this.status = status;
+    }
+
+    /** 400 with the reason. */
+    static WebException badRequest(String message) {
+        return new WebException(Status.BAD_REQUEST_400, message);
+    }
+
+    /** 404 with the reason. */
+    static WebException notFound(String message) {
+        return new WebException(Status.NOT_FOUND_404, message);
+    }
+
+    /** The status to answer with. */
+    Status status() {
+        return status;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.imagecatalog;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.imagecatalog.registry.RegistrySettings;
+
+import io.helidon.config.Config;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Configuration layering and the exact environment variable names of the configuration contract. */
+class AppConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private Path absent() {
+        return dir.resolve("absent.yaml");
+    }
+
+    @Test
+    void load_withoutOverrides_usesClasspathDefaults() {
+        Config config = AppConfig.load(Map.of(), absent());
+        assertThat(config.get("server.port").asInt().get()).isEqualTo(8080);
+        RegistrySettings settings = AppConfig.registrySettings(config);
+        assertThat(settings.url()).isEqualTo(URI.create("http://kind-registry:5000"));
+        assertThat(settings.pullHost()).isEqualTo("localhost:5001");
+        assertThat(settings.username()).isNull();
+        assertThat(settings.password()).isNull();
+        assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.readTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.tagTtl()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.concurrency()).isEqualTo(8);
+        assertThat(config.get("runs.enabled").asBoolean().get()).isTrue();
+        assertThat(config.get("runs.namespace").asString().get()).isEqualTo("default");
+        assertThat(config.get("runs.ttl").as(Duration.class).get()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void load_contractEnvironmentNames_mapToTheirKeys() {
+        Map<String, String> env = Map.of(
+                "SERVER_PORT", "9090",
+                "REGISTRY_URL", "http://127.0.0.1:5555",
+                "REGISTRY_PULL_HOST", "registry.example:443",
+                "REGISTRY_USERNAME", "alice",
+                "REGISTRY_PASSWORD", "pa${ss}word",
+                "REGISTRY_TAG_TTL", "PT2M",
+                "RUNS_ENABLED", "false",
+                "RUNS_NAMESPACE", "runs",
+                "RUNS_TTL", "PT5M");
+        Config config = AppConfig.load(env, absent());
+        assertThat(config.get("server.port").asInt().get()).isEqualTo(9090);
+        RegistrySettings settings = AppConfig.registrySettings(config);
+        assertThat(settings.url()).isEqualTo(URI.create("http://127.0.0.1:5555"));
+        assertThat(settings.pullHost()).isEqualTo("registry.example:443");
+        assertThat(settings.username()).isEqualTo("alice");
+        assertThat(settings.password()).isEqualTo("pa${ss}word");
+        assertThat(settings.tagTtl()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.get("runs.enabled").asBoolean().get()).isFalse();
+        assertThat(config.get("runs.namespace").asString().get()).isEqualTo("runs");
+        assertThat(config.get("runs.ttl").as(Duration.class).get()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void load_podNamespace_isTheRunsNamespaceDefault_belowEveryOtherLayer() throws IOException {
+        assertThat(AppConfig.load(Map.of("POD_NAMESPACE", "catalog"), absent()).get("runs.namespace").asString().get())
+                .isEqualTo("catalog");
+        Path file = Files.writeString(dir.resolve("application.yaml"), "runs:\n  namespace: from-file\n");
+        assertThat(AppConfig.load(Map.of("POD_NAMESPACE", "catalog"), file).get("runs.namespace").asString().get())
+                .isEqualTo("from-file");
+    }
+
+    @Test
+    void load_externalFile_overridesClasspath_andEnvironmentOverridesFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("application.yaml"), """
+                registry:
+                  url: http://from-file:5000
+                  pull-host: file-host:5001
+                  concurrency: 3
+                """);
+        Config fromFile = AppConfig.load(Map.of(), file);
+        assertThat(AppConfig.registrySettings(fromFile).url()).isEqualTo(URI.create("http://from-file:5000"));
+        assertThat(AppConfig.registrySettings(fromFile).pullHost()).isEqualTo("file-host:5001");
+        assertThat(AppConfig.registrySettings(fromFile).concurrency()).isEqualTo(3);
+        // keys the file does not set keep the classpath defaults
+        assertThat(AppConfig.registrySettings(fromFile).readTimeout()).isEqualTo(Duration.ofSeconds(30));
+
+        Config withEnv = AppConfig.load(Map.of("REGISTRY_PULL_HOST", "env-host:1"), file);
+        assertThat(AppConfig.registrySettings(withEnv).pullHost()).isEqualTo("env-host:1");
+        assertThat(AppConfig.registrySettings(withEnv).url()).isEqualTo(URI.create("http://from-file:5000"));
+    }
+
+    @Test
+    void load_systemProperties_overrideFile_butNotEnvironment() throws IOException {
+        Path file = Files.writeString(dir.resolve("application.yaml"), "registry:\n  pull-host: file-host:5001\n");
+        System.setProperty("registry.pull-host", "sysprop-host:2");
+        try {
+            assertThat(AppConfig.registrySettings(AppConfig.load(Map.of(), file)).pullHost()).isEqualTo("sysprop-host:2");
+            assertThat(AppConfig.registrySettings(AppConfig.load(Map.of("REGISTRY_PULL_HOST", "env-host:3"), file))
+                    .pullHost()).isEqualTo("env-host:3");
+        } finally {
+            System.clearProperty("registry.pull-host");
+        }
+    }
+
+    @Test
+    void load_externalFileOnly_ignoresTheProcessEnvironment() throws IOException {
+        Path file = Files.writeString(dir.resolve("application.yaml"), "server:\n  port: 7070\n");
+        assertThat(AppConfig.load(file).get("server.port").asInt().get()).isEqualTo(7070);
+    }
+}

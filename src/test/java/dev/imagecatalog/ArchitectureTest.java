@@ -1,0 +1,58 @@
+package dev.imagecatalog;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * Package rules from DESIGN.md: feature packages without cycles; domain types free of framework types, only the
+ * named adapter classes talk to Helidon or Kubernetes.
+ */
+class ArchitectureTest {
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.imagecatalog");
+
+    @Test
+    void featurePackages_areFreeOfCycles() {
+        slices().matching("dev.imagecatalog.(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void registryDomain_importsNoHelidonOrKubernetesTypes_outsideItsAdapter() {
+        noClasses().that().resideInAPackage("dev.imagecatalog.registry..")
+                .and().doNotHaveSimpleName("DistributionClient")
+                .should().dependOnClassesThat().resideInAnyPackage("io.helidon..", "io.kubernetes..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void clusterDomain_importsNoHelidonOrKubernetesTypes_outsideItsAdapter() {
+        noClasses().that().resideInAPackage("dev.imagecatalog.cluster..")
+                .and().haveSimpleNameNotEndingWith("Adapter")
+                .and().haveSimpleNameNotStartingWith("Kubernetes")
+                .should().dependOnClassesThat().resideInAnyPackage("io.helidon..", "io.kubernetes..")
+                .allowEmptyShould(true)
+                .check(CLASSES);
+    }
+
+    @Test
+    void useCases_dependOnNoWebOrFrameworkTypes() {
+        noClasses().that().resideInAnyPackage("dev.imagecatalog.catalog..", "dev.imagecatalog.runner..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagecatalog.web..", "io.kubernetes..")
+                .allowEmptyShould(true)
+                .check(CLASSES);
+    }
+
+    @Test
+    void onlyTheWebAndRootPackages_useTheWebServer() {
+        noClasses().that().resideOutsideOfPackages("dev.imagecatalog.web..", "dev.imagecatalog")
+                .should().dependOnClassesThat().resideInAnyPackage("io.helidon.webserver..")
+                .check(CLASSES);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.imagecatalog;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.imagecatalog.catalog.RegistryCatalog;
+import dev.imagecatalog.registry.RegistrySettings;
+import dev.imagecatalog.testing.SeededRegistry;
+import dev.imagecatalog.testing.TestPusher;
+
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real browser (headless Chromium) uses the catalog as a person would: opens {@code /}, filters, opens a
+ * repository and reads the sizes. Screenshots land in {@code target/screenshots/}.
+ */
+@ServerTest
+class CatalogBrowserIT {
+
+    private static SeededRegistry seeded;
+    private static RegistryCatalog catalog;
+    private static ChromeDriver browser;
+    private static Path profile;
+
+    private final URI server;
+
+    CatalogBrowserIT(URI server) {
+        this.server = server;
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        seeded = SeededRegistry.start();
+        catalog = RegistryCatalog.create(RegistrySettings.of(seeded.registry().url(), "localhost:5001"));
+        Main.setup(server, catalog);
+    }
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
+        profile = Files.createTempDirectory("catalog-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--user-data-dir=" + profile);
+        browser = new ChromeDriver(options);
+        browser.manage().window().setSize(new Dimension(1280, 900));
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (catalog != null) {
+            catalog.close();
+        }
+        if (seeded != null) {
+            seeded.close();
+        }
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void person_filtersOpensRepositoryAndSeesSizes() throws IOException {
+        TestPusher.Index index = seeded.multiArch();
+        browser.get(server.resolve("/").toString());
+        screenshot("01-repositories");
+        assertThat(links()).containsAll(seeded.repositories());
+
+        WebElement filter = browser.findElement(By.id("q"));
+        filter.sendKeys("multi");
+        filter.submit();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("q=multi"));
+        screenshot("02-filtered");
+        assertThat(links()).containsExactly("multi/app", "multi/docker-list");
+
+        browser.findElement(By.cssSelector(".repo-list a[href='/repositories/" + index.repository() + "']")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.urlToBe(server.resolve("/repositories/" + index.repository()).toString()));
+        screenshot("03-repository");
+        List<WebElement> sizes = browser.findElements(By.cssSelector("table.tags .size-text"));
+        assertThat(sizes).hasSize(index.platforms().size());
+        for (int i = 0; i < sizes.size(); i++) {
+            long expected = index.platforms().get(i).size();
+            assertThat(sizes.get(i).getAttribute("title")).isEqualTo(CatalogWebIT.exactBytes(expected));
+            assertThat(sizes.get(i).getText()).matches("[0-9.]+ (B|KiB|MiB|GiB)");
+        }
+        // with JavaScript the copy buttons appear
+        assertThat(browser.findElements(By.cssSelector("button.copy")).getFirst().isDisplayed()).isTrue();
+
+        browser.findElement(By.linkText(index.tag())).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/tags/"));
+        screenshot("04-tag");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(index.repository() + ":" + index.tag());
+
+        browser.get(server.resolve("/repositories/" + seeded.labelled().repository() + "/tags/"
+                + seeded.labelled().tag()).toString());
+        screenshot("05-labelled-tag");
+        assertThat(browser.findElement(By.cssSelector("table.labels")).getText())
+                .contains(SeededRegistry.SCRIPT_LABEL_VALUE);
+
+        browser.get(server.resolve("/repositories/no/such").toString());
+        screenshot("06-not-found");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not found");
+    }
+
+    private List<String> links() {
+        return browser.findElements(By.cssSelector(".repo-list a")).stream()
+                .map(a -> a.getAttribute("href").substring(server.resolve("/repositories/").toString().length()))
+                .toList();
+    }
+
+    private static void screenshot(String name) throws IOException {
+        Path dir = Path.of("target", "screenshots");
+        Files.createDirectories(dir);
+        byte[] png = browser.getScreenshotAs(OutputType.BYTES);
+        Files.write(dir.resolve(name + ".png"), png);
+        assertThat(png).isNotEmpty();
+        assertThat((TakesScreenshot) browser).isNotNull();
+    }
+}
