@@ -1,0 +1,103 @@
+package dev.imagecatalog.deploy;
+
+import dev.imagecatalog.AppConfig;
+import io.helidon.config.Config;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1VolumeMount;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The chart's ConfigMap, loaded the way the service loads its configuration ({@link AppConfig}) from where the
+ * Deployment mounts it, with the environment the Deployment gives the container.
+ */
+class ChartConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaults_loadInTheService_withTheContractDefaults() throws IOException {
+        Config config = loadAsDeployed(RenderedChart.withDefaults(), Map.of());
+
+        assertThat(config.get("server.port").asInt().get()).isEqualTo(8080);
+        assertThat(config.get("registry.url").asString().get()).isEqualTo("http://kind-registry:5000");
+        assertThat(config.get("registry.pull-host").asString().get()).isEqualTo("localhost:5001");
+        assertThat(config.get("registry.tag-ttl").as(Duration.class).get()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.get("registry.connect-timeout").as(Duration.class).get()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.get("registry.read-timeout").as(Duration.class).get()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.get("registry.concurrency").asInt().get()).isEqualTo(8);
+        assertThat(config.get("registry.username").exists()).isFalse();
+        assertThat(config.get("runs.enabled").asBoolean().get()).isTrue();
+        assertThat(config.get("runs.namespace").asString().get()).isEqualTo(RenderedChart.NAMESPACE);
+        assertThat(config.get("runs.ttl").as(Duration.class).get()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void separateRunsValues_loadInTheService_withTheirValues_andCredentialsFromTheSecretEnv() throws IOException {
+        // what the kubelet would put into REGISTRY_USERNAME / REGISTRY_PASSWORD from the Secret
+        Config config = loadAsDeployed(RenderedChart.withValuesFile("values-separate-runs.yaml"),
+                Map.of("user", "robot", "token", "s3cr3t-${not-resolved}"));
+
+        assertThat(config.get("registry.url").asString().get()).isEqualTo("https://registry.example.test:5443");
+        assertThat(config.get("registry.pull-host").asString().get()).isEqualTo("registry.example.test:5443");
+        assertThat(config.get("registry.tag-ttl").as(Duration.class).get()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.get("registry.username").asString().get()).isEqualTo("robot");
+        assertThat(config.get("registry.password").asString().get()).isEqualTo("s3cr3t-${not-resolved}");
+        assertThat(config.get("runs.namespace").asString().get()).isEqualTo("catalog-runs");
+        assertThat(config.get("runs.ttl").as(Duration.class).get()).isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
+    void runsDisabled_loadsAsReadOnly() throws IOException {
+        Config config = loadAsDeployed(RenderedChart.withSet(Map.of("runs.enabled", false)), Map.of());
+
+        assertThat(config.get("runs.enabled").asBoolean().get()).isFalse();
+    }
+
+    /**
+     * Writes the ConfigMap's file where the Deployment mounts it (below a temporary root) and loads it with the
+     * environment the Deployment declares: plain values, POD_NAMESPACE as the downward API resolves it, and
+     * Secret references resolved from {@code secretData}.
+     */
+    private Config loadAsDeployed(RenderedChart chart, Map<String, String> secretData) throws IOException {
+        V1ConfigMap configMap = chart.one(V1ConfigMap.class);
+        V1Container container = chart.one(V1Deployment.class).getSpec().getTemplate().getSpec().getContainers()
+                .getFirst();
+        Map<String, String> env = new HashMap<>();
+        for (V1EnvVar variable : container.getEnv()) {
+            if (variable.getValue() != null) {
+                env.put(variable.getName(), variable.getValue());
+            } else if (variable.getValueFrom().getFieldRef() != null) {
+                assertThat(variable.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+                env.put(variable.getName(), RenderedChart.NAMESPACE);
+            } else {
+                String key = variable.getValueFrom().getSecretKeyRef().getKey();
+                assertThat(secretData).as("secret key %s", key).containsKey(key);
+                env.put(variable.getName(), secretData.get(key));
+            }
+        }
+        V1VolumeMount mount = container.getVolumeMounts().stream()
+                .filter(m -> m.getName().equals("config")).findFirst().orElseThrow();
+        // the chart mounts the file where the service looks for it by default
+        assertThat(env.get(AppConfig.CONFIG_FILE_ENV)).isEqualTo(AppConfig.DEFAULT_FILE);
+        Path file = Path.of(env.get(AppConfig.CONFIG_FILE_ENV));
+        assertThat(file.getParent()).isEqualTo(Path.of(mount.getMountPath()));
+        Path mounted = dir.resolve(file.toString().substring(1));
+        Files.createDirectories(mounted.getParent());
+        Files.writeString(mounted, configMap.getData().get(file.getFileName().toString()));
+        return AppConfig.load(env, mounted);
+    }
+}
