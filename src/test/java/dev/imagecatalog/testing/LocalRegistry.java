@@ -1,0 +1,292 @@
+package dev.imagecatalog.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A real Distribution registry ({@code docker-registry serve}) on a free 127.0.0.1 port with filesystem storage
+ * in a temporary directory and deletes enabled; optionally protected by htpasswd Basic auth or by Distribution's
+ * own {@code auth.token} mode (tokens issued by a {@link TokenServer}).
+ *
+ * <pre>{@code
+ * try (LocalRegistry registry = LocalRegistry.start()) {
+ *     TestPusher pusher = new TestPusher(registry);
+ *     ...
+ * }
+ * }</pre>
+ *
+ * Its combined access log lets tests count requests ({@link #countRequests(String, String)}) instead of timing them.
+ */
+public final class LocalRegistry implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Path dir;
+    private final Path logFile;
+    private final int port;
+    private final String username;
+    private final String password;
+    private final TokenServer tokenServer;
+    private Process process;
+
+    private LocalRegistry(Path dir, int port, String username, String password, TokenServer tokenServer) {
+        this.dir = dir;
+        this.logFile = dir.resolve("registry.log");
+        this.port = port;
+        this.username = username;
+        this.password = password;
+        this.tokenServer = tokenServer;
+    }
+
+    /** Starts an anonymous registry. */
+    public static LocalRegistry start() {
+        return create(null, null, null);
+    }
+
+    /** Starts a registry that requires HTTP Basic auth (htpasswd, bcrypt made by {@code htpasswd -Bbn}). */
+    public static LocalRegistry startWithBasicAuth(String username, String password) {
+        return create(username, password, null);
+    }
+
+    /**
+     * Starts a registry in Distribution's {@code auth.token} mode trusting {@code tokenServer}'s certificate;
+     * clients must follow the Bearer challenge to {@code tokenServer}'s realm.
+     */
+    public static LocalRegistry startWithTokenAuth(TokenServer tokenServer) {
+        return create(tokenServer.username(), tokenServer.password(), tokenServer);
+    }
+
+    private static LocalRegistry create(String username, String password, TokenServer tokenServer) {
+        try {
+            Path dir = Files.createTempDirectory("local-registry-");
+            LocalRegistry registry = new LocalRegistry(dir, freePort(), username, password, tokenServer);
+            registry.writeConfig();
+            registry.launch();
+            return registry;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A free loopback port (the tiny race with another process is acceptable in tests). */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeConfig() throws IOException {
+        StringBuilder yaml = new StringBuilder();
+        yaml.append("version: 0.1\n")
+                .append("log:\n  level: info\n  accesslog:\n    disabled: false\n")
+                .append("storage:\n  filesystem:\n    rootdirectory: ").append(dir.resolve("data")).append('\n')
+                .append("  delete:\n    enabled: true\n")
+                .append("http:\n  addr: 127.0.0.1:").append(port).append('\n')
+                .append("  secret: ").append(UUID.randomUUID()).append('\n');
+        if (tokenServer != null) {
+            yaml.append("auth:\n  token:\n")
+                    .append("    realm: ").append(tokenServer.realm()).append('\n')
+                    .append("    service: ").append(TokenServer.SERVICE).append('\n')
+                    .append("    issuer: ").append(TokenServer.ISSUER).append('\n')
+                    .append("    rootcertbundle: ").append(tokenServer.certificatePem()).append('\n');
+        } else if (username != null) {
+            Path htpasswd = dir.resolve("htpasswd");
+            Files.writeString(htpasswd, run("htpasswd", "-Bbn", username, password).strip() + "\n");
+            yaml.append("auth:\n  htpasswd:\n    realm: test-registry\n    path: ").append(htpasswd).append('\n');
+        }
+        Files.writeString(dir.resolve("config.yml"), yaml.toString());
+    }
+
+    private void launch() {
+        try {
+            process = new ProcessBuilder("docker-registry", "serve", dir.resolve("config.yml").toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start docker-registry (is the Debian package installed?)", e);
+        }
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("docker-registry exited: " + log());
+            }
+            try {
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(url().resolve("/v2/")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200 || response.statusCode() == 401) {
+                    return;
+                }
+            } catch (ConnectException e) {
+                // not listening yet
+            } catch (IOException e) {
+                // not ready yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException("docker-registry did not answer /v2/ in " + START_TIMEOUT + ": " + log());
+    }
+
+    /** Base URL, e.g. {@code http://127.0.0.1:41234}. */
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** {@code 127.0.0.1:<port>}, the form used in image references. */
+    public String hostPort() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Port the registry listens on (stays reserved for {@link #restart()}). */
+    public int port() {
+        return port;
+    }
+
+    /** User name clients must send, {@code null} for an anonymous registry. */
+    public String username() {
+        return username;
+    }
+
+    /** Password clients must send, {@code null} for an anonymous registry. */
+    public String password() {
+        return password;
+    }
+
+    /** The token server in token mode, else {@code null}. */
+    public TokenServer tokenServer() {
+        return tokenServer;
+    }
+
+    /** Stops the process but keeps the storage (to test "registry unreachable"; {@link #restart()} brings it back). */
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Starts the process again on the same port and storage after {@link #stop()}. */
+    public void restart() {
+        stop();
+        launch();
+    }
+
+    /** Whether the process is running. */
+    public boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** Everything the registry logged so far. */
+    public String log() {
+        try {
+            return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Number of requests in the access log with this method whose path starts with {@code pathPrefix}
+     * (e.g. {@code countRequests("GET", "/v2/team-a/app/manifests/")}). Issues a marker request first and waits
+     * until it is logged, so that every earlier request is in the log.
+     */
+    public long countRequests(String method, String pathPrefix) {
+        flushLog();
+        Pattern line = Pattern.compile("\"" + Pattern.quote(method) + " " + Pattern.quote(pathPrefix) + "[^\"]* HTTP/1\\.1\"");
+        try (Stream<String> lines = Files.lines(logFile, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> line.matcher(l).find()).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void flushLog() {
+        String marker = "/v2/?marker=" + UUID.randomUUID();
+        try {
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(url().resolve(marker)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!log().contains(marker + " HTTP/1.1") && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        deleteRecursively(dir);
+    }
+
+    static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String run(String... command) {
+        try {
+            Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
