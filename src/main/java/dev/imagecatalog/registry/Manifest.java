@@ -1,0 +1,77 @@
+package dev.imagecatalog.registry;
+
+import java.util.List;
+import java.util.Map;
+
+/** A parsed manifest as served by the registry: an image (or artifact) manifest, an index, or legacy schema 1. */
+public sealed interface Manifest permits Manifest.Image, Manifest.Index, Manifest.Schema1 {
+
+    /** Manifest digest. */
+    String digest();
+
+    /** Manifest media type. */
+    String mediaType();
+
+    /**
+     * OCI image manifest or Docker v2 schema 2 manifest (also used by OCI artifacts).
+     *
+     * @param digest       manifest digest
+     * @param mediaType    manifest media type
+     * @param config       config descriptor
+     * @param layers       layers in order
+     * @param artifactType {@code artifactType}, or {@code null}
+     * @param annotations  manifest annotations, empty if none
+     */
+    record Image(String digest, String mediaType, Descriptor config, List<Layer> layers, String artifactType,
+                 Map<String, String> annotations) implements Manifest {
+
+        /** Compressed size: config size + Σ layer sizes. */
+        public long size() {
+            return config.size() + layers.stream().mapToLong(Layer::size).sum();
+        }
+    }
+
+    /**
+     * OCI image index or Docker manifest list.
+     *
+     * @param digest    manifest digest
+     * @param mediaType manifest media type
+     * @param entries   entries in order (platforms and non-platform entries such as attestations)
+     */
+    record Index(String digest, String mediaType, List<IndexEntry> entries) implements Manifest {
+
+        /** Entries that are real platforms (attestations and unknown/unknown left out). */
+        public List<IndexEntry> platformEntries() {
+            return entries.stream().filter(IndexEntry::isPlatform).toList();
+        }
+    }
+
+    /**
+     * Legacy Docker schema 1 manifest: recognised and listed, not supported.
+     *
+     * @param digest       manifest digest
+     * @param mediaType    manifest media type
+     * @param architecture {@code architecture} field, or {@code null}
+     */
+    record Schema1(String digest, String mediaType, String architecture) implements Manifest {
+    }
+
+    /**
+     * One entry of an index.
+     *
+     * @param descriptor  child manifest
+     * @param platform    entry platform, or {@code null} when the entry has none
+     * @param annotations entry annotations, empty if none
+     */
+    record IndexEntry(Descriptor descriptor, Platform platform, Map<String, String> annotations) {
+
+        /** Whether this entry is a runnable platform, not an attestation or an unknown/unknown entry. */
+        public boolean isPlatform() {
+            if ("attestation-manifest".equals(annotations.get("vnd.docker.reference.type"))) {
+                return false;
+            }
+            return platform == null
+                    || !("unknown".equals(platform.os()) && "unknown".equals(platform.architecture()));
+        }
+    }
+}
