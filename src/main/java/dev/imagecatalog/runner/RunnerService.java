@@ -266,12 +266,15 @@ final class RunnerService implements Runner {
                            r.resources());
     }
 
-    /** {@code <last path segment>-<5 random [a-z0-9]>}, a DNS-1123 label of at most 63 characters. */
-    String podName(String repository) {
+    private String podName(String repository) {
+        return podName(repository, suffixes.get());
+    }
+
+    /** {@code <last path segment>-<suffix>}, a DNS-1123 label of at most 63 characters. */
+    static String podName(String repository, String suffix) {
         String last = repository.substring(repository.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9-]+", "-")
                 .replaceAll("-{2,}", "-");
-        String suffix = suffixes.get();
         int room = MAX_NAME - 1 - suffix.length();
         if (last.length() > room) {
             last = last.substring(0, room);

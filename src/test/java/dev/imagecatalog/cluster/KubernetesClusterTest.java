@@ -48,4 +48,39 @@ class KubernetesClusterTest {
         assertThat(amd.images()).containsExactlyInAnyOrder("localhost:5001/a@sha256:1111", "localhost:5001/a:1.0");
         assertThat(nodes.get(2).architecture()).isEqualTo("arm64");
     }
+
+    @Test
+    void apiDown_isUnreachable_withAMessage() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        io.kubernetes.client.openapi.ApiClient client = new io.kubernetes.client.openapi.ApiClient()
+                .setBasePath("http://127.0.0.1:" + port);
+        client.setConnectTimeout(2000);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KubernetesCluster(client).nodes())
+                .isInstanceOfSatisfying(ClusterException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ClusterException.Kind.UNREACHABLE);
+                    assertThat(e.getMessage()).startsWith("the Kubernetes API cannot be reached");
+                });
+    }
+
+    @Test
+    void forbiddenNodeList_namesTheMissingPermission() {
+        try (MockKubernetes k = MockKubernetes.empty()) {
+            k.server().expect().get().withPath("/api/v1/nodes")
+                    .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                                    + "\"message\":\"nodes is forbidden\",\"reason\":\"Forbidden\",\"code\":403}")
+                    .always();
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> k.cluster().nodes())
+                    .isInstanceOfSatisfying(ClusterException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ClusterException.Kind.FORBIDDEN);
+                        assertThat(e.status()).isEqualTo(403);
+                        assertThat(e.getMessage())
+                                .isEqualTo("the catalog's service account may not list nodes (nodes is forbidden)");
+                    });
+        }
+    }
 }
