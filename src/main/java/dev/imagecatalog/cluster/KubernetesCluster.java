@@ -112,7 +112,12 @@ public final class KubernetesCluster implements Cluster {
                 .getItems(), "list", "pods", namespace, null);
         Map<String, String> scheduling = Map.of();
         if (pods.stream().anyMatch(p -> "Pending".equals(phase(p)))) {
-            scheduling = latestSchedulingMessages(events(namespace));
+            try {
+                scheduling = latestSchedulingMessages(events(namespace));
+            } catch (ClusterException e) {
+                // Best effort: without events the PodScheduled condition still says why a pod waits.
+                scheduling = Map.of();
+            }
         }
         List<Run> runs = new ArrayList<>();
         for (V1Pod pod : pods) {
@@ -391,6 +396,10 @@ public final class KubernetesCluster implements Cluster {
         }
         if ("Pending".equals(phase) && schedulingMessage != null) {
             message = schedulingMessage;
+        }
+        if (meta.getDeletionTimestamp() != null) {
+            // as kubectl shows it: stopped, waiting for the kubelet to end the container
+            reason = "Terminating";
         }
         String image = spec.getContainers().isEmpty() ? null : spec.getContainers().getFirst().getImage();
         return new Run(meta.getName(),

@@ -128,6 +128,24 @@ class RunnerK3sIT {
     }
 
     @Test
+    void stop_ofARunningRun_showsTerminatingUntilTheKubeletHasEndedIt() throws Exception {
+        Runner runner = runner(Duration.ofHours(1));
+        // sleep as PID 1 ignores SIGTERM, so the pod stays Terminating for its grace period
+        Run run = runner.launch(new LaunchRequest(REPOSITORY, TAG, null, node, List.of("sleep", "3600"), List.of(),
+                                                  Map.of(), null, null));
+        Run running = waitFor("run to start", () -> find(runner, run.name()),
+                              r -> r != null && "running".equals(r.state()), Duration.ofMinutes(3));
+        assertThat(running.phase()).isEqualTo("Running");
+
+        runner.stop(run.name());
+
+        Run stopping = find(runner, run.name());
+        assertThat(stopping).isNotNull();
+        assertThat(stopping.reason()).isEqualTo("Terminating");
+        waitFor("pod to be gone", () -> find(runner, run.name()), r -> r == null, Duration.ofMinutes(2));
+    }
+
+    @Test
     void launch_tooBigForTheNode_staysPendingWithTheSchedulersMessage() throws Exception {
         Runner runner = runner(Duration.ofHours(1));
 
