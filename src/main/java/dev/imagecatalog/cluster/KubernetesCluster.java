@@ -81,16 +81,35 @@ public final class KubernetesCluster implements Cluster {
     public static KubernetesCluster fromEnvironment(Duration connectTimeout, Duration readTimeout) {
         try {
             boolean inPod = System.getenv("KUBERNETES_SERVICE_HOST") != null && Files.isReadable(SA_TOKEN);
-            ClientBuilder builder = inPod ? ClientBuilder.cluster() : ClientBuilder.standard();
-            ApiClient client = builder.setReadTimeout(readTimeout).build();
-            client.setConnectTimeout((int) connectTimeout.toMillis());
-            client.setWriteTimeout((int) readTimeout.toMillis());
-            return new KubernetesCluster(client);
+            return withTimeouts(inPod ? ClientBuilder.cluster() : ClientBuilder.standard(), connectTimeout,
+                                readTimeout);
         } catch (IOException | RuntimeException e) {
             throw new ClusterException(ClusterException.Kind.UNREACHABLE, 0,
                                        "no Kubernetes configuration (service account, KUBECONFIG or ~/.kube/config): "
                                        + e.getMessage(), null, e);
         }
+    }
+
+    /**
+     * From a kubeconfig file (what {@link #fromEnvironment} uses outside a pod, via {@code KUBECONFIG}).
+     *
+     * @throws ClusterException UNREACHABLE when the file cannot be read or parsed
+     */
+    public static KubernetesCluster fromKubeconfig(Path kubeconfig, Duration connectTimeout, Duration readTimeout) {
+        try (var reader = Files.newBufferedReader(kubeconfig)) {
+            ClientBuilder builder = ClientBuilder.kubeconfig(io.kubernetes.client.util.KubeConfig.loadKubeConfig(reader));
+            return withTimeouts(builder, connectTimeout, readTimeout);
+        } catch (IOException | RuntimeException e) {
+            throw new ClusterException(ClusterException.Kind.UNREACHABLE, 0,
+                                       "cannot load kubeconfig " + kubeconfig + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private static KubernetesCluster withTimeouts(ClientBuilder builder, Duration connectTimeout, Duration readTimeout) {
+        ApiClient client = builder.setReadTimeout(readTimeout).build();
+        client.setConnectTimeout((int) connectTimeout.toMillis());
+        client.setWriteTimeout((int) readTimeout.toMillis());
+        return new KubernetesCluster(client);
     }
 
     @Override

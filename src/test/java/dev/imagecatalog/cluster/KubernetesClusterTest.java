@@ -83,4 +83,68 @@ class KubernetesClusterTest {
                     });
         }
     }
+
+    @Test
+    void fromKubeconfig_usesItsServerAndToken(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String url = k8s.server().url("/");
+        java.nio.file.Path kubeconfig = dir.resolve("config");
+        java.nio.file.Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster:
+                    server: %s
+                users:
+                - name: catalog
+                  user:
+                    token: s3cret-token
+                contexts:
+                - name: mock
+                  context:
+                    cluster: mock
+                    user: catalog
+                current-context: mock
+                """.formatted(url.substring(0, url.length() - 1)));
+
+        List<Node> nodes = KubernetesCluster.fromKubeconfig(kubeconfig, java.time.Duration.ofSeconds(2),
+                                                            java.time.Duration.ofSeconds(5)).nodes();
+
+        assertThat(nodes).hasSize(3);
+        // the recorded queue holds every request since start; the newest is ours
+        io.fabric8.mockwebserver.http.RecordedRequest request = null;
+        for (var r = k8s.server().takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+                r = k8s.server().takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            request = r;
+        }
+        assertThat(request).isNotNull();
+        assertThat(request.getHeader("Authorization")).isEqualTo("Bearer s3cret-token");
+    }
+
+    @Test
+    void logTail_hasAReadTimeout_butLogFollowHasNone() throws Exception {
+        try (MockKubernetes k = MockKubernetes.empty()) {
+            k.fabric8().pods().inNamespace("runs").resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                    .withNewMetadata().withName("slow").addToLabels(PodPlan.MANAGED_BY, PodPlan.MANAGER).endMetadata()
+                    .withNewSpec().addNewContainer().withName("run").withImage("x").endContainer().endSpec()
+                    .build()).create();
+            k.server().expect().get().delay(3, java.util.concurrent.TimeUnit.SECONDS)
+                    .withPath("/api/v1/namespaces/runs/pods/slow/log?container=run&tailLines=5")
+                    .andReturn(200, "late\n").always();
+            k.server().expect().get().delay(3, java.util.concurrent.TimeUnit.SECONDS)
+                    .withPath("/api/v1/namespaces/runs/pods/slow/log?container=run&follow=true&tailLines=5")
+                    .andReturn(200, "late\n").always();
+            io.kubernetes.client.openapi.ApiClient client = k.apiClient();
+            client.setReadTimeout(1000);
+            KubernetesCluster cluster = new KubernetesCluster(client);
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> cluster.log("runs", "slow", 5))
+                    .isInstanceOfSatisfying(ClusterException.class,
+                                            e -> assertThat(e.kind()).isEqualTo(ClusterException.Kind.UNREACHABLE));
+            try (java.io.InputStream in = cluster.followLog("runs", "slow", 5)) {
+                assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("late\n");
+            }
+        }
+    }
 }
