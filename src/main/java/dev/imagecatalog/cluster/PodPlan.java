@@ -1,5 +1,7 @@
 package dev.imagecatalog.cluster;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,7 +55,7 @@ public record PodPlan(String name,
         tolerations = List.copyOf(tolerations);
         command = List.copyOf(command);
         args = List.copyOf(args);
-        env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+        env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     }
 
     /** The same plan under another name (for a retry after a name collision). */
