@@ -413,7 +413,8 @@ public final class KubernetesCluster implements Cluster {
                 }
             }
         }
-        if ("Pending".equals(phase) && schedulingMessage != null) {
+        // Only while the pod is not placed: once bound, the container's state says more (e.g. ImagePullBackOff).
+        if ("Pending".equals(phase) && spec.getNodeName() == null && schedulingMessage != null) {
             message = schedulingMessage;
         }
         if (meta.getDeletionTimestamp() != null) {

@@ -17,7 +17,8 @@ import java.time.Instant;
  * @param reason     why it is in that state: a container reason ({@code ImagePullBackOff}, {@code ErrImagePull},
  *                   {@code CrashLoopBackOff}, {@code OOMKilled}, {@code Completed}, {@code Error}…), else the pod's
  *                   reason ({@code Unschedulable}, {@code Evicted}…), else {@code null}
- * @param message    detail: for a Pending pod the latest scheduling event message, else the container or pod
+ * @param message    detail: for a Pending pod not yet placed on a node the latest scheduling event message (why
+ *                   it waits), else the container or pod
  *                   message; {@code null} if none
  * @param exitCode   exit code of the (last) terminated container, {@code null} if it never terminated
  * @param restarts   container restart count

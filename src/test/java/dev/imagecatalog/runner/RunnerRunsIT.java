@@ -101,6 +101,8 @@ class RunnerRunsIT {
         Run oom = launch(MockKubernetes.AMD64_WORKER);
         Run looping = launch(MockKubernetes.AMD64_WORKER);
         Instant finished = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        bind(pulling.name());
+        event(pulling.name(), "s", "Scheduled", "Normal", "Successfully assigned runs/x to worker-amd64", finished);
         setStatus(pulling.name(), "Pending", new ContainerStatusBuilder().withName("run").withImage("i")
                 .withImageID("").withReady(false).withRestartCount(0)
                 .withNewState().withNewWaiting().withReason("ImagePullBackOff")
@@ -264,6 +266,12 @@ class RunnerRunsIT {
         f.k8s.fabric8().pods().inNamespace(NAMESPACE).withName(name).editStatus(p -> new PodBuilder(p)
                 .withStatus(new PodStatusBuilder().withPhase(phase).withContainerStatuses(container).build())
                 .build());
+    }
+
+    /** What the scheduler's binding does: sets spec.nodeName. */
+    private static void bind(String name) {
+        f.k8s.fabric8().pods().inNamespace(NAMESPACE).withName(name).edit(p -> new PodBuilder(p).editSpec()
+                .withNodeName(MockKubernetes.AMD64_WORKER).endSpec().build());
     }
 
     private static void createPod(String namespace, String name, Map<String, String> labels) {
