@@ -1,0 +1,37 @@
+package dev.imagecatalog.cluster;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the runner needs from Kubernetes; {@link KubernetesCluster} is the one adapter.
+ * Every method throws {@link ClusterException} for API faults.
+ */
+public interface Cluster {
+
+    /** All nodes, sorted by name. */
+    List<Node> nodes();
+
+    /** Creates the pod exactly as planned; CONFLICT if the name is taken. Returns the run as created. */
+    Run create(PodPlan plan);
+
+    /** Pods in the namespace carrying {@link PodPlan#SELECTOR}, newest first, Pending ones with their scheduling message. */
+    List<Run> runs(String namespace);
+
+    /** One of our pods with details and events; empty if absent or not labelled as ours. */
+    Optional<RunDetail> run(String namespace, String name);
+
+    /** The last {@code tailLines} lines of the pod's log ({@code null}: all). */
+    String log(String namespace, String name, Integer tailLines);
+
+    /**
+     * Opens a followed log stream (no read timeout); the caller must close it, closing ends the HTTP call.
+     *
+     * @param tailLines lines of history to start with, {@code null}: all
+     */
+    InputStream followLog(String namespace, String name, Integer tailLines);
+
+    /** Deletes a pod; NOT_FOUND if it is gone. */
+    void delete(String namespace, String name);
+}

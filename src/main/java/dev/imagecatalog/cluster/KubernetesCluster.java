@@ -1,0 +1,307 @@
+package dev.imagecatalog.cluster;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.util.ClientBuilder;
+import okhttp3.Call;
+import okhttp3.OkHttpClient;
+import okhttp3.Response;
+
+/**
+ * The one adapter to the Kubernetes API ({@code io.kubernetes:client-java}): translates between API objects and the
+ * cluster domain, and turns every {@link ApiException} into a {@link ClusterException} in one place.
+ */
+public final class KubernetesCluster implements Cluster {
+
+    private static final String CONTAINER = ApiMapping.CONTAINER;
+    private static final Path SA_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CoreV1Api api;
+    private final OkHttpClient followHttp;
+
+    /**
+     * Over a configured client (tests point it at a mock or k3s). Log follow uses a copy of its HTTP client without
+     * read timeout (same connection pool, TLS and auth).
+     */
+    public KubernetesCluster(ApiClient client) {
+        this.api = new CoreV1Api(Objects.requireNonNull(client));
+        this.followHttp = client.getHttpClient().newBuilder().readTimeout(Duration.ZERO).build();
+    }
+
+    /**
+     * From the environment: the pod's service account when running in a cluster, else {@code KUBECONFIG} /
+     * {@code ~/.kube/config} (client-java's {@code Config.defaultClient()} order).
+     *
+     * @param connectTimeout connect timeout of every call
+     * @param readTimeout    read timeout of every call except log follow (which has none)
+     * @throws ClusterException UNREACHABLE when no configuration can be loaded
+     */
+    public static KubernetesCluster fromEnvironment(Duration connectTimeout, Duration readTimeout) {
+        try {
+            boolean inPod = System.getenv("KUBERNETES_SERVICE_HOST") != null && Files.isReadable(SA_TOKEN);
+            return withTimeouts(inPod ? ClientBuilder.cluster() : ClientBuilder.standard(), connectTimeout,
+                                readTimeout);
+        } catch (IOException | RuntimeException e) {
+            throw new ClusterException(ClusterException.Kind.UNREACHABLE, 0,
+                                       "no Kubernetes configuration (service account, KUBECONFIG or ~/.kube/config): "
+                                       + e.getMessage(), null, e);
+        }
+    }
+
+    /**
+     * From a kubeconfig file (what {@link #fromEnvironment} uses outside a pod, via {@code KUBECONFIG}).
+     *
+     * @throws ClusterException UNREACHABLE when the file cannot be read or parsed
+     */
+    public static KubernetesCluster fromKubeconfig(Path kubeconfig, Duration connectTimeout, Duration readTimeout) {
+        try (var reader = Files.newBufferedReader(kubeconfig)) {
+            ClientBuilder builder = ClientBuilder.kubeconfig(io.kubernetes.client.util.KubeConfig.loadKubeConfig(reader));
+            return withTimeouts(builder, connectTimeout, readTimeout);
+        } catch (IOException | RuntimeException e) {
+            throw new ClusterException(ClusterException.Kind.UNREACHABLE, 0,
+                                       "cannot load kubeconfig " + kubeconfig + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private static KubernetesCluster withTimeouts(ClientBuilder builder, Duration connectTimeout, Duration readTimeout) {
+        ApiClient client = builder.setReadTimeout(readTimeout).build();
+        client.setConnectTimeout((int) connectTimeout.toMillis());
+        client.setWriteTimeout((int) readTimeout.toMillis());
+        return new KubernetesCluster(client);
+    }
+
+    @Override
+    public List<Node> nodes() {
+        List<V1Node> items = call(() -> api.listNode().execute().getItems(), "list", "nodes", null, null);
+        return items.stream().map(ApiMapping::node).sorted(Comparator.comparing(Node::name)).toList();
+    }
+
+    @Override
+    public Run create(PodPlan plan) {
+        V1Pod created = call(() -> api.createNamespacedPod(plan.namespace(), ApiMapping.pod(plan)).execute(),
+                             "create", "pods", plan.namespace(), plan.name());
+        return ApiMapping.run(created, null);
+    }
+
+    @Override
+    public List<Run> runs(String namespace) {
+        List<V1Pod> pods = call(() -> api.listNamespacedPod(namespace).labelSelector(PodPlan.SELECTOR).execute()
+                .getItems(), "list", "pods", namespace, null);
+        Map<String, String> scheduling = Map.of();
+        if (pods.stream().anyMatch(p -> "Pending".equals(ApiMapping.phase(p)))) {
+            try {
+                scheduling = ApiMapping.latestSchedulingMessages(events(namespace));
+            } catch (ClusterException e) {
+                // Best effort: without events the PodScheduled condition still says why a pod waits.
+                scheduling = Map.of();
+            }
+        }
+        List<Run> runs = new ArrayList<>();
+        for (V1Pod pod : pods) {
+            runs.add(ApiMapping.run(pod, scheduling.get(pod.getMetadata().getName())));
+        }
+        runs.sort(Comparator.comparing(Run::created, Comparator.nullsLast(Comparator.reverseOrder()))
+                          .thenComparing(Run::name));
+        return runs;
+    }
+
+    @Override
+    public Optional<RunDetail> run(String namespace, String name) {
+        Optional<V1Pod> found = ours(namespace, name);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        V1Pod pod = found.get();
+        List<CoreV1Event> events = events(namespace).stream()
+                .filter(e -> e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName())
+                             && "Pod".equals(e.getInvolvedObject().getKind()))
+                .toList();
+        String scheduling = ApiMapping.latestSchedulingMessages(events).get(name);
+        List<RunEvent> runEvents = events.stream()
+                .map(ApiMapping::event)
+                .sorted(Comparator.comparing(RunEvent::lastSeen, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .toList();
+        V1PodSpec spec = pod.getSpec();
+        V1Container c = spec.getContainers().getFirst();
+        Map<String, String> env = new LinkedHashMap<>();
+        for (V1EnvVar v : ApiMapping.nullToEmpty(c.getEnv())) {
+            if (v.getValueFrom() == null) {
+                env.put(v.getName(), v.getValue() == null ? "" : v.getValue());
+            }
+        }
+        return Optional.of(new RunDetail(ApiMapping.run(pod, scheduling),
+                                         List.copyOf(ApiMapping.nullToEmpty(c.getCommand())),
+                                         List.copyOf(ApiMapping.nullToEmpty(c.getArgs())),
+                                         env,
+                                         spec.getRestartPolicy(),
+                                         ApiMapping.resources(c.getResources()),
+                                         runEvents));
+    }
+
+    @Override
+    public String log(String namespace, String name, Integer tailLines) {
+        requireOurs(namespace, name);
+        String log = call(() -> api.readNamespacedPodLog(name, namespace).container(CONTAINER).tailLines(tailLines)
+                .execute(), "get", "pods/log", namespace, name);
+        return log == null ? "" : log;
+    }
+
+    @Override
+    public InputStream followLog(String namespace, String name, Integer tailLines) {
+        requireOurs(namespace, name);
+        Call template = call(() -> api.readNamespacedPodLog(name, namespace).container(CONTAINER).follow(true)
+                .tailLines(tailLines).buildCall(null), "get", "pods/log", namespace, name);
+        Response response;
+        try {
+            response = followHttp.newCall(template.request()).execute();
+        } catch (IOException e) {
+            throw fault(new ApiException(e), "get", "pods/log", namespace, name);
+        }
+        if (!response.isSuccessful()) {
+            try (response) {
+                String body = response.body() == null ? null : response.body().string();
+                throw fault(new ApiException(response.code(), body), "get", "pods/log", namespace, name);
+            } catch (IOException e) {
+                throw fault(new ApiException(e), "get", "pods/log", namespace, name);
+            }
+        }
+        // Closing the stream closes the response, which cancels the follow on the API server.
+        return new FilterInputStream(response.body().byteStream()) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    response.close();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void delete(String namespace, String name) {
+        requireOurs(namespace, name);
+        call(() -> api.deleteNamespacedPod(name, namespace).execute(), "delete", "pods", namespace, name);
+    }
+
+    private void requireOurs(String namespace, String name) {
+        if (ours(namespace, name).isEmpty()) {
+            throw notFound(namespace, name);
+        }
+    }
+
+    // A pod without our label is treated as absent: the catalog never shows, reads or deletes other pods.
+    private Optional<V1Pod> ours(String namespace, String name) {
+        try {
+            V1Pod pod = call(() -> api.readNamespacedPod(name, namespace).execute(), "get", "pods", namespace, name);
+            Map<String, String> labels = pod.getMetadata().getLabels();
+            return labels != null && PodPlan.MANAGER.equals(labels.get(PodPlan.MANAGED_BY))
+                    ? Optional.of(pod) : Optional.empty();
+        } catch (ClusterException e) {
+            if (e.kind() == ClusterException.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private List<CoreV1Event> events(String namespace) {
+        return call(() -> api.listNamespacedEvent(namespace).execute().getItems(), "list", "events", namespace, null);
+    }
+
+    // ---- the one place API faults become domain errors ----
+
+    /** One API call. */
+    @FunctionalInterface
+    private interface ApiCall<T> {
+        T call() throws ApiException;
+    }
+
+    private static <T> T call(ApiCall<T> call, String verb, String resource, String namespace, String name) {
+        try {
+            return call.call();
+        } catch (ApiException e) {
+            throw fault(e, verb, resource, namespace, name);
+        } catch (RuntimeException e) {
+            // e.g. an answer the models cannot parse (client-java rejects unknown fields)
+            throw new ClusterException(ClusterException.Kind.FAILED, 0,
+                                       "unexpected answer from the Kubernetes API to " + verb + " " + resource + ": "
+                                       + e.getMessage(), null, e);
+        }
+    }
+
+    static ClusterException fault(ApiException e, String verb, String resource, String namespace, String name) {
+        int code = e.getCode();
+        String apiMessage = apiMessage(e.getResponseBody());
+        String where = namespace == null ? "" : " in " + namespace;
+        String detail = apiMessage == null ? "" : " (" + apiMessage + ")";
+        return switch (code) {
+            case 0 -> new ClusterException(ClusterException.Kind.UNREACHABLE, 0,
+                                           "the Kubernetes API cannot be reached: "
+                                           + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
+                                           null, e);
+            case 403 -> new ClusterException(ClusterException.Kind.FORBIDDEN, code,
+                                             "the catalog's service account may not " + verb + " " + resource + where
+                                             + detail, apiMessage, e);
+            case 404 -> new ClusterException(ClusterException.Kind.NOT_FOUND, code,
+                                             (name == null ? resource : resource + " \"" + name + "\"")
+                                             + " not found" + where, apiMessage, e);
+            case 409 -> new ClusterException(ClusterException.Kind.CONFLICT, code,
+                                             "the name \"" + name + "\" is already taken" + where, apiMessage, e);
+            case 400, 422 -> new ClusterException(ClusterException.Kind.INVALID, code,
+                                                  "Kubernetes rejected the request to " + verb + " " + resource
+                                                  + detail, apiMessage, e);
+            case 401 -> new ClusterException(ClusterException.Kind.FAILED, code,
+                                             "the Kubernetes API did not accept the catalog's credentials" + detail,
+                                             apiMessage, e);
+            default -> new ClusterException(ClusterException.Kind.FAILED, code,
+                                            "the Kubernetes API answered " + code + " to " + verb + " " + resource
+                                            + where + detail, apiMessage, e);
+        };
+    }
+
+    /** {@code message} of the API's Status body, else the body itself (shortened), else null. */
+    private static String apiMessage(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode status = JSON.readTree(body);
+            if (status != null && status.hasNonNull("message")) {
+                return status.get("message").asText();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not JSON: fall back to the raw text
+        }
+        return body.length() > 300 ? body.substring(0, 300) + "…" : body;
+    }
+
+    private static ClusterException notFound(String namespace, String name) {
+        return new ClusterException(ClusterException.Kind.NOT_FOUND, 404,
+                                    "no run named \"" + name + "\" in namespace " + namespace, null, null);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.imagecatalog.runner;
+
+import dev.imagecatalog.cluster.Node;
+import dev.imagecatalog.registry.PlatformImage;
+
+/**
+ * One node as offered in the Run form for one image.
+ *
+ * @param node       the node
+ * @param selectable whether the image can be launched there
+ * @param reason     why not, e.g. {@code arm64 node; image has linux/amd64 only}, {@code NotReady},
+ *                   {@code unschedulable (cordoned)}; {@code null} when selectable
+ * @param platform   the image's platform that would run there, {@code null} if none fits
+ * @param cached     whether the node already holds that platform's image (or the tag) — "cached here"
+ */
+public record NodeChoice(Node node, boolean selectable, String reason, PlatformImage platform, boolean cached) {
+}

@@ -1,0 +1,75 @@
+package dev.imagecatalog.runner;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.function.Consumer;
+
+import dev.imagecatalog.catalog.Catalog;
+import dev.imagecatalog.cluster.Cluster;
+import dev.imagecatalog.cluster.ClusterException;
+import dev.imagecatalog.cluster.Node;
+import dev.imagecatalog.cluster.Run;
+import dev.imagecatalog.cluster.RunDetail;
+import dev.imagecatalog.registry.RegistryException;
+import dev.imagecatalog.registry.TagDetail;
+
+/**
+ * Use cases of runs: run a catalog image on a chosen node, then list, follow, stop and sweep runs.
+ * Stateless: everything lives in Kubernetes, so replicas agree and restarts lose nothing.
+ *
+ * <p>Errors: {@link LaunchException} (400, nothing created), {@link RunsDisabledException} (403),
+ * {@link ClusterException} (by kind: NOT_FOUND 404, FORBIDDEN/FAILED 502, UNREACHABLE 503),
+ * {@link RegistryException} from the catalog (UNREACHABLE 503…).
+ */
+public interface Runner {
+
+    /** The runner over a catalog (image resolution, pull host) and a cluster. */
+    static Runner create(Catalog catalog, Cluster cluster, RunSettings settings) {
+        return new RunnerService(catalog, cluster, settings);
+    }
+
+    /** The settings in force (the web layer hides the Run form and Stop button when not enabled). */
+    RunSettings settings();
+
+    /** All nodes, sorted by name. */
+    List<Node> nodes();
+
+    /** Every node with whether this image can run there and why not, and whether it is cached there. */
+    List<NodeChoice> nodeChoices(TagDetail image);
+
+    /**
+     * Validates the request completely, then creates exactly one pod.
+     *
+     * @return the created run (name, namespace, node, image…)
+     * @throws LaunchException       for any invalid input (nothing created)
+     * @throws RunsDisabledException when runs are disabled
+     */
+    Run launch(LaunchRequest request);
+
+    /** The catalog's runs in the runs namespace, newest first. */
+    List<Run> runs();
+
+    /** One run with options and events; ClusterException NOT_FOUND if absent or not ours. */
+    RunDetail run(String name);
+
+    /** The last {@code tailLines} lines of a run's log ({@code null}: all). NOT_FOUND if not ours. */
+    String logs(String name, Integer tailLines);
+
+    /**
+     * Opens a followed log stream (UTF-8 bytes, no read timeout) of one of our runs; the caller must close it.
+     * The web layer pumps it into SSE; closing it ends the HTTP call to the API server.
+     */
+    InputStream openLogStream(String name, Integer tailLines);
+
+    /**
+     * Follows a run's log, handing each line to {@code lines} until the container ends or the thread is interrupted;
+     * the stream is always closed.
+     */
+    void followLogs(String name, Integer tailLines, Consumer<String> lines);
+
+    /** Deletes one of our runs. NOT_FOUND if absent or not ours; RunsDisabledException when disabled. */
+    void stop(String name);
+
+    /** Deletes our finished (Succeeded/Failed) runs older than {@code runs.ttl}; returns their names. */
+    List<String> sweep();
+}

@@ -1,0 +1,393 @@
+package dev.imagecatalog.runner;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import dev.imagecatalog.catalog.Catalog;
+import dev.imagecatalog.cluster.Cluster;
+import dev.imagecatalog.cluster.ClusterException;
+import dev.imagecatalog.cluster.Node;
+import dev.imagecatalog.cluster.PodPlan;
+import dev.imagecatalog.cluster.Resources;
+import dev.imagecatalog.cluster.Run;
+import dev.imagecatalog.cluster.RunDetail;
+import dev.imagecatalog.cluster.Taint;
+import dev.imagecatalog.registry.PlatformImage;
+import dev.imagecatalog.registry.RegistryException;
+import dev.imagecatalog.registry.TagDetail;
+
+/** The {@link Runner}: validates launches against the catalog and the nodes, then talks to the {@link Cluster}. */
+final class RunnerService implements Runner {
+
+    // Distribution's repository-name grammar: lower-case path components separated by '/'.
+    private static final Pattern REPOSITORY =
+            Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}");
+    private static final Pattern C_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Set<String> RESTART_POLICIES = Set.of("Never", "OnFailure", "Always");
+    private static final String SUFFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final int MAX_NAME = 63;
+    private static final int MAX_ITEMS = 256;
+
+    private final Catalog catalog;
+    private final Cluster cluster;
+    private final RunSettings settings;
+    private final Supplier<String> suffixes;
+    private final Clock clock;
+
+    RunnerService(Catalog catalog, Cluster cluster, RunSettings settings) {
+        this(catalog, cluster, settings, randomSuffixes(), Clock.systemUTC());
+    }
+
+    /** For tests: fixed name suffixes (to force collisions) and a fixed clock (for the sweep). */
+    RunnerService(Catalog catalog, Cluster cluster, RunSettings settings, Supplier<String> suffixes, Clock clock) {
+        this.catalog = Objects.requireNonNull(catalog);
+        this.cluster = Objects.requireNonNull(cluster);
+        this.settings = Objects.requireNonNull(settings);
+        this.suffixes = suffixes;
+        this.clock = clock;
+    }
+
+    @Override
+    public RunSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public List<Node> nodes() {
+        return cluster.nodes();
+    }
+
+    @Override
+    public List<NodeChoice> nodeChoices(TagDetail image) {
+        return choices(image, cluster.nodes());
+    }
+
+    private List<NodeChoice> choices(TagDetail image, List<Node> nodes) {
+        List<NodeChoice> out = new ArrayList<>();
+        for (Node node : nodes) {
+            out.add(choice(image, node));
+        }
+        return out;
+    }
+
+    private NodeChoice choice(TagDetail image, Node node) {
+        List<PlatformImage> platforms = image.summary().platforms();
+        PlatformImage fit = platforms.stream()
+                .filter(p -> node.os().equals(p.platform().os()) && node.architecture().equals(p.platform().architecture()))
+                .findFirst()
+                .orElse(null);
+        boolean cached = fit != null && isCached(image, fit, node);
+        String reason = null;
+        if (!image.summary().runnable()) {
+            reason = "a " + image.summary().kind().label() + " cannot be run";
+        } else if (fit == null) {
+            boolean sameOs = platforms.stream().anyMatch(p -> node.os().equals(p.platform().os()));
+            String platformList = platforms.stream().map(p -> p.platform().toString()).distinct()
+                    .collect(Collectors.joining(", "));
+            reason = (sameOs ? node.architecture() : node.platform()) + " node; image has " + platformList + " only";
+        } else if (!node.ready()) {
+            reason = "NotReady";
+        } else if (node.unschedulable()) {
+            reason = "unschedulable (cordoned)";
+        }
+        return new NodeChoice(node, reason == null, reason, fit, cached);
+    }
+
+    // containerd lists an image under every name it was pulled by: repo@digest (manifest or index) and repo:tag.
+    private boolean isCached(TagDetail image, PlatformImage fit, Node node) {
+        String base = catalog.pullHost() + "/" + image.repository();
+        return node.images().contains(base + "@" + fit.digest())
+                || node.images().contains(base + "@" + image.summary().digest())
+                || node.images().contains(base + ":" + image.summary().name());
+    }
+
+    @Override
+    public Run launch(LaunchRequest request) {
+        if (!settings.enabled()) {
+            throw new RunsDisabledException();
+        }
+        validateShape(request);
+        TagDetail image = resolve(request);
+        if (!image.summary().runnable()) {
+            throw new LaunchException(describe(request) + " is a " + image.summary().kind().label()
+                                      + ", not a runnable image");
+        }
+        Node node = cluster.nodes().stream()
+                .filter(n -> n.name().equals(request.node()))
+                .findFirst()
+                .orElseThrow(() -> new LaunchException("unknown node \"" + request.node() + "\""));
+        NodeChoice choice = choice(image, node);
+        if (!choice.selectable()) {
+            throw new LaunchException("cannot run " + describe(request) + " on node \"" + node.name() + "\": "
+                                      + choice.reason());
+        }
+        PodPlan plan = plan(request, image, node, choice.platform());
+        try {
+            return create(plan);
+        } catch (ClusterException e) {
+            if (e.kind() == ClusterException.Kind.INVALID) {
+                // The API found something our checks missed: still the user's input, still nothing created.
+                throw new LaunchException("Kubernetes rejected the run: " + e.apiMessage());
+            }
+            throw e;
+        }
+    }
+
+    private Run create(PodPlan plan) {
+        try {
+            return cluster.create(plan);
+        } catch (ClusterException e) {
+            if (e.kind() != ClusterException.Kind.CONFLICT) {
+                throw e;
+            }
+            // 36^5 names per image: a collision is rare, two in a row means something else is wrong.
+            return cluster.create(plan.withName(podName(plan.annotations().get(PodPlan.REPOSITORY))));
+        }
+    }
+
+    private void validateShape(LaunchRequest r) {
+        if (blank(r.repository())) {
+            throw new LaunchException("repository is required");
+        }
+        if (!REPOSITORY.matcher(r.repository()).matches() || r.repository().length() > 255) {
+            throw new LaunchException("\"" + r.repository() + "\" is not a valid repository name");
+        }
+        if (blank(r.tag()) == blank(r.digest())) {
+            throw new LaunchException("give exactly one of tag and digest");
+        }
+        if (!blank(r.tag()) && !TAG.matcher(r.tag()).matches()) {
+            throw new LaunchException("\"" + r.tag() + "\" is not a valid tag");
+        }
+        if (!blank(r.digest()) && !DIGEST.matcher(r.digest()).matches()) {
+            throw new LaunchException("\"" + r.digest() + "\" is not a valid digest (sha256:<64 hex>)");
+        }
+        if (blank(r.node())) {
+            throw new LaunchException("node is required");
+        }
+        if (r.restartPolicy() != null && !r.restartPolicy().isBlank() && !RESTART_POLICIES.contains(r.restartPolicy())) {
+            throw new LaunchException("restart policy \"" + r.restartPolicy() + "\" must be Never, OnFailure or Always");
+        }
+        checkItems("command", r.command());
+        checkItems("args", r.args());
+        if (r.env().size() > MAX_ITEMS) {
+            throw new LaunchException("at most " + MAX_ITEMS + " environment variables");
+        }
+        for (Map.Entry<String, String> e : r.env().entrySet()) {
+            if (e.getKey() == null || !C_IDENTIFIER.matcher(e.getKey()).matches()) {
+                throw new LaunchException("environment variable name \"" + e.getKey()
+                                          + "\" must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)");
+            }
+            if (e.getValue() != null && e.getValue().indexOf('\0') >= 0) {
+                throw new LaunchException("environment variable " + e.getKey() + " contains a NUL character");
+            }
+        }
+        Resources res = r.resources();
+        checkPair("cpu", res.cpuRequest(), res.cpuLimit());
+        checkPair("memory", res.memoryRequest(), res.memoryLimit());
+    }
+
+    private static void checkItems(String what, List<String> items) {
+        if (items.size() > MAX_ITEMS) {
+            throw new LaunchException("at most " + MAX_ITEMS + " " + what + " items");
+        }
+        for (String item : items) {
+            if (item == null || item.indexOf('\0') >= 0) {
+                throw new LaunchException(what + " items must be text without NUL characters");
+            }
+        }
+    }
+
+    private static void checkPair(String resource, String request, String limit) {
+        var req = request == null ? null : Quantities.parse(resource + " request", request);
+        var lim = limit == null ? null : Quantities.parse(resource + " limit", limit);
+        if (req != null && lim != null && req.compareTo(lim) > 0) {
+            throw new LaunchException(resource + " request " + request + " is larger than its limit " + limit);
+        }
+    }
+
+    private TagDetail resolve(LaunchRequest r) {
+        try {
+            return blank(r.tag()) ? catalog.digest(r.repository(), r.digest()) : catalog.tag(r.repository(), r.tag());
+        } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.NOT_FOUND) {
+                throw new LaunchException(describe(r) + " is not in the registry: " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private PodPlan plan(LaunchRequest r, TagDetail image, Node node, PlatformImage platform) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(PodPlan.MANAGED_BY, PodPlan.MANAGER);
+        labels.put(PodPlan.REPOSITORY, labelValue(r.repository()));
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(PodPlan.REPOSITORY, r.repository());
+        annotations.put(PodPlan.DIGEST, image.summary().digest());
+        String tag = blank(r.tag()) ? image.summary().name() : r.tag();
+        if (!blank(tag) && !tag.equals(image.summary().digest())) {
+            labels.put(PodPlan.TAG, labelValue(tag));
+            annotations.put(PodPlan.TAG, tag);
+        }
+        List<Taint> tolerations = node.taints().stream().filter(Taint::repels).toList();
+        Map<String, String> env = new LinkedHashMap<>();
+        r.env().forEach((k, v) -> env.put(k, v == null ? "" : v));
+        String restart = blank(r.restartPolicy()) ? "Never" : r.restartPolicy();
+        return new PodPlan(podName(r.repository()),
+                           settings.namespace(),
+                           catalog.pullHost() + "/" + r.repository() + "@" + platform.digest(),
+                           node.hostname(),
+                           labels,
+                           annotations,
+                           tolerations,
+                           r.command(),
+                           r.args(),
+                           env,
+                           restart,
+                           r.resources());
+    }
+
+    private String podName(String repository) {
+        return podName(repository, suffixes.get());
+    }
+
+    /** {@code <last path segment>-<suffix>}, a DNS-1123 label of at most 63 characters. */
+    static String podName(String repository, String suffix) {
+        String last = repository.substring(repository.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9-]+", "-")
+                .replaceAll("-{2,}", "-");
+        int room = MAX_NAME - 1 - suffix.length();
+        if (last.length() > room) {
+            last = last.substring(0, room);
+        }
+        last = last.replaceAll("^-+|-+$", "");
+        return (last.isEmpty() ? "run" : last) + "-" + suffix;
+    }
+
+    /** A label value: at most 63 of {@code [A-Za-z0-9-_.]}, beginning and ending alphanumeric ('/' becomes '.'). */
+    static String labelValue(String text) {
+        String v = text.replace('/', '.').replaceAll("[^A-Za-z0-9._-]", "_");
+        if (v.length() > MAX_NAME) {
+            v = v.substring(0, MAX_NAME);
+        }
+        return v.replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
+    }
+
+    private static Supplier<String> randomSuffixes() {
+        SecureRandom random = new SecureRandom();
+        return () -> {
+            StringBuilder sb = new StringBuilder(5);
+            for (int i = 0; i < 5; i++) {
+                sb.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
+            }
+            return sb.toString();
+        };
+    }
+
+    private static String describe(LaunchRequest r) {
+        return r.repository() + (blank(r.tag()) ? "@" + r.digest() : ":" + r.tag());
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    @Override
+    public List<Run> runs() {
+        return cluster.runs(settings.namespace());
+    }
+
+    @Override
+    public RunDetail run(String name) {
+        checkName(name);
+        return cluster.run(settings.namespace(), name)
+                .orElseThrow(() -> new ClusterException(ClusterException.Kind.NOT_FOUND, 404,
+                                                        "no run named \"" + name + "\" in namespace "
+                                                        + settings.namespace(), null, null));
+    }
+
+    @Override
+    public String logs(String name, Integer tailLines) {
+        checkName(name);
+        return cluster.log(settings.namespace(), name, tailLines);
+    }
+
+    @Override
+    public InputStream openLogStream(String name, Integer tailLines) {
+        checkName(name);
+        return cluster.followLog(settings.namespace(), name, tailLines);
+    }
+
+    @Override
+    public void followLogs(String name, Integer tailLines, Consumer<String> lines) {
+        try (InputStream in = openLogStream(name, tailLines);
+                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while (!Thread.currentThread().isInterrupted() && (line = reader.readLine()) != null) {
+                lines.accept(line);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("log stream of run " + name + " broke: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void stop(String name) {
+        if (!settings.enabled()) {
+            throw new RunsDisabledException();
+        }
+        checkName(name);
+        cluster.delete(settings.namespace(), name);
+    }
+
+    @Override
+    public List<String> sweep() {
+        if (!settings.enabled()) {
+            // read-only deployments are not granted delete; nothing of ours is created there either
+            return List.of();
+        }
+        Instant cutoff = clock.instant().minus(settings.ttl());
+        List<String> deleted = new ArrayList<>();
+        for (Run run : cluster.runs(settings.namespace())) {
+            Instant end = run.finished() != null ? run.finished() : run.created();
+            if (run.done() && end != null && end.isBefore(cutoff)) {
+                try {
+                    cluster.delete(settings.namespace(), run.name());
+                    deleted.add(run.name());
+                } catch (ClusterException e) {
+                    if (e.kind() != ClusterException.Kind.NOT_FOUND) {
+                        throw e;
+                    }
+                    // another replica's sweep got there first
+                }
+            }
+        }
+        return deleted;
+    }
+
+    // Names go into API paths: refuse anything that is not a pod name before it reaches a URL.
+    private static void checkName(String name) {
+        if (name == null || !name.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+            throw new ClusterException(ClusterException.Kind.NOT_FOUND, 404, "no run named \"" + name + "\"", null, null);
+        }
+    }
+}

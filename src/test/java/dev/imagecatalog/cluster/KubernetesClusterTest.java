@@ -1,0 +1,150 @@
+package dev.imagecatalog.cluster;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The adapter's translation of nodes against the Fabric8 mock API server. */
+class KubernetesClusterTest {
+
+    private static MockKubernetes k8s;
+
+    @BeforeAll
+    static void start() {
+        k8s = MockKubernetes.withNodes(Map.of(MockKubernetes.AMD64_WORKER,
+                                              List.of("localhost:5001/a@sha256:1111", "localhost:5001/a:1.0")));
+    }
+
+    @AfterAll
+    static void stop() {
+        k8s.close();
+    }
+
+    @Test
+    void nodes_mapsEveryField() {
+        List<Node> nodes = k8s.cluster().nodes();
+
+        assertThat(nodes).extracting(Node::name)
+                .containsExactly(MockKubernetes.CONTROL_PLANE, MockKubernetes.AMD64_WORKER, MockKubernetes.ARM64_WORKER);
+        Node cp = nodes.getFirst();
+        assertThat(cp.roles()).containsExactly("control-plane");
+        assertThat(cp.taints()).containsExactly(new Taint(MockKubernetes.CONTROL_PLANE_TAINT, null, "NoSchedule"));
+        assertThat(cp.ready()).isTrue();
+        assertThat(cp.os()).isEqualTo("linux");
+        assertThat(cp.architecture()).isEqualTo("amd64");
+        assertThat(cp.kubeletVersion()).isEqualTo("v1.36.1");
+        assertThat(cp.cpu()).isEqualTo("4");
+        assertThat(cp.memory()).isEqualTo("8025424Ki");
+        assertThat(cp.unschedulable()).isFalse();
+        assertThat(cp.hostname()).isEqualTo(MockKubernetes.CONTROL_PLANE);
+        Node amd = nodes.get(1);
+        assertThat(amd.roles()).isEmpty();
+        assertThat(amd.taints()).isEmpty();
+        assertThat(amd.images()).containsExactlyInAnyOrder("localhost:5001/a@sha256:1111", "localhost:5001/a:1.0");
+        assertThat(nodes.get(2).architecture()).isEqualTo("arm64");
+    }
+
+    @Test
+    void apiDown_isUnreachable_withAMessage() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        io.kubernetes.client.openapi.ApiClient client = new io.kubernetes.client.openapi.ApiClient()
+                .setBasePath("http://127.0.0.1:" + port);
+        client.setConnectTimeout(2000);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KubernetesCluster(client).nodes())
+                .isInstanceOfSatisfying(ClusterException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ClusterException.Kind.UNREACHABLE);
+                    assertThat(e.getMessage()).startsWith("the Kubernetes API cannot be reached");
+                });
+    }
+
+    @Test
+    void forbiddenNodeList_namesTheMissingPermission() {
+        try (MockKubernetes k = MockKubernetes.empty()) {
+            k.server().expect().get().withPath("/api/v1/nodes")
+                    .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                                    + "\"message\":\"nodes is forbidden\",\"reason\":\"Forbidden\",\"code\":403}")
+                    .always();
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> k.cluster().nodes())
+                    .isInstanceOfSatisfying(ClusterException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ClusterException.Kind.FORBIDDEN);
+                        assertThat(e.status()).isEqualTo(403);
+                        assertThat(e.getMessage())
+                                .isEqualTo("the catalog's service account may not list nodes (nodes is forbidden)");
+                    });
+        }
+    }
+
+    @Test
+    void fromKubeconfig_usesItsServerAndToken(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String url = k8s.server().url("/");
+        java.nio.file.Path kubeconfig = dir.resolve("config");
+        java.nio.file.Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster:
+                    server: %s
+                users:
+                - name: catalog
+                  user:
+                    token: s3cret-token
+                contexts:
+                - name: mock
+                  context:
+                    cluster: mock
+                    user: catalog
+                current-context: mock
+                """.formatted(url.substring(0, url.length() - 1)));
+
+        List<Node> nodes = KubernetesCluster.fromKubeconfig(kubeconfig, java.time.Duration.ofSeconds(2),
+                                                            java.time.Duration.ofSeconds(5)).nodes();
+
+        assertThat(nodes).hasSize(3);
+        // the recorded queue holds every request since start; the newest is ours
+        io.fabric8.mockwebserver.http.RecordedRequest request = null;
+        for (var r = k8s.server().takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+                r = k8s.server().takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            request = r;
+        }
+        assertThat(request).isNotNull();
+        assertThat(request.getHeader("Authorization")).isEqualTo("Bearer s3cret-token");
+    }
+
+    @Test
+    void logTail_hasAReadTimeout_butLogFollowHasNone() throws Exception {
+        try (MockKubernetes k = MockKubernetes.empty()) {
+            k.fabric8().pods().inNamespace("runs").resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                    .withNewMetadata().withName("slow").addToLabels(PodPlan.MANAGED_BY, PodPlan.MANAGER).endMetadata()
+                    .withNewSpec().addNewContainer().withName("run").withImage("x").endContainer().endSpec()
+                    .build()).create();
+            k.server().expect().get().delay(3, java.util.concurrent.TimeUnit.SECONDS)
+                    .withPath("/api/v1/namespaces/runs/pods/slow/log?container=run&tailLines=5")
+                    .andReturn(200, "late\n").always();
+            k.server().expect().get().delay(3, java.util.concurrent.TimeUnit.SECONDS)
+                    .withPath("/api/v1/namespaces/runs/pods/slow/log?container=run&follow=true&tailLines=5")
+                    .andReturn(200, "late\n").always();
+            io.kubernetes.client.openapi.ApiClient client = k.apiClient();
+            client.setReadTimeout(1000);
+            KubernetesCluster cluster = new KubernetesCluster(client);
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> cluster.log("runs", "slow", 5))
+                    .isInstanceOfSatisfying(ClusterException.class,
+                                            e -> assertThat(e.kind()).isEqualTo(ClusterException.Kind.UNREACHABLE));
+            try (java.io.InputStream in = cluster.followLog("runs", "slow", 5)) {
+                assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("late\n");
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.imagecatalog.cluster;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.kubernetes.client.openapi.ApiClient;
+
+/**
+ * A Fabric8 Kubernetes mock API server in CRUD mode (plus expectations, answered first) on 127.0.0.1 over HTTP,
+ * seeded with the three nodes of the issue: a NoSchedule-tainted amd64 control plane, an amd64 worker and an arm64
+ * worker, each with {@code status.images}. Tests drive it with the Fabric8 client ({@link #fabric8()}) and point
+ * client-java at it ({@link #apiClient()}).
+ */
+public final class MockKubernetes implements AutoCloseable {
+
+    /** The control-plane node (amd64, tainted NoSchedule). */
+    public static final String CONTROL_PLANE = "cp-amd64";
+    /** The amd64 worker. */
+    public static final String AMD64_WORKER = "worker-amd64";
+    /** The arm64 worker. */
+    public static final String ARM64_WORKER = "worker-arm64";
+    /** Taint key of the control plane. */
+    public static final String CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane";
+
+    private final KubernetesMockServer server;
+    private final NamespacedKubernetesClient fabric8;
+
+    private MockKubernetes() {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+                                          new KubernetesMixedDispatcher(responses), false);
+        try {
+            server.init(InetAddress.getByName("127.0.0.1"), 0);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        fabric8 = server.createClient();
+    }
+
+    /** Starts an empty mock API server. */
+    public static MockKubernetes empty() {
+        return new MockKubernetes();
+    }
+
+    /**
+     * Starts a mock API server with the three nodes; {@code imagesByNode} sets each node's {@code status.images}
+     * names (one image entry per name), missing nodes hold none.
+     */
+    public static MockKubernetes withNodes(Map<String, List<String>> imagesByNode) {
+        MockKubernetes k = new MockKubernetes();
+        k.addNode(CONTROL_PLANE, "amd64", true, true, false, imagesByNode.getOrDefault(CONTROL_PLANE, List.of()));
+        k.addNode(AMD64_WORKER, "amd64", true, false, false, imagesByNode.getOrDefault(AMD64_WORKER, List.of()));
+        k.addNode(ARM64_WORKER, "arm64", true, false, false, imagesByNode.getOrDefault(ARM64_WORKER, List.of()));
+        return k;
+    }
+
+    /** Creates a node with the Fabric8 client, as a kubelet would report it. */
+    public void addNode(String name, String arch, boolean ready, boolean controlPlane, boolean unschedulable,
+                        List<String> images) {
+        NodeBuilder b = new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("kubernetes.io/hostname", name)
+                .addToLabels("kubernetes.io/os", "linux")
+                .addToLabels("kubernetes.io/arch", arch)
+                .endMetadata()
+                .withNewSpec()
+                .withUnschedulable(unschedulable)
+                .endSpec()
+                .withNewStatus()
+                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+                .withNewNodeInfo()
+                .withOperatingSystem("linux")
+                .withArchitecture(arch)
+                .withKubeletVersion("v1.36.1")
+                .withKubeProxyVersion("")
+                .withMachineID("m-" + name)
+                .withSystemUUID("u-" + name)
+                .withBootID("b-" + name)
+                .withKernelVersion("6.12.0")
+                .withOsImage("Debian GNU/Linux 13")
+                .withContainerRuntimeVersion("containerd://2.1.4")
+                .endNodeInfo()
+                .addToAllocatable("cpu", new Quantity("4"))
+                .addToAllocatable("memory", new Quantity("8025424Ki"))
+                .addToAllocatable("pods", new Quantity("110"))
+                .endStatus();
+        if (controlPlane) {
+            b.editMetadata().addToLabels(CONTROL_PLANE_TAINT, "").endMetadata()
+                    .editSpec().addNewTaint().withKey(CONTROL_PLANE_TAINT).withEffect("NoSchedule").endTaint()
+                    .endSpec();
+        }
+        for (String image : images) {
+            b.editStatus().addNewImage().withNames(image).withSizeBytes(1234L).endImage().endStatus();
+        }
+        fabric8.nodes().resource(b.build()).create();
+    }
+
+    /** The Fabric8 client (to seed and inspect the mock). */
+    public NamespacedKubernetesClient fabric8() {
+        return fabric8;
+    }
+
+    /** The mock server (for expectations: answered before CRUD). */
+    public KubernetesMockServer server() {
+        return server;
+    }
+
+    /** A client-java client pointed at the mock, with finite timeouts. */
+    public ApiClient apiClient() {
+        String url = server.url("/");
+        ApiClient client = new ApiClient().setBasePath(url.substring(0, url.length() - 1));
+        client.setConnectTimeout((int) Duration.ofSeconds(5).toMillis());
+        client.setReadTimeout((int) Duration.ofSeconds(10).toMillis());
+        return client;
+    }
+
+    /** The adapter under test, over {@link #apiClient()}. */
+    public KubernetesCluster cluster() {
+        return new KubernetesCluster(apiClient());
+    }
+
+    @Override
+    public void close() {
+        fabric8.close();
+        server.destroy();
+    }
+}

@@ -1,0 +1,256 @@
+package dev.imagecatalog.runner;
+
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagecatalog.catalog.Catalog;
+import dev.imagecatalog.cluster.KubernetesCluster;
+import dev.imagecatalog.cluster.Node;
+import dev.imagecatalog.cluster.Resources;
+import dev.imagecatalog.cluster.Run;
+import dev.imagecatalog.cluster.RunDetail;
+import dev.imagecatalog.registry.ArtifactKind;
+import dev.imagecatalog.registry.Platform;
+import dev.imagecatalog.registry.PlatformImage;
+import dev.imagecatalog.registry.RegistryException;
+import dev.imagecatalog.registry.TagDetail;
+import dev.imagecatalog.registry.TagSummary;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+import org.testcontainers.k3s.K3sContainer;
+import org.testcontainers.utility.DockerImageName;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The runner against a real API server, scheduler and kubelet (k3s in Docker): list the node, run a small image
+ * pinned by digest on it, see it reach Succeeded, read its log, delete it; a pod too big for the node stays Pending
+ * with the scheduler's message; the sweep deletes a finished run after its TTL.
+ *
+ * <p>The test registry is not reachable from inside k3s, so the image is public ({@code docker.io/library/busybox});
+ * the pull host is the catalog's, so a catalog describing that image stands in for the registry. Its digest is read
+ * from k3s' own containerd after a pull, never hard-coded.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class RunnerK3sIT {
+
+    /** Kubernetes 1.36, the version client-java 27 is generated for. */
+    @Container
+    static final K3sContainer K3S = new K3sContainer(DockerImageName.parse("rancher/k3s:v1.36.2-k3s1"));
+
+    private static final String REPOSITORY = "library/busybox";
+    private static final String TAG = "1.37.0";
+    private static final String NAMESPACE = "default";
+
+    private static KubernetesCluster cluster;
+    private static Catalog catalog;
+    private static String node;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        ApiClient client = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(new StringReader(K3S.getKubeConfigYaml())))
+                .setReadTimeout(Duration.ofSeconds(30))
+                .build();
+        cluster = new KubernetesCluster(client);
+        // The node has to exist and be Ready before anything is scheduled.
+        List<Node> nodes = waitFor("a Ready node", () -> cluster.nodes(), n -> !n.isEmpty() && n.getFirst().ready(),
+                                   Duration.ofMinutes(2));
+        Node only = nodes.getFirst();
+        node = only.name();
+        String digest = pullAndReadDigest("docker.io/" + REPOSITORY + ":" + TAG);
+        catalog = new PublicImageCatalog(REPOSITORY, TAG, digest, new Platform(only.os(), only.architecture(), null));
+    }
+
+    private static Runner runner(Duration ttl) {
+        return Runner.create(catalog, cluster, new RunSettings(true, NAMESPACE, ttl));
+    }
+
+    @Test
+    void nodes_listTheK3sServerNode() {
+        List<Node> nodes = runner(Duration.ofHours(1)).nodes();
+
+        assertThat(nodes).hasSize(1);
+        Node n = nodes.getFirst();
+        assertThat(n.ready()).isTrue();
+        assertThat(n.roles()).contains("control-plane");
+        assertThat(n.os()).isEqualTo("linux");
+        assertThat(n.architecture()).isIn("amd64", "arm64");
+        assertThat(n.kubeletVersion()).startsWith("v1.36.");
+        assertThat(n.cpu()).isNotBlank();
+        assertThat(n.memory()).isNotBlank();
+    }
+
+    @Test
+    void launch_runsOnTheNode_succeeds_logsAndIsDeleted() throws Exception {
+        Runner runner = runner(Duration.ofHours(1));
+        assertThat(runner.nodeChoices(catalog.tag(REPOSITORY, TAG)))
+                .singleElement().matches(NodeChoice::selectable);
+
+        Run run = runner.launch(new LaunchRequest(REPOSITORY, TAG, null, node, List.of("sh", "-c"),
+                                                  List.of("echo hello from $WHO; echo second line"),
+                                                  Map.of("WHO", "k3s"), null,
+                                                  new Resources("10m", "200m", "16Mi", "64Mi")));
+
+        assertThat(run.image()).isEqualTo("docker.io/" + REPOSITORY + "@" + catalog.tag(REPOSITORY, TAG)
+                .summary().digest());
+        Run done = waitFor("run to finish", () -> find(runner, run.name()), r -> r != null && r.done(),
+                           Duration.ofMinutes(3));
+        assertThat(done.phase()).isEqualTo("Succeeded");
+        assertThat(done.node()).isEqualTo(node);
+        assertThat(done.exitCode()).isZero();
+        assertThat(done.reason()).isEqualTo("Completed");
+        assertThat(done.repository()).isEqualTo(REPOSITORY);
+        assertThat(done.tag()).isEqualTo(TAG);
+
+        assertThat(runner.logs(run.name(), 10)).isEqualTo("hello from k3s\nsecond line\n");
+        List<String> lines = new ArrayList<>();
+        runner.followLogs(run.name(), null, lines::add); // ends: the container has exited
+        assertThat(lines).containsExactly("hello from k3s", "second line");
+
+        RunDetail detail = runner.run(run.name());
+        assertThat(detail.env()).containsEntry("WHO", "k3s");
+        assertThat(detail.events()).extracting(e -> e.reason()).contains("Scheduled");
+
+        runner.stop(run.name());
+        waitFor("pod to be gone", () -> find(runner, run.name()), r -> r == null, Duration.ofMinutes(1));
+    }
+
+    @Test
+    void stop_ofARunningRun_showsTerminatingUntilTheKubeletHasEndedIt() throws Exception {
+        Runner runner = runner(Duration.ofHours(1));
+        // sleep as PID 1 ignores SIGTERM, so the pod stays Terminating for its grace period
+        Run run = runner.launch(new LaunchRequest(REPOSITORY, TAG, null, node, List.of("sleep", "3600"), List.of(),
+                                                  Map.of(), null, null));
+        Run running = waitFor("run to start", () -> find(runner, run.name()),
+                              r -> r != null && "running".equals(r.state()), Duration.ofMinutes(3));
+        assertThat(running.phase()).isEqualTo("Running");
+
+        runner.stop(run.name());
+
+        Run stopping = find(runner, run.name());
+        assertThat(stopping).isNotNull();
+        assertThat(stopping.reason()).isEqualTo("Terminating");
+        waitFor("pod to be gone", () -> find(runner, run.name()), r -> r == null, Duration.ofMinutes(2));
+    }
+
+    @Test
+    void launch_tooBigForTheNode_staysPendingWithTheSchedulersMessage() throws Exception {
+        Runner runner = runner(Duration.ofHours(1));
+
+        Run run = runner.launch(new LaunchRequest(REPOSITORY, TAG, null, node, List.of("true"), List.of(), Map.of(),
+                                                  null, new Resources(null, null, "4000Gi", null)));
+
+        Run pending = waitFor("scheduling message", () -> find(runner, run.name()),
+                              r -> r != null && r.message() != null && r.message().contains("Insufficient memory"),
+                              Duration.ofMinutes(1));
+        assertThat(pending.phase()).isEqualTo("Pending");
+        runner.stop(run.name());
+    }
+
+    @Test
+    void sweep_deletesAFinishedRunOnceItsTtlHasPassed() throws Exception {
+        Runner runner = runner(Duration.ofSeconds(2));
+        Run run = runner.launch(new LaunchRequest(REPOSITORY, TAG, null, node, List.of("true"), List.of(), Map.of(),
+                                                  null, null));
+        waitFor("run to finish", () -> find(runner, run.name()), r -> r != null && r.done(), Duration.ofMinutes(3));
+        Thread.sleep(3_000);
+
+        assertThat(runner.sweep()).contains(run.name());
+        waitFor("pod to be gone", () -> find(runner, run.name()), r -> r == null, Duration.ofMinutes(1));
+    }
+
+    private static Run find(Runner runner, String name) {
+        return runner.runs().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private static <T> T waitFor(String what, Supplier<T> probe, Predicate<T> done, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        T last = probe.get();
+        while (!done.test(last)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what + "; last seen: " + last);
+            }
+            Thread.sleep(1_000);
+            last = probe.get();
+        }
+        return last;
+    }
+
+    /** Pulls the image with k3s' containerd and returns its repo digest (an index digest for busybox). */
+    private static String pullAndReadDigest(String reference) throws Exception {
+        var pull = K3S.execInContainer("crictl", "pull", reference);
+        assertThat(pull.getExitCode()).as(pull.getStderr()).isZero();
+        var inspect = K3S.execInContainer("crictl", "inspecti", "-o", "json", reference);
+        assertThat(inspect.getExitCode()).as(inspect.getStderr()).isZero();
+        JsonNode repoDigests = new ObjectMapper().readTree(inspect.getStdout()).path("status").path("repoDigests");
+        for (JsonNode d : repoDigests) {
+            String text = d.asText();
+            if (text.contains("@sha256:")) {
+                return text.substring(text.indexOf('@') + 1);
+            }
+        }
+        throw new AssertionError("no repo digest in " + inspect.getStdout());
+    }
+
+    /**
+     * A catalog of one public image on Docker Hub (pull host {@code docker.io}): k3s cannot reach the test
+     * registry, and the runner only needs the tag's digest, platforms and pull host from a catalog.
+     */
+    private record PublicImageCatalog(String repository, String tag, String digest, Platform platform)
+            implements Catalog {
+
+        @Override
+        public List<String> repositories(String q) {
+            return List.of(repository);
+        }
+
+        @Override
+        public List<TagSummary> tags(String repo) {
+            return List.of(summary());
+        }
+
+        @Override
+        public TagDetail tag(String repo, String t) {
+            if (!repository.equals(repo) || !tag.equals(t)) {
+                throw new RegistryException(RegistryException.Kind.NOT_FOUND, repo + ":" + t + " not found");
+            }
+            return new TagDetail(repository, summary(), List.of());
+        }
+
+        @Override
+        public TagDetail digest(String repo, String d) {
+            if (!repository.equals(repo) || !digest.equals(d)) {
+                throw new RegistryException(RegistryException.Kind.NOT_FOUND, repo + "@" + d + " not found");
+            }
+            return new TagDetail(repository, summary(), List.of());
+        }
+
+        @Override
+        public void ping() {
+        }
+
+        @Override
+        public String pullHost() {
+            return "docker.io";
+        }
+
+        // The repo digest of a multi-platform image is its index; containerd picks the node's platform from it.
+        private TagSummary summary() {
+            return new TagSummary(tag, digest, "application/vnd.oci.image.index.v1+json", null, null, ArtifactKind.INDEX,
+                                  List.of(new PlatformImage(platform, digest, 0, null)));
+        }
+    }
+}
