@@ -1,0 +1,77 @@
+package dev.imagecatalog.deploy;
+
+import io.kubernetes.client.openapi.models.V1ClusterRole;
+import io.kubernetes.client.openapi.models.V1PolicyRule;
+import io.kubernetes.client.openapi.models.V1Role;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every Kubernetes API call the cluster adapter makes is granted by the chart's RBAC: cluster-scoped calls by
+ * the ClusterRole, namespaced calls by the Role in the runs namespace. The calls are read from the adapter's
+ * source (the {@code CoreV1Api} method names), so a new call without a matching rule fails here, not with a 403
+ * in a cluster.
+ */
+class RbacCoversClusterCallsTest {
+
+    private static final Path CLUSTER_SOURCES = Path.of("src/main/java/dev/imagecatalog/cluster");
+    private static final Pattern API_CALL =
+            Pattern.compile("\\bapi\\.(read|list|create|delete|patch|replace)(Namespaced)?([A-Z]\\w*?)(Log)?\\(");
+    private static final Map<String, String> VERBS = Map.of(
+            "read", "get", "list", "list", "create", "create", "delete", "delete", "patch", "patch",
+            "replace", "update");
+    /** client-java kind → API resource; a kind missing here fails the test until it is added. */
+    private static final Map<String, String> RESOURCES = Map.of("Pod", "pods", "Node", "nodes", "Event", "events");
+
+    @Test
+    void everyClusterCall_isGrantedByTheChart() throws IOException {
+        Set<String> clusterScoped = new TreeSet<>();
+        Set<String> namespaced = new TreeSet<>();
+        try (Stream<Path> sources = Files.list(CLUSTER_SOURCES)) {
+            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher call = API_CALL.matcher(Files.readString(source));
+                while (call.find()) {
+                    String resource = RESOURCES.get(call.group(3));
+                    assertThat(resource).as("resource of %s in %s", call.group(), source).isNotNull();
+                    if (call.group(4) != null) {
+                        resource += "/" + call.group(4).toLowerCase(Locale.ROOT);
+                    }
+                    String permission = VERBS.get(call.group(1)) + " " + resource;
+                    (call.group(2) != null ? namespaced : clusterScoped).add(permission);
+                }
+            }
+        }
+        RenderedChart chart = RenderedChart.withDefaults();
+
+        // the adapter really was read: it creates pods and lists nodes
+        assertThat(namespaced).contains("create pods");
+        assertThat(clusterScoped).contains("list nodes");
+        assertThat(granted(chart.one(V1ClusterRole.class).getRules())).containsAll(clusterScoped);
+        assertThat(granted(chart.one(V1Role.class).getRules())).containsAll(namespaced);
+    }
+
+    private static Set<String> granted(Iterable<V1PolicyRule> rules) {
+        Set<String> granted = new TreeSet<>();
+        for (V1PolicyRule rule : rules) {
+            assertThat(rule.getApiGroups()).containsExactly("");
+            for (String resource : rule.getResources()) {
+                for (String verb : rule.getVerbs()) {
+                    granted.add(verb + " " + resource);
+                }
+            }
+        }
+        return granted;
+    }
+}
