@@ -130,6 +130,18 @@ class ImageLayoutIT {
         env.put("POD_NAMESPACE", RenderedChart.NAMESPACE);
         // the only local difference: the ConfigMap's fixed port 8080 may be taken on a shared machine
         env.put("SERVER_PORT", Integer.toString(port));
+        // No cluster here and runs are off; a kubeconfig that points nowhere keeps the start independent of
+        // whether the service builds its Kubernetes client eagerly (the probes must not need the cluster).
+        Path kubeconfig = root.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: none, cluster: {server: "https://127.0.0.1:1"}}]
+                users: [{name: none, user: {token: none}}]
+                contexts: [{name: none, context: {cluster: none, user: none}}]
+                current-context: none
+                """);
+        env.put("KUBECONFIG", kubeconfig.toString());
         return builder.start();
     }
 

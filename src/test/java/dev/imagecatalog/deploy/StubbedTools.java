@@ -46,8 +46,10 @@ final class StubbedTools {
             Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         for (String name : SYSTEM_TOOLS) {
-            Path real = which(name);
-            Files.createSymbolicLink(tools.bin.resolve(name), real);
+            // a forwarding script rather than a symlink: @TempDir clean-up then has nothing outside to warn about
+            Path forward = tools.bin.resolve(name);
+            Files.writeString(forward, "#!/bin/sh\nexec '" + which(name) + "' \"$@\"\n");
+            Files.setPosixFilePermissions(forward, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         return tools;
     }
