@@ -127,6 +127,10 @@ class CatalogBrowserIT {
         assertThat(browser.findElement(By.cssSelector("table.labels")).getText())
                 .contains(SeededRegistry.SCRIPT_LABEL_VALUE);
 
+        browser.get(server.resolve("/repositories/" + seeded.labelled().repository()).toString());
+        screenshot("07-repository-with-signature");
+        assertThat(browser.findElement(By.cssSelector("table.tags")).getText()).contains("not runnable");
+
         browser.get(server.resolve("/repositories/no/such").toString());
         screenshot("06-not-found");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not found");

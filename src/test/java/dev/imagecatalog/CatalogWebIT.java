@@ -38,6 +38,7 @@ class CatalogWebIT {
     private static RegistryCatalog catalog;
     private static TestPusher.Image small;
     private static TestPusher.Image big;
+    private static TestPusher.Image ambiguous;
 
     private final WebClient client;
 
@@ -53,6 +54,8 @@ class CatalogWebIT {
         small = pusher.pushOciImage("sorting/app", "a-small", TestPusher.Arch.AMD64, Map.of());
         big = pusher.pushOciImage("sorting/app", "z-big", TestPusher.Arch.ARM64,
                 Map.of("org.example.padding", "x".repeat(4096)));
+        // a repository whose name looks like a tag route
+        ambiguous = pusher.pushOciImage("ambig/tags/x", "v1", TestPusher.Arch.AMD64, Map.of());
         catalog = RegistryCatalog.create(RegistrySettings.of(seeded.registry().url(), PULL_HOST));
         Main.setup(server, catalog);
     }
@@ -77,7 +80,7 @@ class CatalogWebIT {
         for (String repository : seeded.repositories()) {
             assertThat(res.entity()).contains("href=\"/repositories/" + repository + "\"");
         }
-        assertThat(res.entity()).contains(seeded.repositories().size() + 1 + " repositories");
+        assertThat(res.entity()).contains(seeded.repositories().size() + 2 + " repositories");
     }
 
     @Test
@@ -175,6 +178,16 @@ class CatalogWebIT {
             assertThat(body).contains("docker pull " + PULL_HOST + "/" + index.repository() + "@" + child.digest())
                     .contains(child.arch().toString());
         }
+    }
+
+    @Test
+    void repository_whoseNameLooksLikeATagRoute_isShownWhenNoSuchTagExists() throws Exception {
+        ClientResponseTyped<String> res = get("/repositories/" + ambiguous.repository());
+        assertThat(res.status()).isEqualTo(Status.OK_200);
+        assertThat(res.entity()).contains("value=\"" + ambiguous.digest() + "\"");
+        JsonNode api = json("/api/repositories/" + ambiguous.repository() + "/tags", Status.OK_200);
+        assertThat(api.get("repository").asText()).isEqualTo(ambiguous.repository());
+        assertThat(api.get("tags").get(0).get("digest").asText()).isEqualTo(ambiguous.digest());
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.registry.ArtifactKind;
+import dev.imagecatalog.registry.RegistryException;
 import dev.imagecatalog.registry.TagDetail;
 import dev.imagecatalog.registry.TagSummary;
 
@@ -76,15 +77,33 @@ public final class CatalogPages implements HttpService {
         String path = req.path().absolute().path();
         RepositoryPath target = RepositoryPath.parse(path.substring(path.indexOf(PREFIX) + PREFIX.length()), false);
         if (target.tag() == null) {
-            repository(req, res, target.repository());
-        } else {
+            repository(req, res, target.repository(), catalog.tags(target.repository()));
+            return;
+        }
+        try {
             tag(res, target.repository(), target.tag());
+        } catch (RegistryException e) {
+            // "/repositories/a/tags/b" is tag b of a — unless a repository named "a/tags/b" exists
+            List<TagSummary> tags = wholePathRepository(target, e);
+            repository(req, res, target.repository() + "/tags/" + target.tag(), tags);
         }
     }
 
-    private void repository(ServerRequest req, ServerResponse res, String repository) {
+    /** The tags of the repository named by the whole path, or the original failure when there is none. */
+    private List<TagSummary> wholePathRepository(RepositoryPath target, RegistryException failure) {
+        String whole = target.repository() + "/tags/" + target.tag();
+        if (failure.kind() != RegistryException.Kind.NOT_FOUND || !RepositoryPath.isRepositoryName(whole)) {
+            throw failure;
+        }
+        try {
+            return catalog.tags(whole);
+        } catch (RegistryException notThatEither) {
+            throw failure;
+        }
+    }
+
+    private void repository(ServerRequest req, ServerResponse res, String repository, List<TagSummary> tags) {
         Views.Sort sort = Views.Sort.parse(req.query().first("sort").orElse(null));
-        List<TagSummary> tags = catalog.tags(repository);
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", repository);
         model.put("repository", repository);

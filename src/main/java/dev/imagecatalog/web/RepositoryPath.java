@@ -7,8 +7,9 @@ import java.util.regex.Pattern;
  * optionally followed by {@code /tags} or {@code /tags/<tag>}.
  *
  * <p>Tag names cannot contain {@code /}, so a path whose next-to-last segment is {@code tags} addresses a
- * tag — the same rule the Distribution API uses for {@code /v2/<name>/tags/list}. The one consequence is
- * that a repository whose name ends in {@code /tags/<x>} is read as tag {@code x} of its parent.
+ * tag — the same rule the Distribution API uses for {@code /v2/<name>/tags/list}. A repository whose name
+ * itself ends in {@code /tags/<x>} is therefore read as tag {@code x} of its parent first; the pages fall back
+ * to that repository when the tag does not exist (the API has no repository-level route, so it is unambiguous).
  *
  * @param repository repository name
  * @param tag        tag name, {@code null} when the path addresses the repository
@@ -46,8 +47,13 @@ record RepositoryPath(String repository, String tag, boolean tagList) {
         return of(path, null, false);
     }
 
+    /** Whether a string is a valid repository name. */
+    static boolean isRepositoryName(String name) {
+        return name.length() <= 255 && NAME.matcher(name).matches();
+    }
+
     private static RepositoryPath of(String repository, String tag, boolean tagList) {
-        if (!NAME.matcher(repository).matches() || repository.length() > 255) {
+        if (!isRepositoryName(repository)) {
             throw WebException.badRequest("\"" + repository + "\" is not a valid repository name "
                     + "(lower-case letters, digits and . _ - separated by /).");
         }
