@@ -6,8 +6,12 @@ import com.marcnuri.helm.Release;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.AuthorizationV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1ResourceAttributes;
+import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1SubjectAccessReview;
 import io.kubernetes.client.openapi.models.V1SubjectAccessReviewSpec;
 import io.kubernetes.client.util.Config;
@@ -40,7 +44,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The chart installed for real: the image built from the project's Dockerfile, loaded into k3s (a real API
  * server and kubelet), the release installed with helm-java and waited for, {@code helm test} run (readiness
  * through the Service, registry check included), the RBAC checked by the API server's own authorizer, and an
- * upgrade that changes the configuration rolling the pods. Needs a Docker host; skipped without one.
+ * upgrade that changes the configuration rolling the pods, and a second release with the production-like values
+ * (separate runs namespace with Pod Security labels, two replicas, credentials Secret, NetworkPolicy enforced by
+ * k3s). Needs a Docker host; skipped without one.
  */
 @Testcontainers(disabledWithoutDocker = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -58,6 +64,7 @@ class ChartK3sIT {
     private static K3sContainer k3s;
     private static String kubeconfig;
     private static String registryUrl;
+    private static String registryIp;
     private static ApiClient api;
 
     @BeforeAll
@@ -67,7 +74,7 @@ class ChartK3sIT {
                 .waitingFor(Wait.forHttp("/v2/").forStatusCode(200));
         registry.start();
         // Pods resolve names through k3s' CoreDNS, not Docker's: reach the registry by its network address.
-        String registryIp = registry.getContainerInfo().getNetworkSettings().getNetworks().values()
+        registryIp = registry.getContainerInfo().getNetworkSettings().getNetworks().values()
                 .iterator().next().getIpAddress();
         registryUrl = "http://" + registryIp + ":5000";
 
@@ -169,14 +176,61 @@ class ChartK3sIT {
         assertThat(after.getStatus().getUpdatedReplicas()).isEqualTo(after.getSpec().getReplicas());
     }
 
+    @Test
+    @Order(4)
+    void separateRunsNamespace_twoReplicas_credentialsAndNetworkPolicy_workOnARealCluster() throws Exception {
+        String namespace = "catalog2";
+        CoreV1Api core = new CoreV1Api(api);
+        core.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(namespace))).execute();
+        // the anonymous test registry ignores credentials; the pods must still start with the Secret's keys
+        core.createNamespacedSecret(namespace, new V1Secret().metadata(new V1ObjectMeta().name("registry-credentials"))
+                .putStringDataItem("user", "robot").putStringDataItem("token", "not-checked")).execute();
+        // k3s enforces NetworkPolicy: allow exactly this cluster's API server (the node) and the test registry
+        String nodeIp = k3s.getContainerInfo().getNetworkSettings().getNetworks().values().iterator().next()
+                .getIpAddress();
+
+        Release installed = new Helm(RenderedChart.CHART).install()
+                .withName("catalog2").withNamespace(namespace)
+                .withKubeConfigContents(kubeconfig)
+                .withValuesFile(Path.of("src/test/resources/deploy/values-separate-runs.yaml"))
+                .set("image.repository", "catalog-it").set("image.tag", "test").set("image.pullPolicy", "Never")
+                .set("registry.url", registryUrl)
+                .set("runs.namespace", "catalog2-runs")
+                .set("service.nodePort", 30081)
+                .set("networkPolicy.apiServer.cidrs", "{" + nodeIp + "/32}")
+                .set("networkPolicy.registry.cidrs", "{" + registryIp + "/32}")
+                .waitReady().withTimeout(300)
+                .call();
+        Release tested = Helm.test("catalog2").withNamespace(namespace).withKubeConfigContents(kubeconfig)
+                .withTimeout(180).call();
+
+        assertThat(installed.getStatus()).isEqualTo("deployed");
+        assertThat(tested.getStatus()).isEqualTo("deployed");
+        V1Deployment deployment = new AppsV1Api(api).readNamespacedDeployment("catalog2", namespace).execute();
+        assertThat(deployment.getStatus().getReadyReplicas()).isEqualTo(2);
+        assertThat(core.readNamespace("catalog2-runs").execute().getMetadata().getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "baseline");
+        assertThat(core.listNamespacedLimitRange("catalog2-runs").execute().getItems()).hasSize(1);
+        assertThat(allowed("create", "", "pods", null, "catalog2-runs", "system:serviceaccount:catalog2:catalog2"))
+                .isTrue();
+        assertThat(allowed("create", "", "pods", null, namespace, "system:serviceaccount:catalog2:catalog2"))
+                .isFalse();
+    }
+
     private static boolean allowed(String verb, String group, String resource, String subresource, String namespace)
             throws Exception {
+        return allowed(verb, group, resource, subresource, namespace, SERVICE_ACCOUNT);
+    }
+
+    private static boolean allowed(String verb, String group, String resource, String subresource, String namespace,
+                                   String user) throws Exception {
+        String accountNamespace = user.split(":")[2];
         V1SubjectAccessReview review = new V1SubjectAccessReview()
                 .apiVersion("authorization.k8s.io/v1").kind("SubjectAccessReview")
                 .spec(new V1SubjectAccessReviewSpec()
-                        .user(SERVICE_ACCOUNT)
+                        .user(user)
                         .addGroupsItem("system:serviceaccounts")
-                        .addGroupsItem("system:serviceaccounts:" + NAMESPACE)
+                        .addGroupsItem("system:serviceaccounts:" + accountNamespace)
                         .addGroupsItem("system:authenticated")
                         .resourceAttributes(new V1ResourceAttributes()
                                 .verb(verb).group(group).resource(resource).subresource(subresource)
