@@ -36,7 +36,7 @@ import okhttp3.Response;
  */
 public final class KubernetesCluster implements Cluster {
 
-    private static final String CONTAINER = ApiMapping.CONTAINER;
+    private static final String CONTAINER = KubernetesMapping.CONTAINER;
     private static final Path SA_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -97,14 +97,14 @@ public final class KubernetesCluster implements Cluster {
     @Override
     public List<Node> nodes() {
         List<V1Node> items = call(() -> api.listNode().execute().getItems(), "list", "nodes", null, null);
-        return items.stream().map(ApiMapping::node).sorted(Comparator.comparing(Node::name)).toList();
+        return items.stream().map(KubernetesMapping::node).sorted(Comparator.comparing(Node::name)).toList();
     }
 
     @Override
     public Run create(PodPlan plan) {
-        V1Pod created = call(() -> api.createNamespacedPod(plan.namespace(), ApiMapping.pod(plan)).execute(),
+        V1Pod created = call(() -> api.createNamespacedPod(plan.namespace(), KubernetesMapping.pod(plan)).execute(),
                              "create", "pods", plan.namespace(), plan.name());
-        return ApiMapping.run(created, null);
+        return KubernetesMapping.run(created, null);
     }
 
     @Override
@@ -112,9 +112,9 @@ public final class KubernetesCluster implements Cluster {
         List<V1Pod> pods = call(() -> api.listNamespacedPod(namespace).labelSelector(PodPlan.SELECTOR).execute()
                 .getItems(), "list", "pods", namespace, null);
         Map<String, String> scheduling = Map.of();
-        if (pods.stream().anyMatch(p -> "Pending".equals(ApiMapping.phase(p)))) {
+        if (pods.stream().anyMatch(p -> "Pending".equals(KubernetesMapping.phase(p)))) {
             try {
-                scheduling = ApiMapping.latestSchedulingMessages(events(namespace));
+                scheduling = KubernetesMapping.latestSchedulingMessages(events(namespace));
             } catch (ClusterException e) {
                 // Best effort: without events the PodScheduled condition still says why a pod waits.
                 scheduling = Map.of();
@@ -122,7 +122,7 @@ public final class KubernetesCluster implements Cluster {
         }
         List<Run> runs = new ArrayList<>();
         for (V1Pod pod : pods) {
-            runs.add(ApiMapping.run(pod, scheduling.get(pod.getMetadata().getName())));
+            runs.add(KubernetesMapping.run(pod, scheduling.get(pod.getMetadata().getName())));
         }
         runs.sort(Comparator.comparing(Run::created, Comparator.nullsLast(Comparator.reverseOrder()))
                           .thenComparing(Run::name));
@@ -140,25 +140,25 @@ public final class KubernetesCluster implements Cluster {
                 .filter(e -> e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName())
                              && "Pod".equals(e.getInvolvedObject().getKind()))
                 .toList();
-        String scheduling = ApiMapping.latestSchedulingMessages(events).get(name);
+        String scheduling = KubernetesMapping.latestSchedulingMessages(events).get(name);
         List<RunEvent> runEvents = events.stream()
-                .map(ApiMapping::event)
+                .map(KubernetesMapping::event)
                 .sorted(Comparator.comparing(RunEvent::lastSeen, Comparator.nullsFirst(Comparator.naturalOrder())))
                 .toList();
         V1PodSpec spec = pod.getSpec();
         V1Container c = spec.getContainers().getFirst();
         Map<String, String> env = new LinkedHashMap<>();
-        for (V1EnvVar v : ApiMapping.nullToEmpty(c.getEnv())) {
+        for (V1EnvVar v : KubernetesMapping.nullToEmpty(c.getEnv())) {
             if (v.getValueFrom() == null) {
                 env.put(v.getName(), v.getValue() == null ? "" : v.getValue());
             }
         }
-        return Optional.of(new RunDetail(ApiMapping.run(pod, scheduling),
-                                         List.copyOf(ApiMapping.nullToEmpty(c.getCommand())),
-                                         List.copyOf(ApiMapping.nullToEmpty(c.getArgs())),
+        return Optional.of(new RunDetail(KubernetesMapping.run(pod, scheduling),
+                                         List.copyOf(KubernetesMapping.nullToEmpty(c.getCommand())),
+                                         List.copyOf(KubernetesMapping.nullToEmpty(c.getArgs())),
                                          env,
                                          spec.getRestartPolicy(),
-                                         ApiMapping.resources(c.getResources()),
+                                         KubernetesMapping.resources(c.getResources()),
                                          runEvents));
     }
 

@@ -29,14 +29,14 @@ import io.kubernetes.client.openapi.models.V1SecurityContext;
 import io.kubernetes.client.openapi.models.V1Toleration;
 
 /** Pure translation between client-java models and the cluster domain, for {@link KubernetesCluster}. */
-final class ApiMapping {
+final class KubernetesMapping {
 
     /** Container name of every run. */
     static final String CONTAINER = "run";
     private static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
     private static final String ROLE_PREFIX = "node-role.kubernetes.io/";
 
-    private ApiMapping() {
+    private KubernetesMapping() {
     }
 
 
