@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 import dev.imagecatalog.registry.RegistrySettings;
+import dev.imagecatalog.runner.RunSettings;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -114,6 +115,22 @@ public final class AppConfig {
                 registry.get("tag-ttl").as(Duration.class).orElse(RegistrySettings.DEFAULT_TAG_TTL),
                 registry.get("concurrency").asInt().orElse(RegistrySettings.DEFAULT_CONCURRENCY),
                 registry.get("cache-max-entries").asLong().orElse(RegistrySettings.DEFAULT_CACHE_MAX_ENTRIES));
+    }
+
+    /**
+     * Maps the {@code runs} node to the runner's settings: {@code runs.enabled} (default {@code true}),
+     * {@code runs.namespace} (default: env {@code POD_NAMESPACE}, else {@code default}), {@code runs.ttl} (PT1H).
+     *
+     * @param config the root configuration
+     * @return the run settings
+     * @throws IllegalArgumentException when a value is invalid (empty namespace, non-positive TTL)
+     */
+    public static RunSettings runSettings(Config config) {
+        Config runs = config.get("runs");
+        return new RunSettings(
+                runs.get("enabled").asBoolean().orElse(true),
+                runs.get("namespace").asString().orElse("default"),
+                runs.get("ttl").as(Duration.class).orElse(RunSettings.DEFAULT_TTL));
     }
 
     /** Whether the external file exists, for a start-up log line. */

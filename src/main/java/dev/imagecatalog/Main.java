@@ -1,16 +1,25 @@
 package dev.imagecatalog;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.logging.Logger;
 
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.catalog.RegistryCatalog;
+import dev.imagecatalog.cluster.KubernetesCluster;
 import dev.imagecatalog.registry.RegistrySettings;
+import dev.imagecatalog.runner.RunSettings;
+import dev.imagecatalog.runner.RunSweeper;
+import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.web.CatalogApi;
 import dev.imagecatalog.web.CatalogPages;
 import dev.imagecatalog.web.ErrorHandling;
 import dev.imagecatalog.web.RegistryHealthCheck;
+import dev.imagecatalog.web.RunApi;
+import dev.imagecatalog.web.RunPages;
 import dev.imagecatalog.web.Templates;
+
+import io.kubernetes.client.openapi.ApiClient;
 
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
@@ -23,7 +32,10 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 
-/** Starts the catalog: configuration, the registry adapter, pages, JSON API and observability endpoints. */
+/**
+ * Starts the catalog: configuration, the registry adapter, the cluster adapter and runner (with its TTL sweeper),
+ * pages, JSON API and observability endpoints.
+ */
 public final class Main {
 
     private static final Logger LOGGER = Logger.getLogger(Main.class.getName());
@@ -42,27 +54,54 @@ public final class Main {
         Config.global(config);
         String file = System.getenv().getOrDefault(AppConfig.CONFIG_FILE_ENV, AppConfig.DEFAULT_FILE);
         RegistrySettings settings = AppConfig.registrySettings(config);
+        RunSettings runs = AppConfig.runSettings(config);
         RegistryCatalog catalog = RegistryCatalog.create(settings);
+        // does not fail without a cluster: calls then answer UNREACHABLE (the catalog keeps working)
+        Runner runner = Runner.create(catalog,
+                KubernetesCluster.fromEnvironment(Duration.ofSeconds(5), Duration.ofSeconds(30)), runs);
+        RunSweeper sweeper = runs.enabled() ? RunSweeper.start(runner) : null;
         WebServer server = WebServer.builder()
                 .config(config.get("server"))
-                .update(builder -> setup(builder, catalog))
+                .update(builder -> setup(builder, catalog, runner))
                 .build()
                 .start();
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(catalog::close));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            if (sweeper != null) {
+                sweeper.close();
+            }
+            catalog.close();
+        }));
         LOGGER.info(() -> "Image catalog on http://localhost:" + server.port() + "/ reading " + settings.url()
-                + " (config file " + file + (AppConfig.exists(Path.of(file)) ? "" : ", absent") + ")");
+                + " (config file " + file + (AppConfig.exists(Path.of(file)) ? "" : ", absent") + "); runs "
+                + (runs.enabled() ? "enabled in namespace " + runs.namespace() : "disabled (read-only)"));
     }
 
     /**
-     * Everything but the port: observability feature and routing. Tests call it with their own catalog.
+     * Everything but the port, read-only: runs disabled over a cluster that is never reached. For tests of the
+     * catalog alone.
      *
      * @param server  the server builder
      * @param catalog the catalog to serve
      */
     static void setup(WebServerConfig.Builder server, Catalog catalog) {
+        // nothing listens on port 9 of the loopback; with runs disabled only the nodes page would try it
+        Runner readOnly = Runner.create(catalog,
+                new KubernetesCluster(new ApiClient().setBasePath("http://127.0.0.1:9")),
+                new RunSettings(false, "default", RunSettings.DEFAULT_TTL));
+        setup(server, catalog, readOnly);
+    }
+
+    /**
+     * Everything but the port: observability feature and routing. Tests call it with their own catalog and runner.
+     *
+     * @param server  the server builder
+     * @param catalog the catalog to serve
+     * @param runner  the runner (its settings decide whether the Run form and Stop buttons exist)
+     */
+    static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner) {
         server.featuresDiscoverServices(false)
                 .addFeature(observe(catalog))
-                .routing(routing -> routing(routing, catalog));
+                .routing(routing -> routing(routing, catalog, runner));
     }
 
     /**
@@ -70,15 +109,19 @@ public final class Main {
      *
      * @param routing the routing builder
      * @param catalog the catalog to serve
+     * @param runner  the runner
      */
-    static void routing(HttpRouting.Builder routing, Catalog catalog) {
+    static void routing(HttpRouting.Builder routing, Catalog catalog, Runner runner) {
         Templates templates = new Templates();
         ErrorHandling.register(routing, templates);
+        CatalogPages catalogPages = new CatalogPages(catalog, templates, runner);
         routing.register("/static", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
                         .location("static")
                         .build()))
+                .register("/api", new RunApi(runner))
                 .register("/api", new CatalogApi(catalog))
-                .register(new CatalogPages(catalog, templates));
+                .register(new RunPages(runner, templates, catalogPages))
+                .register(catalogPages);
     }
 
     /** {@code /observe/health} (liveness without the registry, readiness with it) and {@code /observe/metrics}. */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.imagecatalog.registry.RegistrySettings;
+import dev.imagecatalog.runner.RunSettings;
 
 import io.helidon.config.Config;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,7 @@ class AppConfigTest {
         assertThat(config.get("runs.enabled").asBoolean().get()).isTrue();
         assertThat(config.get("runs.namespace").asString().get()).isEqualTo("default");
         assertThat(config.get("runs.ttl").as(Duration.class).get()).isEqualTo(Duration.ofHours(1));
+        assertThat(AppConfig.runSettings(config)).isEqualTo(new RunSettings(true, "default", Duration.ofHours(1)));
     }
 
     @Test
@@ -66,6 +68,7 @@ class AppConfigTest {
         assertThat(config.get("runs.enabled").asBoolean().get()).isFalse();
         assertThat(config.get("runs.namespace").asString().get()).isEqualTo("runs");
         assertThat(config.get("runs.ttl").as(Duration.class).get()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(AppConfig.runSettings(config)).isEqualTo(new RunSettings(false, "runs", Duration.ofMinutes(5)));
     }
 
     @Test

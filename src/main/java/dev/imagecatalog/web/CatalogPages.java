@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 import dev.imagecatalog.catalog.Catalog;
+import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.registry.ArtifactKind;
 import dev.imagecatalog.registry.RegistryException;
 import dev.imagecatalog.registry.TagDetail;
 import dev.imagecatalog.registry.TagSummary;
+import dev.imagecatalog.runner.NodeChoice;
+import dev.imagecatalog.runner.Runner;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -24,7 +27,8 @@ import io.helidon.webserver.http.ServerResponse;
  * <ul>
  *     <li>{@code curl 'localhost:8080/?q=team&page=2'} — repositories, filtered and paged</li>
  *     <li>{@code curl localhost:8080/repositories/team-a/app?sort=size} — tags of a repository</li>
- *     <li>{@code curl localhost:8080/repositories/team-a/app/tags/v1} — one tag: platforms, layers, history</li>
+ *     <li>{@code curl localhost:8080/repositories/team-a/app/tags/v1} — one tag: platforms, layers, history, and the
+ *     Run form when runs are enabled and the tag is runnable</li>
  * </ul>
  */
 public final class CatalogPages implements HttpService {
@@ -35,14 +39,17 @@ public final class CatalogPages implements HttpService {
 
     private final Catalog catalog;
     private final Templates templates;
+    private final Runner runner;
 
     /**
      * @param catalog   the catalog use cases
      * @param templates the application's templates
+     * @param runner    the runner (node choices for the Run form; its settings say whether there is one)
      */
-    public CatalogPages(Catalog catalog, Templates templates) {
+    public CatalogPages(Catalog catalog, Templates templates, Runner runner) {
         this.catalog = catalog;
         this.templates = templates;
+        this.runner = runner;
     }
 
     @Override
@@ -81,7 +88,7 @@ public final class CatalogPages implements HttpService {
             return;
         }
         try {
-            tag(res, target.repository(), target.tag());
+            tag(req, res, target.repository(), target.tag(), Status.OK_200, Map.of(), null);
         } catch (RegistryException e) {
             // "/repositories/a/tags/b" is tag b of a — unless a repository named "a/tags/b" exists
             List<TagSummary> tags = wholePathRepository(target, e);
@@ -114,7 +121,12 @@ public final class CatalogPages implements HttpService {
         Html.send(res, templates.render("repository.ftlh", model));
     }
 
-    private void tag(ServerResponse res, String repository, String tag) {
+    /**
+     * Renders a tag's page; with runs enabled and a runnable tag, the Run form too (pre-filled with {@code form}
+     * and showing {@code error} when a submitted form was refused).
+     */
+    void tag(ServerRequest req, ServerResponse res, String repository, String tag, Status status,
+             Map<String, String> form, String error) {
         TagDetail detail = catalog.tag(repository, tag);
         TagSummary summary = detail.summary();
         String pullHost = catalog.pullHost();
@@ -137,7 +149,56 @@ public final class CatalogPages implements HttpService {
         model.put("pullByTag", Links.pullByTag(pullHost, repository, tag));
         model.put("pullByDigest", Links.pullByDigest(pullHost, repository, summary.digest()));
         model.put("platforms", Views.platforms(detail, pullHost));
-        Html.send(res, templates.render("tag.ftlh", model));
+        if (runner.settings().enabled() && summary.runnable()) {
+            model.put("run", runForm(req, res, detail, form, error));
+        }
+        Html.send(res, status, templates.render("tag.ftlh", model));
+    }
+
+    /** The Run form's model: nodes with whether they can run the image, values, token, error. */
+    private Map<String, Object> runForm(ServerRequest req, ServerResponse res, TagDetail detail,
+                                        Map<String, String> form, String error) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        List<NodeChoice> choices = nodeChoices(detail, run);
+        String chosen = form.getOrDefault("node", "");
+        if (chosen.isEmpty()) {
+            chosen = choices.stream().filter(c -> c.selectable() && c.cached()).findFirst()
+                    .or(() -> choices.stream().filter(NodeChoice::selectable).findFirst())
+                    .map(c -> c.node().name()).orElse("");
+        }
+        String selected = chosen;
+        run.put("nodes", choices.stream().map(c -> {
+            Map<String, Object> node = new LinkedHashMap<>();
+            node.put("name", c.node().name());
+            node.put("platform", c.node().platform());
+            node.put("ready", c.node().ready());
+            node.put("selectable", c.selectable());
+            node.put("reason", c.reason() == null ? "" : c.reason());
+            node.put("cached", c.cached());
+            node.put("checked", c.selectable() && c.node().name().equals(selected));
+            return node;
+        }).toList());
+        run.put("anySelectable", choices.stream().anyMatch(NodeChoice::selectable));
+        run.put("token", Csrf.issue(req, res));
+        run.put("error", error == null ? "" : error);
+        for (String field : RunPages.FORM_FIELDS) {
+            run.put(field, form.getOrDefault(field, ""));
+        }
+        run.put("restartPolicy", form.getOrDefault("restartPolicy", "Never"));
+        return run;
+    }
+
+    /** The node choices, or none with {@code nodesError} set when the cluster cannot be read. */
+    private List<NodeChoice> nodeChoices(TagDetail detail, Map<String, Object> run) {
+        try {
+            List<NodeChoice> choices = runner.nodeChoices(detail);
+            run.put("nodesError", "");
+            return choices;
+        } catch (ClusterException e) {
+            // the catalog page stays useful when the cluster is away; the form explains why it cannot run
+            run.put("nodesError", e.getMessage());
+            return List.of();
+        }
     }
 
     /** Name split so the page can set the namespace ({@code team-a/}) apart from the image name. */

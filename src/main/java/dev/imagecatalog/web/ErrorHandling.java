@@ -5,7 +5,10 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.registry.RegistryException;
+import dev.imagecatalog.runner.LaunchException;
+import dev.imagecatalog.runner.RunsDisabledException;
 
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
@@ -38,6 +41,11 @@ public final class ErrorHandling {
         routing.error(WebException.class, (req, res, e) -> errors.answer(req, res, e.status(), title(e.status()),
                         e.getMessage()))
                 .error(RegistryException.class, errors::registry)
+                .error(LaunchException.class, (req, res, e) -> errors.answer(req, res, Status.BAD_REQUEST_400,
+                        "Cannot run this", e.getMessage(), "Nothing was created. Check the form values."))
+                .error(RunsDisabledException.class, (req, res, e) -> errors.answer(req, res, Status.FORBIDDEN_403,
+                        "Read-only catalog", e.getMessage(), "An operator can enable runs with RUNS_ENABLED=true."))
+                .error(ClusterException.class, errors::cluster)
                 .error(HttpException.class, (req, res, e) -> errors.answer(req, res, e.status(), title(e.status()),
                         e.status().code() < 500 ? e.getMessage() : "The request could not be completed."))
                 .error(Throwable.class, errors::unexpected);
@@ -62,6 +70,34 @@ public final class ErrorHandling {
         answer(req, res, status, title, e.getMessage());
     }
 
+    private void cluster(ServerRequest req, ServerResponse res, ClusterException e) {
+        Status status = switch (e.kind()) {
+            case NOT_FOUND -> Status.NOT_FOUND_404;
+            case CONFLICT -> Status.CONFLICT_409;
+            case INVALID -> Status.BAD_REQUEST_400;
+            case FORBIDDEN, FAILED -> Status.BAD_GATEWAY_502;
+            case UNREACHABLE -> Status.SERVICE_UNAVAILABLE_503;
+        };
+        String title = switch (e.kind()) {
+            case NOT_FOUND -> "Not found";
+            case CONFLICT -> "Conflict";
+            case INVALID -> "Rejected by Kubernetes";
+            case FORBIDDEN -> "Kubernetes refused the call";
+            case FAILED -> "Kubernetes error";
+            case UNREACHABLE -> "Kubernetes unavailable";
+        };
+        String hint = switch (e.kind()) {
+            case NOT_FOUND -> "The run may have been stopped or swept. See the list of runs.";
+            case UNREACHABLE -> "The Kubernetes API server did not answer; the catalog itself keeps working.";
+            case FORBIDDEN -> "The service account lacks a permission: check the chart's Role and ClusterRole.";
+            default -> "Try again in a moment.";
+        };
+        if (e.kind() != ClusterException.Kind.NOT_FOUND && e.kind() != ClusterException.Kind.INVALID) {
+            LOGGER.warning(() -> req.prologue().method().text() + " " + req.path().absolute().path() + ": " + e.getMessage());
+        }
+        answer(req, res, status, title, e.getMessage(), hint);
+    }
+
     private void unexpected(ServerRequest req, ServerResponse res, Throwable e) {
         LOGGER.log(Level.SEVERE, "Unexpected failure on " + req.prologue().method().text() + " " + req.path().absolute().path(), e);
         answer(req, res, Status.INTERNAL_SERVER_ERROR_500, "Something went wrong",
@@ -69,6 +105,11 @@ public final class ErrorHandling {
     }
 
     private void answer(ServerRequest req, ServerResponse res, Status status, String title, String message) {
+        answer(req, res, status, title, message, hint(status));
+    }
+
+    private void answer(ServerRequest req, ServerResponse res, Status status, String title, String message,
+                        String hint) {
         if (res.isSent()) {
             return;
         }
@@ -80,7 +121,7 @@ public final class ErrorHandling {
         model.put("title", title);
         model.put("status", status.code());
         model.put("message", message == null ? "" : message);
-        model.put("hint", hint(status));
+        model.put("hint", hint);
         String html;
         try {
             html = templates.render("error.ftlh", model);
@@ -94,6 +135,7 @@ public final class ErrorHandling {
     private static String title(Status status) {
         return switch (status.code()) {
             case 400 -> "Bad request";
+            case 403 -> "Forbidden";
             case 404 -> "Not found";
             default -> status.reasonPhrase();
         };
@@ -105,6 +147,7 @@ public final class ErrorHandling {
                     + "this page works again as soon as it does.";
             case 502 -> "The registry answered, but not as expected. Check registry.username and registry.password "
                     + "(REGISTRY_USERNAME / REGISTRY_PASSWORD) and the registry's logs.";
+            case 403 -> "The request was refused. If you submitted a form, reload its page and submit it again.";
             case 404 -> "Check the name, or go back to the list of repositories.";
             case 400 -> "Check the address or the form values.";
             default -> "Try again in a moment.";

@@ -17,6 +17,16 @@ final class WebException extends RuntimeException {
         return new WebException(Status.BAD_REQUEST_400, message);
     }
 
+    /** 403 with the reason. */
+    static WebException forbidden(String message) {
+        return new WebException(Status.FORBIDDEN_403, message);
+    }
+
+    /** 415 with the reason. */
+    static WebException unsupportedMediaType(String message) {
+        return new WebException(Status.UNSUPPORTED_MEDIA_TYPE_415, message);
+    }
+
     /** 404 with the reason. */
     static WebException notFound(String message) {
         return new WebException(Status.NOT_FOUND_404, message);

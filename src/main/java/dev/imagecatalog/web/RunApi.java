@@ -1,0 +1,217 @@
+package dev.imagecatalog.web;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+import dev.imagecatalog.cluster.ClusterException;
+import dev.imagecatalog.cluster.Run;
+import dev.imagecatalog.runner.Runner;
+import dev.imagecatalog.runner.RunsDisabledException;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.http.sse.SseEvent;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.sse.SseSink;
+
+/**
+ * The runner's JSON API, registered under {@code /api}.
+ * <ul>
+ *     <li>{@code curl localhost:8080/api/nodes} → {@code {"nodes":[{"name","ready","roles",…}]}}</li>
+ *     <li>{@code curl -H 'Content-Type: application/json' -d '{"repository":"team-a/app","tag":"v1",
+ *     "node":"worker-1","command":["sh","-c"],"args":["echo hi"],"env":{"A":"1"}}' localhost:8080/api/runs}
+ *     → 201 {@code {"name","namespace","node","image"}} with {@code Location}</li>
+ *     <li>{@code curl localhost:8080/api/runs}, {@code curl localhost:8080/api/runs/<name>}</li>
+ *     <li>{@code curl 'localhost:8080/api/runs/<name>/logs?tail=100'} (text); {@code ?follow=true}: server-sent
+ *     events, one {@code data:} per line, a final {@code end} event</li>
+ *     <li>{@code curl -X DELETE localhost:8080/api/runs/<name>} → 204</li>
+ * </ul>
+ * Unsafe requests pass {@link Csrf#checkApi}; when runs are disabled they answer 403.
+ */
+public final class RunApi implements HttpService {
+
+    /** Default and largest {@code tail}. */
+    static final int DEFAULT_TAIL = 500;
+    static final int MAX_TAIL = 100_000;
+
+    private static final Logger LOGGER = Logger.getLogger(RunApi.class.getName());
+    /** A comment this often proves the client is still there while the log is quiet. */
+    private static final long HEARTBEAT_SECONDS = 15;
+    private static final Object END = new Object();
+
+    private final Runner runner;
+
+    /**
+     * @param runner the runner use cases
+     */
+    public RunApi(Runner runner) {
+        this.runner = runner;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/nodes", (req, res) -> CatalogApi.send(res, Status.OK_200, RunJson.nodes(runner.nodes())))
+                .get("/runs", (req, res) -> CatalogApi.send(res, Status.OK_200, RunJson.runs(runner.runs())))
+                .post("/runs", this::launch)
+                .get("/runs/{name}", (req, res) -> CatalogApi.send(res, Status.OK_200,
+                        RunJson.detail(runner.run(name(req)))))
+                .delete("/runs/{name}", this::stop)
+                .get("/runs/{name}/logs", this::logs);
+    }
+
+    private void launch(ServerRequest req, ServerResponse res) {
+        requireEnabled();
+        Csrf.checkApi(req, true);
+        Run run = runner.launch(RunJson.launch(req.content().as(String.class)));
+        res.header(HeaderValues.create(HeaderNames.LOCATION, "/api/runs/" + run.name()));
+        CatalogApi.send(res, Status.CREATED_201, RunJson.launched(run));
+    }
+
+    private void stop(ServerRequest req, ServerResponse res) {
+        requireEnabled();
+        Csrf.checkApi(req, false);
+        runner.stop(name(req));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void logs(ServerRequest req, ServerResponse res) {
+        String name = name(req);
+        int tail = tail(req.query().first("tail").orElse(null));
+        if (Boolean.parseBoolean(req.query().first("follow").orElse("false"))) {
+            follow(res, name, tail);
+            return;
+        }
+        res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8"));
+        res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        res.header(HeaderValues.create(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff"));
+        res.send(runner.logs(name, tail));
+    }
+
+    /**
+     * Streams the log as server-sent events: {@code data:} per line, {@code notice} for a message instead of a log
+     * (container not started yet), {@code end} when the log ends. The API stream is closed in every case: log end,
+     * client gone (an emit fails, at the latest at the next heartbeat) or failure.
+     */
+    private void follow(ServerResponse res, String name, int tail) {
+        InputStream in;
+        try {
+            in = runner.openLogStream(name, tail);
+        } catch (ClusterException e) {
+            if (e.kind() != ClusterException.Kind.INVALID) {
+                throw e;
+            }
+            // e.g. "container … is waiting to start": a state to show, not an error
+            res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+            SseSink sink = res.sink(SseSink.TYPE);
+            try {
+                sink.emit(event("notice", e.getMessage()));
+                sink.emit(event("end", "waiting"));
+            } finally {
+                sink.close();
+            }
+            return;
+        }
+        try (in) {
+            res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+            SseSink sink = res.sink(SseSink.TYPE);
+            try {
+                pump(in, sink);
+            } finally {
+                closeQuietly(sink);
+            }
+        } catch (IOException e) {
+            LOGGER.fine(() -> "closing the log stream of " + name + ": " + e.getMessage());
+        }
+    }
+
+    private static void pump(InputStream in, SseSink sink) {
+        BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        Thread reader = Thread.ofVirtual().name("log-reader").start(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    queue.add(line);
+                }
+            } catch (IOException | UncheckedIOException | ClusterException e) {
+                // closed by us (client gone) or the API dropped the connection: either way the log is over
+                queue.add(new Notice("log stream ended: " + e.getMessage()));
+            } finally {
+                queue.add(END);
+            }
+        });
+        try {
+            while (true) {
+                Object next = queue.poll(HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+                if (next == null) {
+                    sink.emit(SseEvent.builder().comment("keep-alive").build());
+                } else if (next == END) {
+                    sink.emit(event("end", "end"));
+                    return;
+                } else if (next instanceof Notice notice) {
+                    sink.emit(event("notice", notice.message()));
+                } else {
+                    sink.emit(SseEvent.builder().data(new String[] {(String) next}).build());
+                }
+            }
+        } catch (UncheckedIOException | IllegalStateException clientGone) {
+            LOGGER.fine(() -> "log follower went away: " + clientGone.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            // closing the API stream (by the caller) ends the reader; interrupting covers a reader not yet blocked
+            reader.interrupt();
+        }
+    }
+
+    private record Notice(String message) {
+    }
+
+    private static SseEvent event(String name, String data) {
+        return SseEvent.builder().name(name).data(new String[] {data}).build();
+    }
+
+    private static void closeQuietly(SseSink sink) {
+        try {
+            sink.close();
+        } catch (RuntimeException e) {
+            LOGGER.fine(() -> "SSE sink already closed: " + e.getMessage());
+        }
+    }
+
+    private void requireEnabled() {
+        if (!runner.settings().enabled()) {
+            throw new RunsDisabledException();
+        }
+    }
+
+    static String name(ServerRequest req) {
+        return req.path().pathParameters().get("name");
+    }
+
+    /** {@code tail} query parameter: 1…{@value #MAX_TAIL}, default {@value #DEFAULT_TAIL}. */
+    static int tail(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_TAIL;
+        }
+        try {
+            int tail = Integer.parseInt(value.trim());
+            if (tail >= 1 && tail <= MAX_TAIL) {
+                return tail;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw WebException.badRequest("tail must be a whole number from 1 to " + MAX_TAIL + ", got \"" + value + "\".");
+    }
+}

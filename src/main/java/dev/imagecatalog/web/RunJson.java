@@ -1,0 +1,134 @@
+package dev.imagecatalog.web;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.imagecatalog.cluster.Node;
+import dev.imagecatalog.cluster.Resources;
+import dev.imagecatalog.cluster.Run;
+import dev.imagecatalog.cluster.RunDetail;
+import dev.imagecatalog.cluster.RunEvent;
+import dev.imagecatalog.runner.LaunchException;
+import dev.imagecatalog.runner.LaunchRequest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * The runner's JSON documents (issue 3 §2–§4) and their mapping from the domain; written with {@link ApiJson#write}.
+ * Dates are RFC 3339 strings, absent values {@code null}.
+ */
+final class RunJson {
+
+    /** Strict reader: an unknown field is a typo the client should hear about, not something silently ignored. */
+    private static final ObjectMapper READER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private RunJson() {
+    }
+
+    /** {@code {"nodes":[…]}}. */
+    record Nodes(List<NodeDoc> nodes) {
+    }
+
+    /** One node. */
+    record NodeDoc(String name, boolean ready, List<String> roles, String os, String architecture,
+                   String kubeletVersion, String cpu, String memory, List<TaintDoc> taints, boolean unschedulable) {
+    }
+
+    /** A taint. */
+    record TaintDoc(String key, String value, String effect) {
+    }
+
+    /** The body of {@code POST /api/runs}. */
+    record LaunchDoc(String repository, String tag, String digest, String node, List<String> command,
+                     List<String> args, Map<String, String> env, String restartPolicy, ResourcesDoc resources) {
+    }
+
+    /** Requests and limits, quantity syntax. */
+    record ResourcesDoc(String cpuRequest, String cpuLimit, String memoryRequest, String memoryLimit) {
+    }
+
+    /** The answer to a launch. */
+    record Launched(String name, String namespace, String node, String image) {
+    }
+
+    /** {@code {"runs":[…]}}. */
+    record Runs(List<RunDoc> runs) {
+    }
+
+    /** One run as listed. */
+    record RunDoc(String name, String namespace, String node, String image, String repository, String tag,
+                  String phase, String state, String reason, String message, Integer exitCode, int restarts,
+                  String created, String finished, boolean done) {
+    }
+
+    /** One run in detail. */
+    record RunDetailDoc(String name, String namespace, String node, String image, String repository, String tag,
+                        String phase, String state, String reason, String message, Integer exitCode, int restarts,
+                        String created, String finished, boolean done, List<String> command, List<String> args,
+                        Map<String, String> env, String restartPolicy, ResourcesDoc resources,
+                        List<EventDoc> events) {
+    }
+
+    /** A pod event. */
+    record EventDoc(String type, String reason, String message, String source, int count, String lastSeen) {
+    }
+
+    /**
+     * Parses a launch body; malformed JSON, wrong types and unknown fields are a {@link LaunchException} (400).
+     */
+    static LaunchRequest launch(String body) {
+        LaunchDoc doc;
+        try {
+            doc = READER.readValue(body, LaunchDoc.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new LaunchException("unknown field \"" + e.getPropertyName() + "\" in the request body");
+        } catch (JsonProcessingException e) {
+            throw new LaunchException("the request body is not a valid run request: " + e.getOriginalMessage());
+        }
+        if (doc == null) {
+            throw new LaunchException("the request body is empty; send {\"repository\":…,\"tag\":…,\"node\":…}");
+        }
+        ResourcesDoc r = doc.resources();
+        return new LaunchRequest(doc.repository(), doc.tag(), doc.digest(), doc.node(), doc.command(), doc.args(),
+                doc.env(), doc.restartPolicy(),
+                r == null ? Resources.NONE : new Resources(r.cpuRequest(), r.cpuLimit(), r.memoryRequest(),
+                        r.memoryLimit()));
+    }
+
+    static Nodes nodes(List<Node> nodes) {
+        return new Nodes(nodes.stream().map(n -> new NodeDoc(n.name(), n.ready(), n.roles(), n.os(), n.architecture(),
+                n.kubeletVersion(), n.cpu(), n.memory(),
+                n.taints().stream().map(t -> new TaintDoc(t.key(), t.value(), t.effect())).toList(),
+                n.unschedulable())).toList());
+    }
+
+    static Launched launched(Run run) {
+        return new Launched(run.name(), run.namespace(), run.node(), run.image());
+    }
+
+    static Runs runs(List<Run> runs) {
+        return new Runs(runs.stream().map(RunJson::run).toList());
+    }
+
+    static RunDoc run(Run r) {
+        return new RunDoc(r.name(), r.namespace(), r.node(), r.image(), r.repository(), r.tag(), r.phase(), r.state(),
+                r.reason(), r.message(), r.exitCode(), r.restarts(), Formats.rfc3339(r.created()),
+                Formats.rfc3339(r.finished()), r.done());
+    }
+
+    static RunDetailDoc detail(RunDetail d) {
+        Run r = d.run();
+        Resources res = d.resources() == null ? Resources.NONE : d.resources();
+        return new RunDetailDoc(r.name(), r.namespace(), r.node(), r.image(), r.repository(), r.tag(), r.phase(),
+                r.state(), r.reason(), r.message(), r.exitCode(), r.restarts(), Formats.rfc3339(r.created()),
+                Formats.rfc3339(r.finished()), r.done(), d.command(), d.args(), d.env(), d.restartPolicy(),
+                new ResourcesDoc(res.cpuRequest(), res.cpuLimit(), res.memoryRequest(), res.memoryLimit()),
+                d.events().stream().map(e -> new EventDoc(e.type(), e.reason(), e.message(), e.source(), e.count(),
+                        Formats.rfc3339(e.lastSeen()))).toList());
+    }
+}

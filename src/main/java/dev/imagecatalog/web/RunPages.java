@@ -1,0 +1,262 @@
+package dev.imagecatalog.web;
+
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.imagecatalog.cluster.ClusterException;
+import dev.imagecatalog.cluster.Node;
+import dev.imagecatalog.cluster.Resources;
+import dev.imagecatalog.cluster.Run;
+import dev.imagecatalog.cluster.RunDetail;
+import dev.imagecatalog.registry.RegistryException;
+import dev.imagecatalog.runner.LaunchException;
+import dev.imagecatalog.runner.LaunchRequest;
+import dev.imagecatalog.runner.Runner;
+import dev.imagecatalog.runner.RunsDisabledException;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The runner's HTML pages and forms, usable without JavaScript.
+ * <ul>
+ *     <li>{@code GET /nodes} — the cluster's nodes</li>
+ *     <li>{@code POST /runs} — the tag page's Run form → 303 to {@code /runs/<name>}; a refused form is shown
+ *     again with status 400 and the reason</li>
+ *     <li>{@code GET /runs} — runs with a Stop button each; {@code GET /runs/<name>} — one run, events, log</li>
+ *     <li>{@code POST /runs/<name>/stop} — Stop → 303 to {@code /runs}</li>
+ * </ul>
+ * Forms carry the double-submit token of {@link Csrf}; with runs disabled there are no forms and POSTs answer 403.
+ */
+public final class RunPages implements HttpService {
+
+    /** Free-text fields of the Run form, kept when the form is shown again. */
+    static final List<String> FORM_FIELDS = List.of("node", "command", "args", "env", "cpuRequest", "cpuLimit",
+            "memoryRequest", "memoryLimit");
+    /** Lines of log shown on the run page. */
+    static final int PAGE_TAIL = 200;
+
+    private final Runner runner;
+    private final Templates templates;
+    private final CatalogPages catalogPages;
+
+    /**
+     * @param runner       the runner use cases
+     * @param templates    the application's templates
+     * @param catalogPages renders the tag page again when a submitted Run form is refused
+     */
+    public RunPages(Runner runner, Templates templates, CatalogPages catalogPages) {
+        this.runner = runner;
+        this.templates = templates;
+        this.catalogPages = catalogPages;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/nodes", this::nodes)
+                .get("/runs", this::runs)
+                .post("/runs", this::launch)
+                .get("/runs/{name}", this::run)
+                .post("/runs/{name}/stop", this::stop);
+    }
+
+    private void nodes(ServerRequest req, ServerResponse res) {
+        List<Node> nodes = runner.nodes();
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("title", "Nodes");
+        model.put("nodes", nodes.stream().map(RunPages::node).toList());
+        Html.send(res, templates.render("nodes.ftlh", model));
+    }
+
+    private void runs(ServerRequest req, ServerResponse res) {
+        List<Run> runs = runner.runs();
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("title", "Runs");
+        model.put("enabled", runner.settings().enabled());
+        model.put("namespace", runner.settings().namespace());
+        model.put("token", runner.settings().enabled() ? Csrf.issue(req, res) : "");
+        Instant now = Instant.now();
+        model.put("runs", runs.stream().map(r -> run(r, now)).toList());
+        Html.send(res, templates.render("runs.ftlh", model));
+    }
+
+    private void launch(ServerRequest req, ServerResponse res) {
+        requireEnabled();
+        Map<String, String> form = form(req);
+        Csrf.checkForm(req, form.get(Csrf.NAME));
+        String repository = form.getOrDefault("repository", "");
+        String tag = form.getOrDefault("tag", "");
+        Run run;
+        try {
+            run = runner.launch(new LaunchRequest(repository, tag, null, form.getOrDefault("node", ""),
+                    LaunchRequest.lines(form.get("command")), LaunchRequest.lines(form.get("args")),
+                    LaunchRequest.envLines(form.get("env")), form.get("restartPolicy"),
+                    new Resources(blankToNull(form.get("cpuRequest")), blankToNull(form.get("cpuLimit")),
+                            blankToNull(form.get("memoryRequest")), blankToNull(form.get("memoryLimit")))));
+        } catch (LaunchException e) {
+            if (repository.isBlank() || tag.isBlank()) {
+                throw e;
+            }
+            try {
+                catalogPages.tag(req, res, repository, tag, Status.BAD_REQUEST_400, form, e.getMessage());
+            } catch (RegistryException | ClusterException notThere) {
+                // no tag page to go back to: the plain 400 page with the launch's reason
+                throw e;
+            }
+            return;
+        }
+        redirect(res, "/runs/" + run.name());
+    }
+
+    private void run(ServerRequest req, ServerResponse res) {
+        RunDetail detail = runner.run(RunApi.name(req));
+        Run r = detail.run();
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("title", r.name());
+        model.put("run", run(r, Instant.now()));
+        model.put("enabled", runner.settings().enabled());
+        model.put("token", runner.settings().enabled() ? Csrf.issue(req, res) : "");
+        model.put("command", detail.command());
+        model.put("args", detail.args());
+        model.put("env", detail.env().entrySet().stream()
+                .map(e -> Map.of("name", e.getKey(), "value", e.getValue())).toList());
+        model.put("restartPolicy", text(detail.restartPolicy()));
+        Resources resources = detail.resources() == null ? Resources.NONE : detail.resources();
+        model.put("resources", Map.of("cpuRequest", text(resources.cpuRequest()), "cpuLimit", text(resources.cpuLimit()),
+                "memoryRequest", text(resources.memoryRequest()), "memoryLimit", text(resources.memoryLimit())));
+        model.put("events", detail.events().stream().map(e -> Map.of(
+                "type", text(e.type()), "reason", text(e.reason()), "message", text(e.message()),
+                "source", text(e.source()), "count", e.count(),
+                "lastSeen", e.lastSeen() == null ? "" : Formats.date(e.lastSeen()))).toList());
+        String logs;
+        String logsNote = "";
+        try {
+            logs = runner.logs(r.name(), PAGE_TAIL);
+        } catch (ClusterException e) {
+            // no log yet (container waiting, pod not scheduled…): say why instead of failing the page
+            logs = "";
+            logsNote = e.getMessage();
+        }
+        model.put("logs", logs);
+        model.put("logsNote", logsNote);
+        model.put("tail", PAGE_TAIL);
+        model.put("refresh", !r.done());
+        Html.send(res, templates.render("run.ftlh", model));
+    }
+
+    private void stop(ServerRequest req, ServerResponse res) {
+        requireEnabled();
+        Map<String, String> form = form(req);
+        Csrf.checkForm(req, form.get(Csrf.NAME));
+        runner.stop(RunApi.name(req));
+        redirect(res, "/runs");
+    }
+
+    private void requireEnabled() {
+        if (!runner.settings().enabled()) {
+            throw new RunsDisabledException();
+        }
+    }
+
+    /** An {@code application/x-www-form-urlencoded} body; the first value of each name. */
+    static Map<String, String> form(ServerRequest req) {
+        String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+        if (!type.startsWith("application/x-www-form-urlencoded")) {
+            throw WebException.badRequest("Expected a form (application/x-www-form-urlencoded).");
+        }
+        String body = req.content().hasEntity() ? req.content().as(String.class) : "";
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            try {
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                form.putIfAbsent(name, value);
+            } catch (IllegalArgumentException e) {
+                throw WebException.badRequest("The form data is malformed.");
+            }
+        }
+        return form;
+    }
+
+    private static Map<String, Object> node(Node n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", n.name());
+        m.put("ready", n.ready());
+        m.put("roles", n.roles());
+        m.put("os", text(n.os()));
+        m.put("architecture", text(n.architecture()));
+        m.put("kubeletVersion", text(n.kubeletVersion()));
+        m.put("cpu", text(n.cpu()));
+        m.put("memory", text(n.memory()));
+        m.put("taints", n.taints().stream().map(t -> (t.key() + (t.value() == null || t.value().isEmpty() ? ""
+                : "=" + t.value()) + ":" + t.effect())).toList());
+        m.put("unschedulable", n.unschedulable());
+        return m;
+    }
+
+    private static Map<String, Object> run(Run r, Instant now) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", r.name());
+        m.put("href", "/runs/" + URLEncoder.encode(r.name(), StandardCharsets.UTF_8));
+        m.put("stopAction", "/runs/" + URLEncoder.encode(r.name(), StandardCharsets.UTF_8) + "/stop");
+        m.put("namespace", text(r.namespace()));
+        m.put("node", text(r.node()));
+        m.put("image", text(r.image()));
+        m.put("repository", text(r.repository()));
+        m.put("tag", text(r.tag()));
+        m.put("tagHref", r.repository() == null || r.tag() == null ? "" : Links.tag(r.repository(), r.tag()));
+        m.put("phase", text(r.phase()));
+        m.put("state", text(r.state()));
+        m.put("reason", text(r.reason()));
+        m.put("message", text(r.message()));
+        m.put("exitCode", r.exitCode() == null ? "" : r.exitCode().toString());
+        m.put("restarts", r.restarts());
+        m.put("created", r.created() == null ? "" : Formats.date(r.created()));
+        m.put("createdIso", r.created() == null ? "" : Formats.rfc3339(r.created()));
+        m.put("age", r.created() == null ? "" : age(Duration.between(r.created(), now)));
+        m.put("finished", r.finished() == null ? "" : Formats.date(r.finished()));
+        m.put("done", r.done());
+        return m;
+    }
+
+    /** kubectl-style age: {@code 45s}, {@code 12m}, {@code 3h}, {@code 2d}. */
+    static String age(Duration d) {
+        long s = Math.max(0, d.getSeconds());
+        if (s < 120) {
+            return s + "s";
+        }
+        if (s < 2 * 3600) {
+            return s / 60 + "m";
+        }
+        if (s < 2 * 86400) {
+            return s / 3600 + "h";
+        }
+        return s / 86400 + "d";
+    }
+
+    private static String text(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static void redirect(ServerResponse res, String location) {
+        res.status(Status.SEE_OTHER_303).header(HeaderNames.LOCATION, location).send();
+    }
+}

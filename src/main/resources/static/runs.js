@@ -1,0 +1,54 @@
+// Progressive enhancement of a run page: the page works without this file (it then reloads itself every 5s).
+// Follows the log with server-sent events and refreshes the status from the JSON API.
+document.addEventListener("DOMContentLoaded", () => {
+  const root = document.getElementById("run");
+  if (!root) return;
+  const name = root.dataset.run;
+  const log = document.getElementById("log");
+  const logStatus = document.getElementById("log-status");
+  const set = (id, text) => { const el = document.getElementById(id); if (el) el.textContent = text; };
+  let source = null;
+  let following = false;
+
+  function follow() {
+    if (following) return;
+    following = true;
+    // the stream starts with the tail the page shows already: start empty to avoid doubling it
+    let first = true;
+    source = new EventSource("/api/runs/" + encodeURIComponent(name) + "/logs?follow=true&tail=" + 200);
+    source.onmessage = (event) => {
+      if (first) { log.textContent = ""; first = false; }
+      log.textContent += event.data + "\n";
+      log.scrollTop = log.scrollHeight;
+    };
+    source.addEventListener("notice", (event) => { logStatus.textContent = event.data; });
+    source.addEventListener("end", () => {
+      source.close();
+      following = false;
+      logStatus.textContent = logStatus.textContent + " · log ended";
+    });
+    source.onerror = () => { source.close(); following = false; };
+  }
+
+  async function refresh() {
+    try {
+      const res = await fetch("/api/runs/" + encodeURIComponent(name), { headers: { "Accept": "application/json" } });
+      if (!res.ok) { set("run-phase", res.status === 404 ? "Deleted" : "Unknown"); return false; }
+      const run = await res.json();
+      set("run-phase", run.phase || "");
+      set("run-phase-text", run.phase || "");
+      set("run-state", (run.state || "") + (run.reason ? " (" + run.reason + ")" : ""));
+      set("run-message", run.message || "—");
+      set("run-exit", run.exitCode === null ? "—" : String(run.exitCode));
+      set("run-restarts", String(run.restarts));
+      if (run.state === "running" || run.state === "terminated") follow();
+      return !run.done;
+    } catch (e) {
+      return true;
+    }
+  }
+
+  const tick = async () => { if (await refresh()) setTimeout(tick, 3000); };
+  tick();
+  follow();
+});
