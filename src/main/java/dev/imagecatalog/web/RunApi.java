@@ -74,7 +74,8 @@ public final class RunApi implements HttpService {
     private void launch(ServerRequest req, ServerResponse res) {
         requireEnabled();
         Csrf.checkApi(req, true);
-        Run run = runner.launch(RunJson.launch(req.content().as(String.class)));
+        String body = req.content().hasEntity() ? req.content().as(String.class) : "";
+        Run run = runner.launch(RunJson.launch(body));
         res.header(HeaderValues.create(HeaderNames.LOCATION, "/api/runs/" + run.name()));
         CatalogApi.send(res, Status.CREATED_201, RunJson.launched(run));
     }

@@ -82,6 +82,9 @@ final class RunJson {
      * Parses a launch body; malformed JSON, wrong types and unknown fields are a {@link LaunchException} (400).
      */
     static LaunchRequest launch(String body) {
+        if (body == null || body.isBlank()) {
+            throw new LaunchException("the request body is empty; send {\"repository\":…,\"tag\":…,\"node\":…}");
+        }
         LaunchDoc doc;
         try {
             doc = READER.readValue(body, LaunchDoc.class);

@@ -1,0 +1,550 @@
+package dev.imagecatalog;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import dev.imagecatalog.catalog.RegistryCatalog;
+import dev.imagecatalog.cluster.MockKubernetes;
+import dev.imagecatalog.registry.RegistrySettings;
+import dev.imagecatalog.runner.RunSettings;
+import dev.imagecatalog.runner.Runner;
+import dev.imagecatalog.testing.SeededRegistry;
+import dev.imagecatalog.testing.TestPusher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.helidon.webserver.WebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The runner's pages and JSON API over a real socket: a real seeded registry read through the real catalog, the
+ * Fabric8 mock Kubernetes API (CRUD, three nodes) behind the real cluster adapter. What was created is checked with
+ * the Fabric8 client, independent of the code under test. A second server with runs disabled proves read-only mode.
+ */
+class RunWebIT {
+
+    static final String PULL_HOST = "localhost:5001";
+    static final String NAMESPACE = "runs";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern HIDDEN_CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+    private static SeededRegistry seeded;
+    private static RegistryCatalog catalog;
+    private static MockKubernetes k8s;
+    private static WebServer server;
+    private static WebServer readOnly;
+    private static HttpClient http;
+
+    @BeforeAll
+    static void start() {
+        seeded = SeededRegistry.start();
+        catalog = RegistryCatalog.create(RegistrySettings.of(seeded.registry().url(), PULL_HOST));
+        k8s = MockKubernetes.withNodes(Map.of(MockKubernetes.AMD64_WORKER,
+                List.of(PULL_HOST + "/" + seeded.amd64Only().repository() + "@" + seeded.amd64Only().digest())));
+        server = start(true);
+        readOnly = start(false);
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private static WebServer start(boolean enabled) {
+        Runner runner = Runner.create(catalog, k8s.cluster(), new RunSettings(enabled, NAMESPACE, Duration.ofHours(1)));
+        return WebServer.builder().host("127.0.0.1").port(0)
+                .update(builder -> Main.setup(builder, catalog, runner))
+                .build().start();
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {
+                () -> server.stop(), () -> readOnly.stop(), () -> k8s.close(), () -> catalog.close(),
+                () -> seeded.close()}) {
+            try {
+                c.close();
+            } catch (Exception | Error e) {
+                // keep stopping the rest
+            }
+        }
+    }
+
+    @AfterEach
+    void deletePods() {
+        k8s.fabric8().pods().inNamespace(NAMESPACE).list().getItems().forEach(
+                p -> k8s.fabric8().pods().inNamespace(NAMESPACE).withName(p.getMetadata().getName()).delete());
+    }
+
+    // ---- nodes -----------------------------------------------------------------------------------------------
+
+    @Test
+    void apiNodes_listTheThreeNodesWithTheirShape() throws Exception {
+        HttpResponse<String> res = get(server, "/api/nodes");
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        JsonNode nodes = JSON.readTree(res.body()).get("nodes");
+        assertThat(nodes).hasSize(3);
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        nodes.forEach(n -> byName.put(n.get("name").asText(), n));
+        assertThat(byName.keySet()).containsExactly(MockKubernetes.CONTROL_PLANE, MockKubernetes.AMD64_WORKER,
+                MockKubernetes.ARM64_WORKER);
+        JsonNode cp = byName.get(MockKubernetes.CONTROL_PLANE);
+        assertThat(cp.get("ready").asBoolean()).isTrue();
+        assertThat(cp.get("os").asText()).isEqualTo("linux");
+        assertThat(cp.get("architecture").asText()).isEqualTo("amd64");
+        assertThat(cp.get("kubeletVersion").asText()).isEqualTo("v1.36.1");
+        assertThat(cp.get("cpu").asText()).isEqualTo("4");
+        assertThat(cp.get("memory").asText()).isEqualTo("8025424Ki");
+        assertThat(cp.get("unschedulable").asBoolean()).isFalse();
+        assertThat(cp.get("roles").isArray()).isTrue();
+        assertThat(cp.get("taints").get(0).get("key").asText()).isEqualTo(MockKubernetes.CONTROL_PLANE_TAINT);
+        assertThat(cp.get("taints").get(0).get("effect").asText()).isEqualTo("NoSchedule");
+        assertThat(byName.get(MockKubernetes.ARM64_WORKER).get("architecture").asText()).isEqualTo("arm64");
+        assertThat(byName.get(MockKubernetes.ARM64_WORKER).get("taints")).isEmpty();
+    }
+
+    @Test
+    void nodesPage_showsEveryNodeWithTaints() throws Exception {
+        HttpResponse<String> res = get(server, "/nodes");
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.body()).contains("data-node=\"" + MockKubernetes.CONTROL_PLANE + "\"",
+                        "data-node=\"" + MockKubernetes.AMD64_WORKER + "\"", "data-node=\"" + MockKubernetes.ARM64_WORKER + "\"")
+                .contains(MockKubernetes.CONTROL_PLANE_TAINT + ":NoSchedule")
+                .contains("linux/arm64", "v1.36.1", "8025424Ki")
+                .contains("href=\"/nodes\"", "href=\"/runs\"");
+    }
+
+    // ---- launch through the API ------------------------------------------------------------------------------
+
+    @Test
+    void apiLaunch_createsExactlyThePodByDigestOnTheNode_andAnswers201() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        HttpResponse<String> res = postJson(server, "/api/runs", Map.of(
+                "repository", image.repository(), "tag", image.tag(), "node", MockKubernetes.AMD64_WORKER,
+                "command", List.of("sh", "-c"), "args", List.of("echo hi"), "env", Map.of("GREETING", "hello"),
+                "restartPolicy", "OnFailure", "resources", Map.of("cpuRequest", "100m", "memoryLimit", "64Mi")));
+
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
+        JsonNode body = JSON.readTree(res.body());
+        String name = body.get("name").asText();
+        assertThat(res.headers().firstValue("Location")).hasValue("/api/runs/" + name);
+        assertThat(body.get("namespace").asText()).isEqualTo(NAMESPACE);
+        assertThat(body.get("node").asText()).isEqualTo(MockKubernetes.AMD64_WORKER);
+        String expectedImage = PULL_HOST + "/" + image.repository() + "@" + image.digest();
+        assertThat(body.get("image").asText()).isEqualTo(expectedImage);
+
+        List<Pod> pods = pods();
+        assertThat(pods).hasSize(1);
+        Pod pod = pods.getFirst();
+        assertThat(pod.getMetadata().getName()).isEqualTo(name);
+        assertThat(pod.getSpec().getNodeSelector())
+                .containsEntry("kubernetes.io/hostname", MockKubernetes.AMD64_WORKER);
+        assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("OnFailure");
+        Container c = pod.getSpec().getContainers().getFirst();
+        assertThat(c.getImage()).isEqualTo(expectedImage);
+        assertThat(c.getCommand()).containsExactly("sh", "-c");
+        assertThat(c.getArgs()).containsExactly("echo hi");
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("GREETING");
+            assertThat(e.getValue()).isEqualTo("hello");
+        });
+        assertThat(c.getResources().getRequests().get("cpu").toString()).isEqualTo("100m");
+        assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("64Mi");
+    }
+
+    @Test
+    void launchedRun_isListedByTheApiAndTheRunsPage_andHasADetailPage() throws Exception {
+        String name = launchViaApi();
+
+        JsonNode runs = JSON.readTree(get(server, "/api/runs").body()).get("runs");
+        assertThat(runs).hasSize(1);
+        JsonNode run = runs.get(0);
+        assertThat(run.get("name").asText()).isEqualTo(name);
+        assertThat(run.get("node").asText()).isEqualTo(MockKubernetes.AMD64_WORKER);
+        assertThat(run.get("repository").asText()).isEqualTo(seeded.amd64Only().repository());
+        assertThat(run.get("tag").asText()).isEqualTo(seeded.amd64Only().tag());
+        assertThat(run.get("phase").asText()).isEqualTo("Pending");
+        assertThat(run.has("state")).isTrue();
+        assertThat(run.has("reason")).isTrue();
+        assertThat(run.has("exitCode")).isTrue();
+        assertThat(run.get("created").asText()).isNotEmpty();
+
+        JsonNode one = JSON.readTree(get(server, "/api/runs/" + name).body());
+        assertThat(one.get("name").asText()).isEqualTo(name);
+        assertThat(one.get("events").isArray()).isTrue();
+
+        String page = get(server, "/runs").body();
+        assertThat(page).contains("href=\"/runs/" + name + "\"", MockKubernetes.AMD64_WORKER, "Pending",
+                "action=\"/runs/" + name + "/stop\"");
+
+        HttpResponse<String> detail = get(server, "/runs/" + name);
+        assertThat(detail.statusCode()).isEqualTo(200);
+        assertThat(detail.body()).contains(name, seeded.amd64Only().digest(), "/static/runs.js", "id=\"log\"");
+    }
+
+    @Test
+    void apiLaunch_invalidInputs_answer400WithAReason_andCreateNothing() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        List<String> bodies = List.of(
+                "{\"repository\":\"" + image.repository() + "\",\"tag\":\"" + image.tag() + "\"}",
+                "{\"repository\":\"no/such-repo\",\"tag\":\"1.0\",\"node\":\"" + MockKubernetes.AMD64_WORKER + "\"}",
+                "{\"repository\":\"" + image.repository() + "\",\"tag\":\"no-such-tag\",\"node\":\"" + MockKubernetes.AMD64_WORKER + "\"}",
+                "{\"repository\":\"" + image.repository() + "\",\"tag\":\"" + image.tag() + "\",\"node\":\"" + MockKubernetes.ARM64_WORKER + "\"}",
+                "{\"repository\":\"" + image.repository() + "\",\"tag\":\"" + image.tag() + "\",\"node\":\"no-such-node\"}",
+                "{\"repository\":\"" + image.repository() + "\",\"tag\":\"" + image.tag() + "\",\"digest\":\"" + image.digest() + "\",\"node\":\"" + MockKubernetes.AMD64_WORKER + "\"}",
+                "{\"repository\":\"" + image.repository() + "\",\"tag\":\"" + image.tag() + "\",\"node\":\"" + MockKubernetes.AMD64_WORKER + "\",\"env\":{\"1BAD\":\"x\"}}",
+                "{\"repository\":\"" + image.repository() + "\",\"tag\":\"" + image.tag() + "\",\"node\":\"" + MockKubernetes.AMD64_WORKER + "\",\"restartPolicy\":\"Sometimes\"}",
+                "{\"repository\":\"" + image.repository() + "\",\"tag\":\"" + image.tag() + "\",\"node\":\"" + MockKubernetes.AMD64_WORKER + "\",\"resources\":{\"cpuRequest\":\"lots\"}}",
+                "{\"repository\":\"" + image.repository() + "\",\"tag\":\"" + image.tag() + "\",\"node\":\"" + MockKubernetes.AMD64_WORKER + "\",\"nodeName\":\"x\"}",
+                "{\"repository\":\"" + image.repository() + "\",\"command\":\"not a list\"}",
+                "not json",
+                "");
+        for (String body : bodies) {
+            HttpResponse<String> res = send(server, HttpRequest.newBuilder(uri(server, "/api/runs"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+            assertThat(res.statusCode()).as(body + " → " + res.body()).isEqualTo(400);
+            assertThat(JSON.readTree(res.body()).get("error").asText()).as(body).isNotBlank();
+            assertThat(res.body()).doesNotContain("Exception", "\tat ");
+        }
+        assertThat(pods()).isEmpty();
+    }
+
+    @Test
+    void apiLaunch_notJson_isRefused_andCreatesNothing() throws Exception {
+        HttpResponse<String> res = send(server, HttpRequest.newBuilder(uri(server, "/api/runs"))
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(launchBody())));
+        assertThat(res.statusCode()).isEqualTo(415);
+        assertThat(JSON.readTree(res.body()).get("error").asText()).contains("application/json");
+        assertThat(pods()).isEmpty();
+    }
+
+    @Test
+    void apiLaunch_crossSite_isForbidden_andCreatesNothing() throws Exception {
+        HttpResponse<String> foreignOrigin = send(server, HttpRequest.newBuilder(uri(server, "/api/runs"))
+                .header("Content-Type", "application/json").header("Origin", "https://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString(launchBody())));
+        assertThat(foreignOrigin.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(foreignOrigin.body()).get("error").asText()).contains("Cross-site");
+
+        HttpResponse<String> crossSite = send(server, HttpRequest.newBuilder(uri(server, "/api/runs"))
+                .header("Content-Type", "application/json").header("Sec-Fetch-Site", "cross-site")
+                .POST(HttpRequest.BodyPublishers.ofString(launchBody())));
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        assertThat(pods()).isEmpty();
+
+        // the same request from the page's own origin is accepted
+        HttpResponse<String> sameOrigin = send(server, HttpRequest.newBuilder(uri(server, "/api/runs"))
+                .header("Content-Type", "application/json").header("Origin", "http://127.0.0.1:" + server.port())
+                .header("Sec-Fetch-Site", "same-origin")
+                .POST(HttpRequest.BodyPublishers.ofString(launchBody())));
+        assertThat(sameOrigin.statusCode()).as(sameOrigin.body()).isEqualTo(201);
+        assertThat(pods()).hasSize(1);
+    }
+
+    @Test
+    void apiDelete_removesThePod_andAnswers204() throws Exception {
+        String name = launchViaApi();
+        HttpResponse<String> crossSite = send(server, HttpRequest.newBuilder(uri(server, "/api/runs/" + name))
+                .header("Origin", "https://evil.example").DELETE());
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        assertThat(pods()).hasSize(1);
+
+        HttpResponse<String> res = send(server, HttpRequest.newBuilder(uri(server, "/api/runs/" + name)).DELETE());
+        assertThat(res.statusCode()).isEqualTo(204);
+        assertThat(pods()).isEmpty();
+        assertThat(get(server, "/api/runs/" + name).statusCode()).isEqualTo(404);
+        assertThat(send(server, HttpRequest.newBuilder(uri(server, "/api/runs/" + name)).DELETE()).statusCode())
+                .isEqualTo(404);
+    }
+
+    // ---- the Run form ----------------------------------------------------------------------------------------
+
+    @Test
+    void tagPage_offersTheRunForm_withUnsuitableNodesDisabledAndTheCachedNodeMarked() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        HttpResponse<String> res = get(server, tagPath(image));
+        String body = res.body();
+        assertThat(body).contains("action=\"/runs\"", "name=\"csrf\"");
+        assertThat(radio(body, MockKubernetes.ARM64_WORKER)).contains("disabled");
+        assertThat(body).contains("arm64 node; image has linux/amd64 only");
+        assertThat(radio(body, MockKubernetes.AMD64_WORKER)).doesNotContain("disabled").contains("checked");
+        assertThat(body).contains("cached here");
+        String cookie = res.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).startsWith("csrf=").contains("HttpOnly", "SameSite=Strict", "Path=/");
+        assertThat(cookie).contains(token(body));
+    }
+
+    @Test
+    void formPost_withoutOrWithAWrongToken_isForbidden_andCreatesNothing() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        String token = token(get(server, tagPath(image)).body());
+        Map<String, String> form = form(image, MockKubernetes.AMD64_WORKER);
+
+        HttpResponse<String> noToken = postForm(server, "/runs", form, "csrf=" + token);
+        assertThat(noToken.statusCode()).isEqualTo(403);
+        assertThat(noToken.body()).contains("security token");
+
+        form.put("csrf", token);
+        HttpResponse<String> noCookie = postForm(server, "/runs", form, null);
+        assertThat(noCookie.statusCode()).isEqualTo(403);
+
+        HttpResponse<String> wrong = postForm(server, "/runs", form, "csrf=" + "A".repeat(43));
+        assertThat(wrong.statusCode()).isEqualTo(403);
+        assertThat(wrong.body()).contains("does not match").doesNotContain("\tat ");
+        assertThat(pods()).isEmpty();
+    }
+
+    @Test
+    void formPost_withThePagesToken_createsThePod_andRedirectsToTheRun() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        String token = token(get(server, tagPath(image)).body());
+        Map<String, String> form = form(image, MockKubernetes.AMD64_WORKER);
+        form.put("csrf", token);
+        form.put("command", "sh\r\n-c\r\n");
+        form.put("args", "echo one two\r\n");
+        form.put("env", "A=1\r\nB=x=y\r\n");
+        form.put("restartPolicy", "Never");
+        form.put("memoryLimit", "128Mi");
+
+        HttpResponse<String> res = postForm(server, "/runs", form, "csrf=" + token);
+
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(303);
+        List<Pod> pods = pods();
+        assertThat(pods).hasSize(1);
+        String name = pods.getFirst().getMetadata().getName();
+        assertThat(res.headers().firstValue("Location")).hasValue("/runs/" + name);
+        Container c = pods.getFirst().getSpec().getContainers().getFirst();
+        assertThat(c.getCommand()).containsExactly("sh", "-c");
+        assertThat(c.getArgs()).containsExactly("echo one two");
+        assertThat(c.getEnv()).extracting(e -> e.getName() + "=" + e.getValue()).contains("A=1", "B=x=y");
+        assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("128Mi");
+        assertThat(pods.getFirst().getSpec().getNodeSelector())
+                .containsEntry("kubernetes.io/hostname", MockKubernetes.AMD64_WORKER);
+    }
+
+    @Test
+    void formPost_invalidValues_showTheFormAgainWith400AndTheReason_andCreateNothing() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        String token = token(get(server, tagPath(image)).body());
+        Map<String, String> form = form(image, MockKubernetes.ARM64_WORKER);
+        form.put("csrf", token);
+        form.put("args", "<kept>");
+
+        HttpResponse<String> res = postForm(server, "/runs", form, "csrf=" + token);
+
+        assertThat(res.statusCode()).isEqualTo(400);
+        assertThat(res.body()).contains("action=\"/runs\"", "Not started", "arm64")
+                .contains("&lt;kept&gt;").doesNotContain("<kept>");
+        Map<String, String> badEnv = form(image, MockKubernetes.AMD64_WORKER);
+        badEnv.put("csrf", token);
+        badEnv.put("env", "NO_EQUALS_SIGN");
+        HttpResponse<String> env = postForm(server, "/runs", badEnv, "csrf=" + token);
+        assertThat(env.statusCode()).isEqualTo(400);
+        assertThat(env.body()).contains("NAME=value");
+        assertThat(pods()).isEmpty();
+    }
+
+    @Test
+    void stopForm_deletesThePod_andRedirectsToRuns() throws Exception {
+        String name = launchViaApi();
+        String page = get(server, "/runs").body();
+        String token = token(page);
+
+        HttpResponse<String> noToken = postForm(server, "/runs/" + name + "/stop", Map.of(), "csrf=" + token);
+        assertThat(noToken.statusCode()).isEqualTo(403);
+        assertThat(pods()).hasSize(1);
+
+        HttpResponse<String> res = postForm(server, "/runs/" + name + "/stop", Map.of("csrf", token), "csrf=" + token);
+        assertThat(res.statusCode()).isEqualTo(303);
+        assertThat(res.headers().firstValue("Location")).hasValue("/runs");
+        assertThat(pods()).isEmpty();
+    }
+
+    // ---- read-only -------------------------------------------------------------------------------------------
+
+    @Test
+    void readOnly_hasNoRunFormNoStopButton_andRefusesEveryChange() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        String name = launchViaApi();
+
+        String tagPage = get(readOnly, tagPath(image)).body();
+        assertThat(tagPage).contains(image.digest()).doesNotContain("action=\"/runs\"", "name=\"csrf\"");
+        String runsPage = get(readOnly, "/runs").body();
+        assertThat(runsPage).contains(name).doesNotContain("/stop\"").contains("read-only");
+
+        HttpResponse<String> post = postJson(readOnly, "/api/runs", JSON.readValue(launchBody(), Map.class));
+        assertThat(post.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(post.body()).get("error").asText()).contains("read-only");
+        assertThat(send(readOnly, HttpRequest.newBuilder(uri(readOnly, "/api/runs/" + name)).DELETE()).statusCode())
+                .isEqualTo(403);
+        HttpResponse<String> form = postForm(readOnly, "/runs", form(image, MockKubernetes.AMD64_WORKER), null);
+        assertThat(form.statusCode()).isEqualTo(403);
+        assertThat(form.body()).contains("read-only");
+        assertThat(postForm(readOnly, "/runs/" + name + "/stop", Map.of(), null).statusCode()).isEqualTo(403);
+
+        assertThat(pods()).extracting(p -> p.getMetadata().getName()).containsExactly(name);
+        // reading still works
+        assertThat(get(readOnly, "/api/runs/" + name).statusCode()).isEqualTo(200);
+    }
+
+    // ---- logs ------------------------------------------------------------------------------------------------
+
+    @Test
+    void logs_tail_isPlainText() throws Exception {
+        String name = launchViaApi();
+        k8s.server().expect().get()
+                .withPath("/api/v1/namespaces/runs/pods/" + name + "/log?container=run&tailLines=2")
+                .andReturn(200, "second line\n<third> line\n").always();
+
+        HttpResponse<String> res = get(server, "/api/runs/" + name + "/logs?tail=2");
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(res.body()).isEqualTo("second line\n<third> line\n");
+
+        assertThat(get(server, "/api/runs/" + name + "/logs?tail=zero").statusCode()).isEqualTo(400);
+        assertThat(get(server, "/api/runs/no-such-run/logs").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void logs_follow_streamsEveryLineAsAServerSentEvent_thenEnd() throws Exception {
+        String name = launchViaApi();
+        k8s.server().expect().get()
+                .withPath("/api/v1/namespaces/runs/pods/" + name + "/log?container=run&follow=true&tailLines=10")
+                .andReturn(200, "one\ntwo\nthree\n").always();
+
+        HttpResponse<String> res = send(server, HttpRequest.newBuilder(
+                uri(server, "/api/runs/" + name + "/logs?follow=true&tail=10")).header("Accept", "text/event-stream")
+                .timeout(Duration.ofSeconds(20)).GET());
+
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+        List<String> data = new ArrayList<>();
+        List<String> events = new ArrayList<>();
+        for (String line : res.body().split("\n")) {
+            if (line.startsWith("data:")) {
+                data.add(line.substring(5).strip());
+            } else if (line.startsWith("event:")) {
+                events.add(line.substring(6).strip());
+            }
+        }
+        assertThat(data).startsWith("one", "two", "three");
+        assertThat(events).containsExactly("end");
+    }
+
+    @Test
+    void runPage_escapesThePodsMessageAndEnvironment() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        HttpResponse<String> launched = postJson(server, "/api/runs", Map.of("repository", image.repository(),
+                "tag", image.tag(), "node", MockKubernetes.AMD64_WORKER, "env", Map.of("EVIL", "<script>alert(1)</script>")));
+        String name = JSON.readTree(launched.body()).get("name").asText();
+        k8s.fabric8().pods().inNamespace(NAMESPACE).withName(name).editStatus(p -> new PodBuilder(p)
+                .withStatus(new PodStatusBuilder().withPhase("Failed").withReason("Evicted")
+                        .withMessage("<img src=x onerror=alert(2)>").build()).build());
+
+        String page = get(server, "/runs/" + name).body();
+
+        assertThat(page).contains("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(2)&gt;")
+                .doesNotContain("<script>alert(1)</script>", "<img src=x");
+    }
+
+    @Test
+    void runPage_unknownRun_is404Page() throws Exception {
+        HttpResponse<String> res = get(server, "/runs/no-such-run");
+        assertThat(res.statusCode()).isEqualTo(404);
+        assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(res.body()).doesNotContain("\tat ");
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    private static List<Pod> pods() {
+        return k8s.fabric8().pods().inNamespace(NAMESPACE).list().getItems();
+    }
+
+    private static String launchBody() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        return JSON.writeValueAsString(Map.of("repository", image.repository(), "tag", image.tag(),
+                "node", MockKubernetes.AMD64_WORKER));
+    }
+
+    private static String launchViaApi() throws Exception {
+        HttpResponse<String> res = send(server, HttpRequest.newBuilder(uri(server, "/api/runs"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(launchBody())));
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
+        return JSON.readTree(res.body()).get("name").asText();
+    }
+
+    private static String tagPath(TestPusher.Image image) {
+        return "/repositories/" + image.repository() + "/tags/" + image.tag();
+    }
+
+    private static Map<String, String> form(TestPusher.Image image, String node) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("repository", image.repository());
+        form.put("tag", image.tag());
+        form.put("node", node);
+        return form;
+    }
+
+    /** The radio input of a node in the Run form. */
+    private static String radio(String page, String node) {
+        Matcher m = Pattern.compile("<input type=\"radio\" name=\"node\" value=\"" + Pattern.quote(node) + "\"[^>]*>")
+                .matcher(page);
+        assertThat(m.find()).as("radio for " + node).isTrue();
+        return m.group();
+    }
+
+    static String token(String page) {
+        Matcher m = HIDDEN_CSRF.matcher(page);
+        assertThat(m.find()).as("hidden csrf field").isTrue();
+        return m.group(1);
+    }
+
+    private static URI uri(WebServer target, String path) {
+        return URI.create("http://127.0.0.1:" + target.port() + path);
+    }
+
+    private static HttpResponse<String> get(WebServer target, String path) throws Exception {
+        return send(target, HttpRequest.newBuilder(uri(target, path)).GET());
+    }
+
+    private static HttpResponse<String> postJson(WebServer target, String path, Map<?, ?> body) throws Exception {
+        return send(target, HttpRequest.newBuilder(uri(target, path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    }
+
+    private static HttpResponse<String> postForm(WebServer target, String path, Map<String, String> form,
+                                                 String cookie) throws Exception {
+        String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(target, path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return send(target, request);
+    }
+
+    private static HttpResponse<String> send(WebServer target, HttpRequest.Builder request) throws Exception {
+        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
