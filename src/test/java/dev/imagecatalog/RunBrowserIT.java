@@ -1,0 +1,156 @@
+package dev.imagecatalog;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.imagecatalog.catalog.RegistryCatalog;
+import dev.imagecatalog.cluster.MockKubernetes;
+import dev.imagecatalog.registry.RegistrySettings;
+import dev.imagecatalog.runner.RunSettings;
+import dev.imagecatalog.runner.Runner;
+import dev.imagecatalog.testing.SeededRegistry;
+import dev.imagecatalog.testing.TestPusher;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.helidon.webserver.WebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A person runs an image in a real browser (headless Chromium): opens a tag, sees the nodes that cannot run it
+ * disabled, chooses a node, presses Run, lands on the run page with the pod's name and status; when the kubelet
+ * (simulated through the mock API) starts the container, the page's script updates the status and follows the log.
+ * Screenshots land in {@code target/screenshots/}.
+ */
+class RunBrowserIT {
+
+    private static final String NAMESPACE = "runs";
+
+    private static SeededRegistry seeded;
+    private static RegistryCatalog catalog;
+    private static MockKubernetes k8s;
+    private static WebServer server;
+    private static ChromeDriver browser;
+    private static Path profile;
+
+    @BeforeAll
+    static void start() throws IOException {
+        seeded = SeededRegistry.start();
+        catalog = RegistryCatalog.create(RegistrySettings.of(seeded.registry().url(), "localhost:5001"));
+        k8s = MockKubernetes.withNodes(Map.of());
+        Runner runner = Runner.create(catalog, k8s.cluster(), new RunSettings(true, NAMESPACE, Duration.ofHours(1)));
+        server = WebServer.builder().host("127.0.0.1").port(0)
+                .update(builder -> Main.setup(builder, catalog, runner)).build().start();
+
+        System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
+        profile = Files.createTempDirectory("run-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--user-data-dir=" + profile);
+        browser = new ChromeDriver(options);
+        browser.manage().window().setSize(new Dimension(1280, 1000));
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.stop();
+        }
+        if (k8s != null) {
+            k8s.close();
+        }
+        if (catalog != null) {
+            catalog.close();
+        }
+        if (seeded != null) {
+            seeded.close();
+        }
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void person_runsAnImageOnAChosenNode_andWatchesItStart() throws IOException {
+        TestPusher.Image image = seeded.arm64Only();
+        browser.get(base() + "/repositories/" + image.repository() + "/tags/" + image.tag());
+        screenshot("run-01-tag-with-form");
+        WebElement amd = browser.findElement(By.cssSelector("input[name=node][value='" + MockKubernetes.AMD64_WORKER + "']"));
+        assertThat(amd.isEnabled()).isFalse();
+        assertThat(browser.findElement(By.id("run-form")).getText()).contains("amd64 node; image has linux/arm64 only");
+
+        browser.findElement(By.cssSelector("input[name=node][value='" + MockKubernetes.ARM64_WORKER + "']")).click();
+        browser.findElement(By.id("run-args")).sendKeys("hello");
+        browser.findElement(By.id("run-submit")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlMatches("/runs/[a-z0-9-]+$"));
+
+        List<Pod> pods = k8s.fabric8().pods().inNamespace(NAMESPACE).list().getItems();
+        assertThat(pods).hasSize(1);
+        String name = pods.getFirst().getMetadata().getName();
+        assertThat(browser.getCurrentUrl()).endsWith("/runs/" + name);
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(name);
+        assertThat(browser.findElement(By.id("run-phase")).getText()).isEqualTo("Pending");
+        assertThat(pods.getFirst().getSpec().getContainers().getFirst().getArgs()).containsExactly("hello");
+        screenshot("run-02-pending");
+
+        // the kubelet starts the container and it logs a line: the page follows without a reload
+        k8s.server().expect().get()
+                .withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/" + name + "/log?container=run&follow=true&tailLines=200")
+                .andReturn(200, "hello from the pod\n").always();
+        k8s.fabric8().pods().inNamespace(NAMESPACE).withName(name).editStatus(p -> new PodBuilder(p)
+                .withStatus(new PodStatusBuilder().withPhase("Running").withContainerStatuses(new ContainerStatusBuilder()
+                        .withName("run").withImage("i").withImageID("").withReady(true).withRestartCount(0)
+                        .withNewState().withNewRunning().withStartedAt("2026-01-01T00:00:00Z").endRunning().endState()
+                        .build()).build()).build());
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.until(ExpectedConditions.textToBe(By.id("run-phase"), "Running"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "hello from the pod"));
+        screenshot("run-03-running-with-log");
+
+        browser.get(base() + "/runs");
+        assertThat(browser.findElement(By.cssSelector("table.runs")).getText()).contains(name, "Running");
+        browser.findElement(By.cssSelector("tr[data-run='" + name + "'] button[type=submit]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlToBe(base() + "/runs"));
+        screenshot("run-04-stopped");
+        assertThat(k8s.fabric8().pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    }
+
+    private static String base() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    private static void screenshot(String name) throws IOException {
+        Path dir = Path.of("target", "screenshots");
+        Files.createDirectories(dir);
+        byte[] png = browser.getScreenshotAs(OutputType.BYTES);
+        Files.write(dir.resolve(name + ".png"), png);
+        assertThat(png).isNotEmpty();
+    }
+}
