@@ -9,9 +9,12 @@ document.addEventListener("DOMContentLoaded", () => {
   const set = (id, text) => { const el = document.getElementById(id); if (el) el.textContent = text; };
   let source = null;
   let following = false;
+  // set once the log has really ended (container terminated): no reconnect after that
+  let ended = false;
+  const baseStatus = logStatus.textContent;
 
   function follow() {
-    if (following) return;
+    if (following || ended) return;
     following = true;
     // the stream starts with the tail the page shows already: start empty to avoid doubling it
     let first = true;
@@ -21,11 +24,15 @@ document.addEventListener("DOMContentLoaded", () => {
       log.textContent += event.data + "\n";
       log.scrollTop = log.scrollHeight;
     };
-    source.addEventListener("notice", (event) => { logStatus.textContent = event.data; });
-    source.addEventListener("end", () => {
+    source.addEventListener("notice", (event) => { logStatus.textContent = baseStatus + " · " + event.data; });
+    source.addEventListener("end", (event) => {
       source.close();
       following = false;
-      logStatus.textContent = logStatus.textContent + " · log ended";
+      // "waiting": the container had not started; the status refresh follows again once it runs
+      if (event.data !== "waiting") {
+        ended = true;
+        logStatus.textContent = baseStatus + " · log ended";
+      }
     });
     source.onerror = () => { source.close(); following = false; };
   }
@@ -49,6 +56,6 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   const tick = async () => { if (await refresh()) setTimeout(tick, 3000); };
+  // the log is followed once the container exists (running or terminated); refresh() starts it
   tick();
-  follow();
 });

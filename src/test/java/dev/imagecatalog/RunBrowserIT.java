@@ -132,6 +132,12 @@ class RunBrowserIT {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         wait.until(ExpectedConditions.textToBe(By.id("run-phase"), "Running"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "hello from the pod"));
+        // textContent: the heading is upper-cased by CSS
+        wait.until(d -> d.findElement(By.id("log-status")).getAttribute("textContent").contains("log ended"));
+        // a later status refresh (every 3 s) must not follow the ended log again and repeat its lines
+        sleep(Duration.ofMillis(3500));
+        assertThat(browser.findElement(By.id("log")).getText()).isEqualTo("hello from the pod");
+        assertThat(browser.findElement(By.id("log-status")).getAttribute("textContent")).containsOnlyOnce("log ended");
         screenshot("run-03-running-with-log");
 
         browser.get(base() + "/runs");
@@ -140,6 +146,15 @@ class RunBrowserIT {
         new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlToBe(base() + "/runs"));
         screenshot("run-04-stopped");
         assertThat(k8s.fabric8().pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String base() {
