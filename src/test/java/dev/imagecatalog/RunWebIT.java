@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.imagecatalog.catalog.RegistryCatalog;
+import dev.imagecatalog.cluster.KubernetesCluster;
 import dev.imagecatalog.cluster.MockKubernetes;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
@@ -30,6 +31,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.helidon.webserver.WebServer;
+import io.kubernetes.client.openapi.ApiClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +56,7 @@ class RunWebIT {
     private static MockKubernetes k8s;
     private static WebServer server;
     private static WebServer readOnly;
+    private static WebServer noCluster;
     private static HttpClient http;
 
     @BeforeAll
@@ -64,6 +67,11 @@ class RunWebIT {
                 List.of(PULL_HOST + "/" + seeded.amd64Only().repository() + "@" + seeded.amd64Only().digest())));
         server = start(true);
         readOnly = start(false);
+        // runs enabled, but the Kubernetes API is not there (nothing listens on port 9 of the loopback)
+        Runner unreachable = Runner.create(catalog, new KubernetesCluster(
+                new ApiClient().setBasePath("http://127.0.0.1:9")), new RunSettings(true, NAMESPACE, Duration.ofHours(1)));
+        noCluster = WebServer.builder().host("127.0.0.1").port(0)
+                .update(builder -> Main.setup(builder, catalog, unreachable)).build().start();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -77,7 +85,7 @@ class RunWebIT {
     @AfterAll
     static void stop() {
         for (AutoCloseable c : new AutoCloseable[] {
-                () -> server.stop(), () -> readOnly.stop(), () -> k8s.close(), () -> catalog.close(),
+                () -> server.stop(), () -> readOnly.stop(), () -> noCluster.stop(), () -> k8s.close(), () -> catalog.close(),
                 () -> seeded.close()}) {
             try {
                 c.close();
@@ -403,6 +411,28 @@ class RunWebIT {
         assertThat(pods()).extracting(p -> p.getMetadata().getName()).containsExactly(name);
         // reading still works
         assertThat(get(readOnly, "/api/runs/" + name).statusCode()).isEqualTo(200);
+    }
+
+    // ---- cluster faults --------------------------------------------------------------------------------------
+
+    @Test
+    void unreachableCluster_answers503WithAMessage_andTheTagPageStillRenders() throws Exception {
+        HttpResponse<String> api = get(noCluster, "/api/nodes");
+        assertThat(api.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(api.body()).get("error").asText()).isNotBlank();
+        HttpResponse<String> page = get(noCluster, "/runs");
+        assertThat(page.statusCode()).isEqualTo(503);
+        assertThat(page.body()).contains("Kubernetes unavailable").doesNotContain("\tat ", "Exception");
+        HttpResponse<String> launch = postJson(noCluster, "/api/runs", JSON.readValue(launchBody(), Map.class));
+        assertThat(launch.statusCode()).as(launch.body()).isEqualTo(503);
+        assertThat(JSON.readTree(launch.body()).get("error").asText()).isNotBlank();
+
+        TestPusher.Image image = seeded.amd64Only();
+        HttpResponse<String> tag = get(noCluster, tagPath(image));
+        assertThat(tag.statusCode()).isEqualTo(200);
+        assertThat(tag.body()).contains(image.digest(), "nodes cannot be read right now")
+                .doesNotContain("action=\"/runs\"");
+        assertThat(pods()).isEmpty();
     }
 
     // ---- logs ------------------------------------------------------------------------------------------------
