@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -47,17 +48,24 @@ public final class RunApi implements HttpService {
     static final int MAX_TAIL = 100_000;
 
     private static final Logger LOGGER = Logger.getLogger(RunApi.class.getName());
-    /** A comment this often proves the client is still there while the log is quiet. */
-    private static final long HEARTBEAT_SECONDS = 15;
+    /** A comment this often finds out whether the client is still there while the log is quiet. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private static final Object END = new Object();
 
     private final Runner runner;
+    private final Duration heartbeat;
 
     /**
      * @param runner the runner use cases
      */
     public RunApi(Runner runner) {
+        this(runner, HEARTBEAT);
+    }
+
+    /** With another heartbeat interval (tests prove a vanished client is noticed without waiting 15 s). */
+    RunApi(Runner runner, Duration heartbeat) {
         this.runner = runner;
+        this.heartbeat = heartbeat;
     }
 
     @Override
@@ -137,7 +145,7 @@ public final class RunApi implements HttpService {
         }
     }
 
-    private static void pump(InputStream in, SseSink sink) {
+    private void pump(InputStream in, SseSink sink) {
         BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         Thread reader = Thread.ofVirtual().name("log-reader").start(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -153,7 +161,7 @@ public final class RunApi implements HttpService {
         });
         try {
             while (true) {
-                Object next = queue.poll(HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+                Object next = queue.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
                 if (next == null) {
                     sink.emit(SseEvent.builder().comment("keep-alive").build());
                 } else if (next == END) {
