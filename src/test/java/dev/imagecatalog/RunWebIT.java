@@ -223,6 +223,7 @@ class RunWebIT {
                 "{\"repository\":\"" + image.repository() + "\",\"tag\":\"" + image.tag() + "\",\"node\":\"" + MockKubernetes.AMD64_WORKER + "\",\"resources\":{\"cpuRequest\":\"lots\"}}",
                 "{\"repository\":\"" + image.repository() + "\",\"tag\":\"" + image.tag() + "\",\"node\":\"" + MockKubernetes.AMD64_WORKER + "\",\"nodeName\":\"x\"}",
                 "{\"repository\":\"" + image.repository() + "\",\"command\":\"not a list\"}",
+                "{\"repository\":\"" + seeded.helmChart().repository() + "\",\"tag\":\"" + seeded.helmChart().tag() + "\",\"node\":\"" + MockKubernetes.AMD64_WORKER + "\"}",
                 "not json",
                 "");
         for (String body : bodies) {
@@ -432,6 +433,30 @@ class RunWebIT {
         assertThat(tag.statusCode()).isEqualTo(200);
         assertThat(tag.body()).contains(image.digest(), "nodes cannot be read right now")
                 .doesNotContain("action=\"/runs\"");
+        assertThat(pods()).isEmpty();
+    }
+
+    @Test
+    void launchForbiddenByRbac_answers502WithTheMissingPermission_inTheApiAndTheForm() throws Exception {
+        k8s.server().expect().post().withPath("/api/v1/namespaces/" + NAMESPACE + "/pods")
+                .andReturn(403, """
+                        {"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403,
+                         "message":"pods is forbidden: User \\"system:serviceaccount:catalog:catalog\\" cannot create resource \\"pods\\" in API group \\"\\" in the namespace \\"runs\\""}
+                        """).times(2);
+
+        HttpResponse<String> api = postJson(server, "/api/runs", JSON.readValue(launchBody(), Map.class));
+        assertThat(api.statusCode()).isEqualTo(502);
+        assertThat(JSON.readTree(api.body()).get("error").asText())
+                .startsWith("the catalog's service account may not create pods in runs");
+
+        TestPusher.Image image = seeded.amd64Only();
+        String token = token(get(server, tagPath(image)).body());
+        Map<String, String> form = form(image, MockKubernetes.AMD64_WORKER);
+        form.put("csrf", token);
+        HttpResponse<String> page = postForm(server, "/runs", form, "csrf=" + token);
+        assertThat(page.statusCode()).isEqualTo(502);
+        assertThat(page.body()).contains("Kubernetes refused the call", "may not create pods in runs")
+                .doesNotContain("\tat ");
         assertThat(pods()).isEmpty();
     }
 
