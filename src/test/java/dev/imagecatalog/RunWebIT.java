@@ -27,6 +27,7 @@ import dev.imagecatalog.testing.TestPusher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
@@ -122,7 +123,7 @@ class RunWebIT {
         assertThat(cp.get("cpu").asText()).isEqualTo("4");
         assertThat(cp.get("memory").asText()).isEqualTo("8025424Ki");
         assertThat(cp.get("unschedulable").asBoolean()).isFalse();
-        assertThat(cp.get("roles").isArray()).isTrue();
+        assertThat(cp.get("roles")).extracting(JsonNode::asText).containsExactly("control-plane");
         assertThat(cp.get("taints").get(0).get("key").asText()).isEqualTo(MockKubernetes.CONTROL_PLANE_TAINT);
         assertThat(cp.get("taints").get(0).get("effect").asText()).isEqualTo("NoSchedule");
         assertThat(byName.get(MockKubernetes.ARM64_WORKER).get("architecture").asText()).isEqualTo("arm64");
@@ -518,6 +519,27 @@ class RunWebIT {
 
         assertThat(page).contains("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(2)&gt;")
                 .doesNotContain("<script>alert(1)</script>", "<img src=x");
+    }
+
+    @Test
+    void runsPage_pendingRun_showsTheSchedulingMessageEscaped() throws Exception {
+        String name = launchViaApi();
+        k8s.fabric8().v1().events().inNamespace(NAMESPACE).resource(new EventBuilder()
+                .withNewMetadata().withName(name + ".sched").endMetadata()
+                .withNewInvolvedObject().withKind("Pod").withName(name).withNamespace(NAMESPACE).endInvolvedObject()
+                .withReason("FailedScheduling").withType("Warning")
+                .withMessage("0/3 nodes are available: 1 Insufficient memory <b>x</b>.")
+                .withNewSource().withComponent("default-scheduler").endSource()
+                .withLastTimestamp(java.time.Instant.now().toString()).withCount(1).build()).create();
+        try {
+            String page = get(server, "/runs").body();
+            assertThat(page).contains("0/3 nodes are available: 1 Insufficient memory &lt;b&gt;x&lt;/b&gt;.")
+                    .doesNotContain("<b>x</b>");
+            String detail = get(server, "/runs/" + name).body();
+            assertThat(detail).contains("FailedScheduling", "default-scheduler");
+        } finally {
+            k8s.fabric8().v1().events().inNamespace(NAMESPACE).delete();
+        }
     }
 
     @Test
