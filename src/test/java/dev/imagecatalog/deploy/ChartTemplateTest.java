@@ -92,7 +92,7 @@ class ChartTemplateTest {
         V1ClusterRoleBinding binding = chart.one(V1ClusterRoleBinding.class);
 
         assertThat(clusterRole.getRules()).containsExactly(
-                rule(List.of(""), List.of("nodes"), List.of("get", "list", "watch")));
+                rule(List.of(""), List.of("nodes"), List.of("list")));
         assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
         assertThat(binding.getRoleRef().getName()).isEqualTo(clusterRole.getMetadata().getName());
         assertThat(binding.getSubjects()).containsExactly(serviceAccountSubject(chart));
@@ -106,9 +106,9 @@ class ChartTemplateTest {
 
         assertThat(role.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
         assertThat(role.getRules()).containsExactly(
-                rule(List.of(""), List.of("pods"), List.of("create", "get", "list", "watch", "delete")),
+                rule(List.of(""), List.of("pods"), List.of("create", "get", "list", "delete")),
                 rule(List.of(""), List.of("pods/log"), List.of("get")),
-                rule(List.of(""), List.of("events"), List.of("list", "watch")));
+                rule(List.of(""), List.of("events"), List.of("list")));
         assertThat(binding.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
         assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
         assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
