@@ -19,8 +19,6 @@ import dev.imagecatalog.web.RunApi;
 import dev.imagecatalog.web.RunPages;
 import dev.imagecatalog.web.Templates;
 
-import io.kubernetes.client.openapi.ApiClient;
-
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
@@ -74,21 +72,6 @@ public final class Main {
         LOGGER.info(() -> "Image catalog on http://localhost:" + server.port() + "/ reading " + settings.url()
                 + " (config file " + file + (AppConfig.exists(Path.of(file)) ? "" : ", absent") + "); runs "
                 + (runs.enabled() ? "enabled in namespace " + runs.namespace() : "disabled (read-only)"));
-    }
-
-    /**
-     * Everything but the port, read-only: runs disabled over a cluster that is never reached. For tests of the
-     * catalog alone.
-     *
-     * @param server  the server builder
-     * @param catalog the catalog to serve
-     */
-    static void setup(WebServerConfig.Builder server, Catalog catalog) {
-        // nothing listens on port 9 of the loopback; with runs disabled only the nodes page would try it
-        Runner readOnly = Runner.create(catalog,
-                new KubernetesCluster(new ApiClient().setBasePath("http://127.0.0.1:9")),
-                new RunSettings(false, "default", RunSettings.DEFAULT_TTL));
-        setup(server, catalog, readOnly);
     }
 
     /**

@@ -54,7 +54,7 @@ class CatalogBrowserIT {
     static void server(WebServerConfig.Builder server) {
         seeded = SeededRegistry.start();
         catalog = RegistryCatalog.create(RegistrySettings.of(seeded.registry().url(), "localhost:5001"));
-        Main.setup(server, catalog);
+        ReadOnlyApp.setup(server, catalog);
     }
 
     @BeforeAll

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The assembled application ({@link Main#setup}) over a real socket against a real registry seeded by the harness.
+ * The assembled application ({@link Main#setup}, read-only through {@link ReadOnlyApp}) over a real socket against a real registry seeded by the harness.
  * Expected digests and sizes come from what {@link SeededRegistry} pushed.
  */
 @ServerTest
@@ -57,7 +57,7 @@ class CatalogWebIT {
         // a repository whose name looks like a tag route
         ambiguous = pusher.pushOciImage("ambig/tags/x", "v1", TestPusher.Arch.AMD64, Map.of());
         catalog = RegistryCatalog.create(RegistrySettings.of(seeded.registry().url(), PULL_HOST));
-        Main.setup(server, catalog);
+        ReadOnlyApp.setup(server, catalog);
     }
 
     @AfterAll

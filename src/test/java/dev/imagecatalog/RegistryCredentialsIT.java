@@ -35,7 +35,7 @@ class RegistryCredentialsIT {
         registry = LocalRegistry.startWithBasicAuth("alice", "right-password");
         catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), "localhost:5001")
                 .withCredentials("alice", "wrong-password"));
-        Main.setup(server, catalog);
+        ReadOnlyApp.setup(server, catalog);
     }
 
     @AfterAll

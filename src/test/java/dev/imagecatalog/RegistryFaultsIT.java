@@ -38,7 +38,7 @@ class RegistryFaultsIT {
         registry = LocalRegistry.start();
         image = new TestPusher(registry).pushOciImage("faults/app", "v1", TestPusher.Arch.AMD64, java.util.Map.of());
         catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), "localhost:5001"));
-        Main.setup(server, catalog);
+        ReadOnlyApp.setup(server, catalog);
     }
 
     @AfterAll

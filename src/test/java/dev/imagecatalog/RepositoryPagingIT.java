@@ -44,7 +44,7 @@ class RepositoryPagingIT {
         registry = LocalRegistry.start();
         pushed = new TestPusher(registry).pushManyRepositories("paging/repo", COUNT);
         catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), "localhost:5001"));
-        Main.setup(server, catalog);
+        ReadOnlyApp.setup(server, catalog);
     }
 
     @AfterAll
