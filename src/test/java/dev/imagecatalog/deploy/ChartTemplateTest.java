@@ -99,6 +99,16 @@ class ChartTemplateTest {
     }
 
     @Test
+    void role_ofAReadOnlyCatalog_grantsNoCreateOrDeleteOfPods() {
+        V1Role role = RenderedChart.withSet(java.util.Map.of("runs.enabled", false)).one(V1Role.class);
+
+        assertThat(role.getRules()).containsExactly(
+                rule(List.of(""), List.of("pods"), List.of("get", "list")),
+                rule(List.of(""), List.of("pods/log"), List.of("get")),
+                rule(List.of(""), List.of("events"), List.of("list")));
+    }
+
+    @Test
     void role_grantsExactlyWhatTheRunnerCalls_inTheReleaseNamespaceByDefault() {
         RenderedChart chart = RenderedChart.withDefaults();
         V1Role role = chart.one(V1Role.class);
