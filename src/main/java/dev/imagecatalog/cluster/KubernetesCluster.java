@@ -39,6 +39,7 @@ public final class KubernetesCluster implements Cluster {
     private static final String CONTAINER = KubernetesMapping.CONTAINER;
     private static final Path SA_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final System.Logger LOGGER = System.getLogger(KubernetesCluster.class.getName());
 
     private final CoreV1Api api;
     private final OkHttpClient followHttp;
@@ -63,6 +64,12 @@ public final class KubernetesCluster implements Cluster {
     public static KubernetesCluster fromEnvironment(Duration connectTimeout, Duration readTimeout) {
         try {
             boolean inPod = System.getenv("KUBERNETES_SERVICE_HOST") != null && Files.isReadable(SA_TOKEN);
+            if (!inPod && System.getenv("KUBECONFIG") == null
+                    && !Files.isReadable(Path.of(System.getProperty("user.home"), ".kube", "config"))) {
+                // client-java then falls back to http://localhost:8080; say so once instead of a puzzling refusal later
+                LOGGER.log(System.Logger.Level.WARNING, "No service account, KUBECONFIG or ~/.kube/config: the runner will try "
+                               + "http://localhost:8080 (set KUBECONFIG, or RUNS_ENABLED=false for a read-only catalog)");
+            }
             return withTimeouts(inPod ? ClientBuilder.cluster() : ClientBuilder.standard(), connectTimeout,
                                 readTimeout);
         } catch (IOException | RuntimeException e) {
@@ -179,14 +186,14 @@ public final class KubernetesCluster implements Cluster {
         try {
             response = followHttp.newCall(template.request()).execute();
         } catch (IOException e) {
-            throw fault(new ApiException(e), "get", "pods/log", namespace, name);
+            throw fault(new ApiException(e), server(), "get", "pods/log", namespace, name);
         }
         if (!response.isSuccessful()) {
             try (response) {
                 String body = response.body() == null ? null : response.body().string();
-                throw fault(new ApiException(response.code(), body), "get", "pods/log", namespace, name);
+                throw fault(new ApiException(response.code(), body), server(), "get", "pods/log", namespace, name);
             } catch (IOException e) {
-                throw fault(new ApiException(e), "get", "pods/log", namespace, name);
+                throw fault(new ApiException(e), server(), "get", "pods/log", namespace, name);
             }
         }
         // Closing the stream closes the response, which cancels the follow on the API server.
@@ -241,11 +248,16 @@ public final class KubernetesCluster implements Cluster {
         T call() throws ApiException;
     }
 
-    private static <T> T call(ApiCall<T> call, String verb, String resource, String namespace, String name) {
+    /** The API server's address, named in "cannot be reached" messages (client-java's default is localhost:8080). */
+    private String server() {
+        return api.getApiClient().getBasePath();
+    }
+
+    private <T> T call(ApiCall<T> call, String verb, String resource, String namespace, String name) {
         try {
             return call.call();
         } catch (ApiException e) {
-            throw fault(e, verb, resource, namespace, name);
+            throw fault(e, server(), verb, resource, namespace, name);
         } catch (RuntimeException e) {
             // e.g. an answer the models cannot parse (client-java rejects unknown fields)
             throw new ClusterException(ClusterException.Kind.FAILED, 0,
@@ -254,14 +266,16 @@ public final class KubernetesCluster implements Cluster {
         }
     }
 
-    static ClusterException fault(ApiException e, String verb, String resource, String namespace, String name) {
+    static ClusterException fault(ApiException e, String server, String verb, String resource, String namespace,
+                                  String name) {
         int code = e.getCode();
         String apiMessage = apiMessage(e.getResponseBody());
         String where = namespace == null ? "" : " in " + namespace;
         String detail = apiMessage == null ? "" : " (" + apiMessage + ")";
         return switch (code) {
             case 0 -> new ClusterException(ClusterException.Kind.UNREACHABLE, 0,
-                                           "the Kubernetes API cannot be reached: "
+                                           "the Kubernetes API at " + server
+                                           + " cannot be reached: "
                                            + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
                                            null, e);
             case 403 -> new ClusterException(ClusterException.Kind.FORBIDDEN, code,

@@ -62,7 +62,7 @@ class KubernetesClusterTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KubernetesCluster(client).nodes())
                 .isInstanceOfSatisfying(ClusterException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ClusterException.Kind.UNREACHABLE);
-                    assertThat(e.getMessage()).startsWith("the Kubernetes API cannot be reached");
+                    assertThat(e.getMessage()).startsWith("the Kubernetes API at http://127.0.0.1:" + port + " cannot be reached");
                 });
     }
 
