@@ -2,15 +2,12 @@ package dev.imagecatalog;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.registry.RegistrySettings;
+import dev.imagecatalog.testing.HeadlessChromium;
 import dev.imagecatalog.testing.SeededRegistry;
 import dev.imagecatalog.testing.TestPusher;
 
@@ -21,12 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -42,7 +35,7 @@ class CatalogBrowserIT {
     private static SeededRegistry seeded;
     private static RegistryCatalog catalog;
     private static ChromeDriver browser;
-    private static Path profile;
+    private static HeadlessChromium chromium;
 
     private final URI server;
 
@@ -58,33 +51,21 @@ class CatalogBrowserIT {
     }
 
     @BeforeAll
-    static void startBrowser() throws IOException {
-        System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
-        profile = Files.createTempDirectory("catalog-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--user-data-dir=" + profile);
-        browser = new ChromeDriver(options);
-        browser.manage().window().setSize(new Dimension(1280, 900));
+    static void startBrowser() {
+        chromium = HeadlessChromium.start(1280, 900);
+        browser = chromium.driver();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (catalog != null) {
             catalog.close();
         }
         if (seeded != null) {
             seeded.close();
-        }
-        if (profile != null) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 
@@ -143,11 +124,6 @@ class CatalogBrowserIT {
     }
 
     private static void screenshot(String name) throws IOException {
-        Path dir = Path.of("target", "screenshots");
-        Files.createDirectories(dir);
-        byte[] png = browser.getScreenshotAs(OutputType.BYTES);
-        Files.write(dir.resolve(name + ".png"), png);
-        assertThat(png).isNotEmpty();
-        assertThat((TakesScreenshot) browser).isNotNull();
+        assertThat(chromium.screenshot(name)).isNotEmpty();
     }
 }

@@ -1,19 +1,16 @@
 package dev.imagecatalog;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.cluster.MockKubernetes;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 import dev.imagecatalog.runner.Runner;
+import dev.imagecatalog.testing.HeadlessChromium;
 import dev.imagecatalog.testing.SeededRegistry;
 import dev.imagecatalog.testing.TestPusher;
 
@@ -26,11 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -51,7 +45,7 @@ class RunBrowserIT {
     private static MockKubernetes k8s;
     private static WebServer server;
     private static ChromeDriver browser;
-    private static Path profile;
+    private static HeadlessChromium chromium;
 
     @BeforeAll
     static void start() throws IOException {
@@ -62,21 +56,14 @@ class RunBrowserIT {
         server = WebServer.builder().host("127.0.0.1").port(0)
                 .update(builder -> Main.setup(builder, catalog, runner)).build().start();
 
-        System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
-        profile = Files.createTempDirectory("run-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--user-data-dir=" + profile);
-        browser = new ChromeDriver(options);
-        browser.manage().window().setSize(new Dimension(1280, 1000));
+        chromium = HeadlessChromium.start(1280, 1000);
+        browser = chromium.driver();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (server != null) {
             server.stop();
@@ -89,11 +76,6 @@ class RunBrowserIT {
         }
         if (seeded != null) {
             seeded.close();
-        }
-        if (profile != null) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 
@@ -162,10 +144,6 @@ class RunBrowserIT {
     }
 
     private static void screenshot(String name) throws IOException {
-        Path dir = Path.of("target", "screenshots");
-        Files.createDirectories(dir);
-        byte[] png = browser.getScreenshotAs(OutputType.BYTES);
-        Files.write(dir.resolve(name + ".png"), png);
-        assertThat(png).isNotEmpty();
+        assertThat(chromium.screenshot(name)).isNotEmpty();
     }
 }
