@@ -1,17 +1,28 @@
 package dev.imagecatalog;
 
 import dev.imagecatalog.catalog.Catalog;
+import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.cluster.KubernetesCluster;
+import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 import dev.imagecatalog.runner.Runner;
+import dev.imagecatalog.testing.LocalRegistry;
 
 import io.helidon.webserver.WebServerConfig;
 import io.kubernetes.client.openapi.ApiClient;
 
-/** The assembled application for tests of the catalog alone: runs disabled over a cluster that is never reached. */
-final class ReadOnlyApp {
+/**
+ * The assembled application for tests of the catalog alone: runs disabled over a cluster that is never reached.
+ * As an instance it owns the registry process and the catalog reading it, and closes both.
+ */
+final class ReadOnlyApp implements AutoCloseable {
 
-    private ReadOnlyApp() {
+    private final LocalRegistry registry;
+    private final RegistryCatalog catalog;
+
+    private ReadOnlyApp(LocalRegistry registry, RegistryCatalog catalog) {
+        this.registry = registry;
+        this.catalog = catalog;
     }
 
     /**
@@ -26,5 +37,24 @@ final class ReadOnlyApp {
                 new KubernetesCluster(new ApiClient().setBasePath("http://127.0.0.1:9")),
                 new RunSettings(false, "default", RunSettings.DEFAULT_TTL));
         Main.setup(server, catalog, readOnly);
+    }
+
+    /** Serves a catalog of {@code registry} with default settings (anonymous, pull host localhost:5001). */
+    static ReadOnlyApp serve(WebServerConfig.Builder server, LocalRegistry registry) {
+        return serve(server, registry, RegistrySettings.of(registry.url(), "localhost:5001"));
+    }
+
+    /** Serves a catalog of {@code registry} read with {@code settings}. */
+    static ReadOnlyApp serve(WebServerConfig.Builder server, LocalRegistry registry, RegistrySettings settings) {
+        RegistryCatalog catalog = RegistryCatalog.create(settings);
+        setup(server, catalog);
+        return new ReadOnlyApp(registry, catalog);
+    }
+
+    /** Closes the catalog, then stops the registry and deletes its storage. */
+    @Override
+    public void close() {
+        catalog.close();
+        registry.close();
     }
 }

@@ -1,6 +1,5 @@
 package dev.imagecatalog;
 
-import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.testing.LocalRegistry;
 
@@ -22,7 +21,7 @@ class RegistryCredentialsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static LocalRegistry registry;
-    private static RegistryCatalog catalog;
+    private static ReadOnlyApp app;
 
     private final WebClient client;
 
@@ -33,17 +32,15 @@ class RegistryCredentialsIT {
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
         registry = LocalRegistry.startWithBasicAuth("alice", "right-password");
-        catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), "localhost:5001")
+        app = ReadOnlyApp.serve(server, registry, RegistrySettings.of(registry.url(), "localhost:5001")
                 .withCredentials("alice", "wrong-password"));
-        ReadOnlyApp.setup(server, catalog);
     }
 
     @AfterAll
     static void stop() {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (registry != null) {
+        if (app != null) {
+            app.close();
+        } else if (registry != null) {
             registry.close();
         }
     }

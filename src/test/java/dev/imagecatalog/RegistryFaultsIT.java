@@ -1,7 +1,5 @@
 package dev.imagecatalog;
 
-import dev.imagecatalog.catalog.RegistryCatalog;
-import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.testing.LocalRegistry;
 import dev.imagecatalog.testing.TestPusher;
 
@@ -24,7 +22,7 @@ class RegistryFaultsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static LocalRegistry registry;
-    private static RegistryCatalog catalog;
+    private static ReadOnlyApp app;
     private static TestPusher.Image image;
 
     private final WebClient client;
@@ -37,16 +35,14 @@ class RegistryFaultsIT {
     static void server(WebServerConfig.Builder server) {
         registry = LocalRegistry.start();
         image = new TestPusher(registry).pushOciImage("faults/app", "v1", TestPusher.Arch.AMD64, java.util.Map.of());
-        catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), "localhost:5001"));
-        ReadOnlyApp.setup(server, catalog);
+        app = ReadOnlyApp.serve(server, registry);
     }
 
     @AfterAll
     static void stop() {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (registry != null) {
+        if (app != null) {
+            app.close();
+        } else if (registry != null) {
             registry.close();
         }
     }

@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.imagecatalog.catalog.RegistryCatalog;
-import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.testing.LocalRegistry;
 import dev.imagecatalog.testing.TestPusher;
 
@@ -30,7 +28,7 @@ class RepositoryPagingIT {
     private static final Pattern LINK = Pattern.compile("<li><a href=\"/repositories/([^\"]+)\">");
 
     private static LocalRegistry registry;
-    private static RegistryCatalog catalog;
+    private static ReadOnlyApp app;
     private static List<String> pushed;
 
     private final WebClient client;
@@ -43,16 +41,14 @@ class RepositoryPagingIT {
     static void server(WebServerConfig.Builder server) {
         registry = LocalRegistry.start();
         pushed = new TestPusher(registry).pushManyRepositories("paging/repo", COUNT);
-        catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), "localhost:5001"));
-        ReadOnlyApp.setup(server, catalog);
+        app = ReadOnlyApp.serve(server, registry);
     }
 
     @AfterAll
     static void stop() {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (registry != null) {
+        if (app != null) {
+            app.close();
+        } else if (registry != null) {
             registry.close();
         }
     }
