@@ -12,7 +12,16 @@ public final class RegistryException extends RuntimeException {
         /** Unknown repository, tag or manifest (HTTP 404). */
         NOT_FOUND,
         /** Any other registry error or unparsable answer (HTTP 502). */
-        BAD_RESPONSE
+        BAD_RESPONSE,
+        /** The registry did not finish answering within the call's total deadline (HTTP 504). */
+        TIMEOUT,
+        /** A manifest or config blob larger than the configured read limit (HTTP 502; a tag shows "too large"). */
+        TOO_LARGE,
+        /**
+         * The bytes received do not hash to the digest asked for or announced in {@code Docker-Content-Digest}
+         * (HTTP 502; such a tag is shown with the error and is not runnable).
+         */
+        DIGEST_MISMATCH
     }
 
     private final Kind kind;

@@ -55,13 +55,17 @@ public final class ErrorHandling {
         Status status = switch (e.kind()) {
             case NOT_FOUND -> Status.NOT_FOUND_404;
             case UNREACHABLE -> Status.SERVICE_UNAVAILABLE_503;
-            case UNAUTHORIZED, BAD_RESPONSE -> Status.BAD_GATEWAY_502;
+            case UNAUTHORIZED, BAD_RESPONSE, TOO_LARGE, DIGEST_MISMATCH -> Status.BAD_GATEWAY_502;
+            case TIMEOUT -> Status.GATEWAY_TIMEOUT_504;
         };
         String title = switch (e.kind()) {
             case NOT_FOUND -> "Not found";
             case UNREACHABLE -> "Registry unavailable";
             case UNAUTHORIZED -> "Registry refused our credentials";
             case BAD_RESPONSE -> "Registry error";
+            case TIMEOUT -> "Registry too slow";
+            case TOO_LARGE -> "Registry answer too large";
+            case DIGEST_MISMATCH -> "Registry content does not match its digest";
         };
         if (e.kind() != RegistryException.Kind.NOT_FOUND) {
             // an operator problem (registry down, wrong credentials): worth a log line, without the stack
@@ -148,6 +152,7 @@ public final class ErrorHandling {
             case 502 -> "The registry answered, but not as expected. Check registry.username and registry.password "
                     + "(REGISTRY_USERNAME / REGISTRY_PASSWORD) and the registry's logs.";
             case 403 -> "The request was refused. If you submitted a form, reload its page and submit it again.";
+            case 504 -> "The registry did not answer in time. Try again; if it persists, check the registry's load.";
             case 404 -> "Check the name, or go back to the list of repositories.";
             case 400 -> "Check the address or the form values.";
             default -> "Try again in a moment.";
