@@ -15,6 +15,7 @@ import dev.imagecatalog.web.CatalogApi;
 import dev.imagecatalog.web.CatalogPages;
 import dev.imagecatalog.web.ErrorHandling;
 import dev.imagecatalog.web.RegistryHealthCheck;
+import dev.imagecatalog.web.RequestLimits;
 import dev.imagecatalog.web.RunApi;
 import dev.imagecatalog.web.RunPages;
 import dev.imagecatalog.web.Templates;
@@ -54,9 +55,9 @@ public final class Main {
         RegistrySettings settings = AppConfig.registrySettings(config);
         RunSettings runs = AppConfig.runSettings(config);
         RegistryCatalog catalog = RegistryCatalog.create(settings);
-        // does not fail without a cluster: calls then answer UNREACHABLE (the catalog keeps working)
+        // created on first use and never when runs are disabled; without a cluster, calls answer UNREACHABLE
         Runner runner = Runner.create(catalog,
-                KubernetesCluster.fromEnvironment(Duration.ofSeconds(5), Duration.ofSeconds(30)), runs);
+                () -> KubernetesCluster.fromEnvironment(Duration.ofSeconds(5), Duration.ofSeconds(30)), runs);
         RunSweeper sweeper = runs.enabled() ? RunSweeper.start(runner) : null;
         WebServer server = WebServer.builder()
                 .config(config.get("server"))
@@ -83,6 +84,7 @@ public final class Main {
      */
     static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner) {
         server.featuresDiscoverServices(false)
+                .directHandlers(RequestLimits.directHandlers(server.maxPayloadSize()))
                 .addFeature(observe(catalog))
                 .routing(routing -> routing(routing, catalog, runner));
     }
@@ -97,6 +99,7 @@ public final class Main {
     static void routing(HttpRouting.Builder routing, Catalog catalog, Runner runner) {
         Templates templates = new Templates();
         ErrorHandling.register(routing, templates);
+        RequestLimits.register(routing);
         CatalogPages catalogPages = new CatalogPages(catalog, templates, runner);
         routing.register("/static", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
                         .location("static")

@@ -24,6 +24,9 @@ final class Quantities {
             Map.entry("Ti", BigDecimal.valueOf(1L << 40)), Map.entry("Pi", BigDecimal.valueOf(1L << 50)),
             Map.entry("Ei", BigDecimal.valueOf(1L << 60)));
 
+    /** Largest decimal exponent accepted: 1e30 is far above any node's CPU or memory. */
+    private static final int MAX_EXPONENT = 30;
+
     private Quantities() {
     }
 
@@ -45,12 +48,19 @@ final class Quantities {
             return number;
         }
         if (suffix.startsWith("e") || suffix.startsWith("E")) {
-            int exponent = Integer.parseInt(suffix.substring(1));
-            if (Math.abs(exponent) > 30) {
-                throw new LaunchException(what + " \"" + value + "\" is out of range");
-            }
-            return number.scaleByPowerOfTen(exponent);
+            return number.scaleByPowerOfTen(exponent(what, value, suffix.substring(1)));
         }
         return number.multiply(SUFFIXES.get(suffix));
+    }
+
+    /** The decimal exponent, within ±30: the grammar allows any digits, and {@code 1e99999999999} overflows an int. */
+    private static int exponent(String what, String value, String digits) {
+        String unsigned = digits.startsWith("+") || digits.startsWith("-") ? digits.substring(1) : digits;
+        // compared as text, so no digit count can overflow the parse
+        String significant = unsigned.replaceFirst("^0+(?=\\d)", "");
+        if (significant.length() > 2 || Integer.parseInt(significant) > MAX_EXPONENT) {
+            throw new LaunchException(what + " \"" + value + "\" is out of range (exponent beyond ±" + MAX_EXPONENT + ")");
+        }
+        return digits.startsWith("-") ? -Integer.parseInt(significant) : Integer.parseInt(significant);
     }
 }

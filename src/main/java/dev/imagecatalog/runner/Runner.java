@@ -3,6 +3,7 @@ package dev.imagecatalog.runner;
 import java.io.InputStream;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.cluster.Cluster;
@@ -25,6 +26,14 @@ public interface Runner {
 
     /** The runner over a catalog (image resolution, pull host) and a cluster. */
     static Runner create(Catalog catalog, Cluster cluster, RunSettings settings) {
+        return new RunnerService(catalog, cluster, settings);
+    }
+
+    /**
+     * The runner with a cluster adapter created on first use, and never when runs are disabled (a read-only catalog
+     * loads no Kubernetes client; its run views answer {@link RunsDisabledException}).
+     */
+    static Runner create(Catalog catalog, Supplier<Cluster> cluster, RunSettings settings) {
         return new RunnerService(catalog, cluster, settings);
     }
 

@@ -46,10 +46,28 @@ final class RunnerService implements Runner {
     private static final Set<String> RESTART_POLICIES = Set.of("Never", "OnFailure", "Always");
     private static final String SUFFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final int MAX_NAME = 63;
-    private static final int MAX_ITEMS = 256;
+    // Launch input limits (README "Security model"): generous for real use, small enough that no single request
+    // can make a pod spec the API server refuses (~1.5 MB) or blow up memory. The 1 MiB body cap bounds the total.
+    /** Items of {@code command}, and of {@code args}. */
+    static final int MAX_ITEMS = 64;
+    /** Characters of one command or args item (a whole {@code sh -c} script fits). */
+    static final int MAX_ITEM = 16 * 1024;
+    /** Environment variables. */
+    static final int MAX_ENV = 128;
+    /** Characters of an environment variable name (the longest name Kubernetes itself accepts is a DNS name). */
+    static final int MAX_ENV_NAME = 253;
+    /** Characters of an environment variable value. */
+    static final int MAX_ENV_VALUE = 32 * 1024;
+    private static final int MAX_REPOSITORY = 255;
+    private static final int MAX_TAG = 128;
+    private static final int MAX_DIGEST = 7 + 128;
+    private static final int MAX_DNS_NAME = 253;
+    private static final int MAX_QUANTITY = 64;
 
     private final Catalog catalog;
-    private final Cluster cluster;
+    private final Supplier<Cluster> clusterFactory;
+    private final boolean lazy;
+    private volatile Cluster cluster;
     private final RunSettings settings;
     private final Supplier<String> suffixes;
     private final Clock clock;
@@ -58,13 +76,45 @@ final class RunnerService implements Runner {
         this(catalog, cluster, settings, randomSuffixes(), Clock.systemUTC());
     }
 
+    /**
+     * With a cluster created on first use, and never while runs are disabled: a read-only catalog then loads no
+     * Kubernetes client at all, and every cluster call answers {@link RunsDisabledException}.
+     */
+    RunnerService(Catalog catalog, Supplier<Cluster> clusterFactory, RunSettings settings) {
+        this.catalog = Objects.requireNonNull(catalog);
+        this.clusterFactory = Objects.requireNonNull(clusterFactory);
+        this.lazy = true;
+        this.settings = Objects.requireNonNull(settings);
+        this.suffixes = randomSuffixes();
+        this.clock = Clock.systemUTC();
+    }
+
     /** For tests: fixed name suffixes (to force collisions) and a fixed clock (for the sweep). */
     RunnerService(Catalog catalog, Cluster cluster, RunSettings settings, Supplier<String> suffixes, Clock clock) {
         this.catalog = Objects.requireNonNull(catalog);
         this.cluster = Objects.requireNonNull(cluster);
+        this.clusterFactory = () -> cluster;
+        this.lazy = false;
         this.settings = Objects.requireNonNull(settings);
         this.suffixes = suffixes;
         this.clock = clock;
+    }
+
+    /** The cluster; a lazy one is created on first use (a failure is not kept: the next call tries again). */
+    private Cluster cluster() {
+        Cluster current = cluster;
+        if (current != null) {
+            return current;
+        }
+        if (lazy && !settings.enabled()) {
+            throw new RunsDisabledException();
+        }
+        synchronized (this) {
+            if (cluster == null) {
+                cluster = Objects.requireNonNull(clusterFactory.get(), "cluster");
+            }
+            return cluster;
+        }
     }
 
     @Override
@@ -74,12 +124,12 @@ final class RunnerService implements Runner {
 
     @Override
     public List<Node> nodes() {
-        return cluster.nodes();
+        return cluster().nodes();
     }
 
     @Override
     public List<NodeChoice> nodeChoices(TagDetail image) {
-        return choices(image, cluster.nodes());
+        return choices(image, cluster().nodes());
     }
 
     private List<NodeChoice> choices(TagDetail image, List<Node> nodes) {
@@ -132,7 +182,7 @@ final class RunnerService implements Runner {
             throw new LaunchException(describe(request) + " is a " + image.summary().kind().label()
                                       + ", not a runnable image");
         }
-        Node node = cluster.nodes().stream()
+        Node node = cluster().nodes().stream()
                 .filter(n -> n.name().equals(request.node()))
                 .findFirst()
                 .orElseThrow(() -> new LaunchException("unknown node \"" + request.node() + "\""));
@@ -155,21 +205,27 @@ final class RunnerService implements Runner {
 
     private Run create(PodPlan plan) {
         try {
-            return cluster.create(plan);
+            return cluster().create(plan);
         } catch (ClusterException e) {
             if (e.kind() != ClusterException.Kind.CONFLICT) {
                 throw e;
             }
             // 36^5 names per image: a collision is rare, two in a row means something else is wrong.
-            return cluster.create(plan.withName(podName(plan.annotations().get(PodPlan.REPOSITORY))));
+            return cluster().create(plan.withName(podName(plan.annotations().get(PodPlan.REPOSITORY))));
         }
     }
 
     private void validateShape(LaunchRequest r) {
+        // lengths first: the messages quote the value, and the patterns should never see megabytes
+        checkLength("repository", r.repository(), MAX_REPOSITORY);
+        checkLength("tag", r.tag(), MAX_TAG);
+        checkLength("digest", r.digest(), MAX_DIGEST);
+        checkLength("node", r.node(), MAX_DNS_NAME);
+        checkLength("restartPolicy", r.restartPolicy(), MAX_TAG);
         if (blank(r.repository())) {
             throw new LaunchException("repository is required");
         }
-        if (!REPOSITORY.matcher(r.repository()).matches() || r.repository().length() > 255) {
+        if (!REPOSITORY.matcher(r.repository()).matches()) {
             throw new LaunchException("\"" + r.repository() + "\" is not a valid repository name");
         }
         if (blank(r.tag()) == blank(r.digest())) {
@@ -189,30 +245,56 @@ final class RunnerService implements Runner {
         }
         checkItems("command", r.command());
         checkItems("args", r.args());
-        if (r.env().size() > MAX_ITEMS) {
-            throw new LaunchException("at most " + MAX_ITEMS + " environment variables");
+        if (r.env().size() > MAX_ENV) {
+            throw new LaunchException("env: at most " + MAX_ENV + " environment variables, got " + r.env().size());
         }
         for (Map.Entry<String, String> e : r.env().entrySet()) {
-            if (e.getKey() == null || !C_IDENTIFIER.matcher(e.getKey()).matches()) {
-                throw new LaunchException("environment variable name \"" + e.getKey()
+            String name = e.getKey();
+            if (name != null && name.length() > MAX_ENV_NAME) {
+                throw new LaunchException("env: a variable name is " + name.length() + " characters long, at most "
+                                          + MAX_ENV_NAME + " (\"" + name.substring(0, 40) + "…\")");
+            }
+            if (name == null || !C_IDENTIFIER.matcher(name).matches()) {
+                throw new LaunchException("environment variable name \"" + name
                                           + "\" must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)");
             }
-            if (e.getValue() != null && e.getValue().indexOf('\0') >= 0) {
-                throw new LaunchException("environment variable " + e.getKey() + " contains a NUL character");
+            String value = e.getValue();
+            if (value != null && value.length() > MAX_ENV_VALUE) {
+                throw new LaunchException("env: the value of " + name + " is " + value.length()
+                                          + " characters long, at most " + MAX_ENV_VALUE);
+            }
+            if (value != null && value.indexOf('\0') >= 0) {
+                throw new LaunchException("environment variable " + name + " contains a NUL character");
             }
         }
         Resources res = r.resources();
+        checkLength("resources.cpuRequest", res.cpuRequest(), MAX_QUANTITY);
+        checkLength("resources.cpuLimit", res.cpuLimit(), MAX_QUANTITY);
+        checkLength("resources.memoryRequest", res.memoryRequest(), MAX_QUANTITY);
+        checkLength("resources.memoryLimit", res.memoryLimit(), MAX_QUANTITY);
         checkPair("cpu", res.cpuRequest(), res.cpuLimit());
         checkPair("memory", res.memoryRequest(), res.memoryLimit());
     }
 
+    /** A single-line field longer than any valid value: refused without quoting it back. */
+    private static void checkLength(String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw new LaunchException(field + " is " + value.length() + " characters long, at most " + max);
+        }
+    }
+
     private static void checkItems(String what, List<String> items) {
         if (items.size() > MAX_ITEMS) {
-            throw new LaunchException("at most " + MAX_ITEMS + " " + what + " items");
+            throw new LaunchException(what + ": at most " + MAX_ITEMS + " items, got " + items.size());
         }
-        for (String item : items) {
+        for (int i = 0; i < items.size(); i++) {
+            String item = items.get(i);
             if (item == null || item.indexOf('\0') >= 0) {
                 throw new LaunchException(what + " items must be text without NUL characters");
+            }
+            if (item.length() > MAX_ITEM) {
+                throw new LaunchException(what + "[" + i + "] is " + item.length() + " characters long, at most "
+                                          + MAX_ITEM);
             }
         }
     }
@@ -313,13 +395,13 @@ final class RunnerService implements Runner {
 
     @Override
     public List<Run> runs() {
-        return cluster.runs(settings.namespace());
+        return cluster().runs(settings.namespace());
     }
 
     @Override
     public RunDetail run(String name) {
         checkName(name);
-        return cluster.run(settings.namespace(), name)
+        return cluster().run(settings.namespace(), name)
                 .orElseThrow(() -> new ClusterException(ClusterException.Kind.NOT_FOUND, 404,
                                                         "no run named \"" + name + "\" in namespace "
                                                         + settings.namespace(), null, null));
@@ -328,13 +410,13 @@ final class RunnerService implements Runner {
     @Override
     public String logs(String name, Integer tailLines) {
         checkName(name);
-        return cluster.log(settings.namespace(), name, tailLines);
+        return cluster().log(settings.namespace(), name, tailLines);
     }
 
     @Override
     public InputStream openLogStream(String name, Integer tailLines) {
         checkName(name);
-        return cluster.followLog(settings.namespace(), name, tailLines);
+        return cluster().followLog(settings.namespace(), name, tailLines);
     }
 
     @Override
@@ -356,7 +438,7 @@ final class RunnerService implements Runner {
             throw new RunsDisabledException();
         }
         checkName(name);
-        cluster.delete(settings.namespace(), name);
+        cluster().delete(settings.namespace(), name);
     }
 
     @Override
@@ -367,11 +449,11 @@ final class RunnerService implements Runner {
         }
         Instant cutoff = clock.instant().minus(settings.ttl());
         List<String> deleted = new ArrayList<>();
-        for (Run run : cluster.runs(settings.namespace())) {
+        for (Run run : cluster().runs(settings.namespace())) {
             Instant end = run.finished() != null ? run.finished() : run.created();
             if (run.done() && end != null && end.isBefore(cutoff)) {
                 try {
-                    cluster.delete(settings.namespace(), run.name());
+                    cluster().delete(settings.namespace(), run.name());
                     deleted.add(run.name());
                 } catch (ClusterException e) {
                     if (e.kind() != ClusterException.Kind.NOT_FOUND) {

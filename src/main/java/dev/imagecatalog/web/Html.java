@@ -9,7 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 final class Html {
 
     /** Scripts and styles only from this origin; the size bars use a style attribute (a width). */
-    private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private Html() {

@@ -27,6 +27,11 @@ final class WebException extends RuntimeException {
         return new WebException(Status.UNSUPPORTED_MEDIA_TYPE_415, message);
     }
 
+    /** 414 with the reason. */
+    static WebException uriTooLong(String message) {
+        return new WebException(Status.REQUEST_URI_TOO_LONG_414, message);
+    }
+
     /** 404 with the reason. */
     static WebException notFound(String message) {
         return new WebException(Status.NOT_FOUND_404, message);

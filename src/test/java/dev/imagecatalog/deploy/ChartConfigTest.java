@@ -33,6 +33,8 @@ class ChartConfigTest {
         Config config = loadAsDeployed(RenderedChart.withDefaults(), Map.of());
 
         assertThat(config.get("server.port").asInt().get()).isEqualTo(8080);
+        assertThat(config.get("server.max-payload-size").asLong().get()).isEqualTo(1_048_576L);
+        assertThat(config.get("server.connection-options.tcp-no-delay").asBoolean().get()).isTrue();
         assertThat(config.get("registry.url").asString().get()).isEqualTo("http://kind-registry:5000");
         assertThat(config.get("registry.pull-host").asString().get()).isEqualTo("localhost:5001");
         assertThat(config.get("registry.tag-ttl").as(Duration.class).get()).isEqualTo(Duration.ofSeconds(10));
