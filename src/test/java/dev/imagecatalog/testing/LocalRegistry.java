@@ -46,6 +46,8 @@ public final class LocalRegistry implements AutoCloseable {
     private final TokenServer tokenServer;
     private final boolean schema1;
     private volatile Process process;
+    /** Extra top-level configuration (e.g. {@code notifications:}, {@code catalog:}), appended as given. */
+    private volatile String extraYaml = "";
     /** Stops the process even when a test JVM exits without closing the registry. */
     private final Thread shutdownHook = new Thread(this::stop, "local-registry-stop");
 
@@ -71,6 +73,36 @@ public final class LocalRegistry implements AutoCloseable {
      */
     public static LocalRegistry startWithSchema1() {
         return create(null, null, null, true);
+    }
+
+    /**
+     * Starts an anonymous registry with extra top-level configuration appended to its {@code config.yml}, e.g.
+     * {@code "catalog:\n  maxentries: 1000\n"} or a {@code notifications:} section.
+     */
+    public static LocalRegistry startWithConfig(String extraYaml) {
+        LocalRegistry registry = create(null, null, null, false);
+        registry.reconfigure(extraYaml);
+        return registry;
+    }
+
+    /**
+     * Replaces the extra configuration and restarts the registry on the same port and storage (e.g. to turn
+     * notifications on only after seeding, so the seed's events are never delivered).
+     */
+    public void reconfigure(String extraYaml) {
+        stop();
+        this.extraYaml = extraYaml;
+        try {
+            writeConfig();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        launch();
+    }
+
+    /** Path of the registry's log (access log included), for tools that count requests themselves. */
+    public Path logFile() {
+        return logFile;
     }
 
     /** Starts a registry that requires HTTP Basic auth (htpasswd, bcrypt made by {@code htpasswd -Bbn}). */
@@ -136,6 +168,7 @@ public final class LocalRegistry implements AutoCloseable {
             Files.writeString(htpasswd, run("htpasswd", "-Bbn", username, password).strip() + "\n");
             yaml.append("auth:\n  htpasswd:\n    realm: test-registry\n    path: ").append(htpasswd).append('\n');
         }
+        yaml.append(extraYaml);
         Files.writeString(dir.resolve("config.yml"), yaml.toString());
     }
 

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The benchmark of issue 7, in one command: seeds a real docker-registry on a free loopback port with
+# REPOS × TAGS images plus one repository of BIG_TAGS tags, measures a bare-client floor, then the service jar
+# (start to ready, cold index, reconcile, push → visible on two instances, warm pages with wrk, the big repository
+# page, heap per tag) and writes bench/RESULTS.md (overwritten) and prints it.
+#
+# Usage: scripts/bench.sh [--repos N] [--tags M] [--big-tags B] [--wrk-seconds S] [--label TEXT]
+# Environment (same meaning): REPOS (500), TAGS (10), BIG_TAGS (3000), WRK_SECONDS (10), WRK_CONNECTIONS (32),
+# RECONCILE_INTERVAL (PT20S), SERVICE_JVM_OPTIONS (-Xmx384m -XX:+UseG1GC), BENCH_LABEL, BENCH_OUT (bench/RESULTS.md).
+# Needs: JDK 21+, docker-registry (apt-get install docker-registry), wrk (apt-get install wrk; without it the
+# warm-page figures are reported as n/a). Everything runs on 127.0.0.1 and stops when the script ends.
+set -euo pipefail
+
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+REPOS=${REPOS:-500}
+TAGS=${TAGS:-10}
+BIG_TAGS=${BIG_TAGS:-3000}
+WRK_SECONDS=${WRK_SECONDS:-10}
+WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
+RECONCILE_INTERVAL=${RECONCILE_INTERVAL:-PT20S}
+SERVICE_JVM_OPTIONS=${SERVICE_JVM_OPTIONS:--Xmx384m -XX:+UseG1GC}
+BENCH_LABEL=${BENCH_LABEL:-}
+BENCH_OUT=${BENCH_OUT:-bench/RESULTS.md}
+
+usage() {
+  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+while (($# > 0)); do
+  case $1 in
+    --repos) REPOS=$2; shift 2 ;;
+    --tags) TAGS=$2; shift 2 ;;
+    --big-tags) BIG_TAGS=$2; shift 2 ;;
+    --wrk-seconds) WRK_SECONDS=$2; shift 2 ;;
+    --label) BENCH_LABEL=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown option: $1" ;;
+  esac
+done
+for number in "$REPOS" "$TAGS" "$BIG_TAGS" "$WRK_SECONDS" "$WRK_CONNECTIONS"; do
+  [[ "$number" =~ ^[0-9]+$ ]] || die "not a whole number: $number"
+done
+
+# Major version of the JDK at $1 (0 when it is not one).
+jdk_major() {
+  local release=$1/release version
+  [[ -x "$1/bin/java" && -f "$release" ]] || { echo 0; return; }
+  version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$release")
+  version=${version#1.}
+  version=${version%%[.+-]*}
+  [[ "$version" =~ ^[0-9]+$ ]] && echo "$version" || echo 0
+}
+
+if [[ -z "${JAVA_HOME:-}" ]] || (($(jdk_major "$JAVA_HOME") < 21)); then
+  best="" best_major=0
+  for home in /usr/lib/jvm/*; do
+    [[ -d "$home" && ! -L "$home" ]] || continue
+    major=$(jdk_major "$home")
+    if ((major > best_major)); then best=$home; best_major=$major; fi
+  done
+  ((best_major >= 21)) || die "no JDK 21 or newer found: install one (e.g. apt-get install openjdk-21-jdk) or set JAVA_HOME"
+  export JAVA_HOME=$best
+fi
+export PATH="$JAVA_HOME/bin:$PATH"
+if (($(jdk_major "$JAVA_HOME") >= 24)); then
+  export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
+fi
+
+command -v docker-registry >/dev/null 2>&1 \
+  || die "docker-registry is missing: sudo apt-get install -y docker-registry (Distribution 2.8)"
+command -v jcmd >/dev/null 2>&1 || die "jcmd is missing from $JAVA_HOME/bin (a full JDK is needed)"
+if ! command -v wrk >/dev/null 2>&1; then
+  log "wrk is missing: the warm-page figures will be n/a. Install it with: sudo apt-get install -y wrk"
+fi
+
+cd "$ROOT"
+jar=target/catalog.jar
+if [[ ! -f "$jar" ]] || [[ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]]; then
+  log "building $jar"
+  ./mvnw -B -q -DskipTests package
+fi
+log "compiling the benchmark (test sources) and resolving its class path"
+./mvnw -B -q test-compile
+./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+
+java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" dev.imagecatalog.bench.Bench \
+  "repos=$REPOS" "tags=$TAGS" "bigTags=$BIG_TAGS" "wrkSeconds=$WRK_SECONDS" "wrkConnections=$WRK_CONNECTIONS" \
+  "reconcile=$RECONCILE_INTERVAL" "jar=$jar" "out=$BENCH_OUT" "label=$BENCH_LABEL" \
+  "jvmOptions=$SERVICE_JVM_OPTIONS"

@@ -1,0 +1,412 @@
+package dev.imagecatalog.bench;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+import dev.imagecatalog.testing.LocalRegistry;
+import dev.imagecatalog.testing.TestPusher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Issue 7's benchmark in one run (see {@code scripts/bench.sh}, which builds the jar and the class path and passes
+ * the parameters as {@code key=value} arguments). Figures that need an endpoint this build lacks ({@code /api/status},
+ * {@code POST /api/registry/events}) are reported as "n/a: endpoint missing" rather than guessed.
+ */
+public final class Bench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "bench-" + UUID.randomUUID();
+    private static final Duration INDEX_TIMEOUT = Duration.ofMinutes(15);
+
+    private final Map<String, String> params;
+    private final Results results;
+    private final Path work;
+
+    private Bench(Map<String, String> params, Path work) {
+        this.params = params;
+        this.work = work;
+        this.results = new Results(params);
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param args {@code key=value}: repos, tags, bigTags, wrkSeconds, wrkConnections, reconcile, jar, out, label,
+     *             jvmOptions
+     */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> params = new HashMap<>(Map.of("repos", "500", "tags", "10", "bigTags", "3000",
+                "wrkSeconds", "10", "wrkConnections", "32", "reconcile", "PT20S", "jar", "target/catalog.jar",
+                "out", "bench/RESULTS.md", "label", "", "jvmOptions", "-Xmx384m -XX:+UseG1GC"));
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq < 1 || !params.containsKey(arg.substring(0, eq))) {
+                throw new IllegalArgumentException("unknown parameter " + arg + "; known: " + params.keySet());
+            }
+            params.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        Path work = Files.createTempDirectory("catalog-bench-");
+        Bench bench = new Bench(params, work);
+        try {
+            bench.run();
+        } finally {
+            Path out = Path.of(params.get("out"));
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, bench.results.markdown(), StandardCharsets.UTF_8);
+            System.out.println(bench.results.markdown());
+            System.out.println("(written to " + out + "; logs in " + work + ")");
+        }
+    }
+
+    private int param(String name) {
+        return Integer.parseInt(params.get(name));
+    }
+
+    private List<String> jvmOptions() {
+        return List.of(params.get("jvmOptions").trim().split("\\s+"));
+    }
+
+    private void run() throws Exception {
+        int repos = param("repos");
+        int tags = param("tags");
+        int bigTags = param("bigTags");
+        Path jar = Path.of(params.get("jar"));
+        long baselineHeap = baselineHeap(jar);
+
+        int portA = LocalRegistry.freePort();
+        int portB = LocalRegistry.freePort();
+        String catalogConfig = "catalog:\n  maxentries: 1000\n";
+        try (LocalRegistry registry = LocalRegistry.startWithConfig(catalogConfig)) {
+            TestPusher pusher = new TestPusher(registry);
+            log("seeding " + repos + " × " + tags + " + one repository of " + bigTags + " tags");
+            long seedStart = System.nanoTime();
+            long seedRequests = new Seeder(pusher, 32).seed(repos, tags, bigTags);
+            Duration seedTime = Duration.ofNanos(System.nanoTime() - seedStart);
+            results.note("Seeding: " + seedRequests + " push requests in " + secs(seedTime) + " (32 in flight).");
+            // notifications only from now on: the seed's thousands of events are never delivered
+            registry.reconfigure(catalogConfig + notifications(portA));
+            RegistryLog registryLog = new RegistryLog(registry.url(), registry.logFile());
+            long totalTags = (long) repos * tags + bigTags;
+
+            log("floor: bare client, 16 in flight");
+            long before = registryLog.count();
+            Floor.Result floor = new Floor(registry.url(), 16).run();
+            long floorLogged = registryLog.count() - before;
+            results.row("Floor: bare JDK client listing everything (16 in flight)",
+                    floor.requests() + " requests (" + floorLogged + " in the registry log), " + secs(floor.time()),
+                    "reference", "");
+
+            Map<String, String> envA = serviceEnv(registry, Optional.of("http://127.0.0.1:" + portB));
+            Map<String, String> envB = serviceEnv(registry, Optional.empty());
+            long beforeStart = registryLog.count();
+            try (Service a = Service.start(jar, jvmOptions(), portA, envA, work.resolve("service-a.log"))) {
+                Duration ready = a.awaitReady(Duration.ofMinutes(2));
+                results.row("Start to ready (`/observe/health/ready` 200)", millis(ready), "—", "");
+                Optional<JsonNode> status = a.status();
+                if (status.isPresent()) {
+                    coldIndex(a, registryLog, beforeStart, floor);
+                    reconcile(a, registryLog, floor);
+                } else {
+                    results.row("Cold index build: time and registry requests", "n/a: endpoint missing (/api/status)",
+                            "≤ 1.1× floor", "");
+                    results.row("Reconcile with nothing changed: registry requests", "n/a: endpoint missing (/api/status)",
+                            "≤ 0.3× floor", "");
+                }
+                apiListing(a, registryLog, floor);
+                try (Service b = Service.start(jar, jvmOptions(), portB, envB, work.resolve("service-b.log"))) {
+                    b.awaitReady(Duration.ofMinutes(2));
+                    if (b.status().isPresent()) {
+                        awaitIndexed(b);
+                    }
+                    // both have seen the repository (today: its tag list is cached) before the push
+                    a.get("/api/repositories/" + Seeder.repository(0) + "/tags");
+                    b.get("/api/repositories/" + Seeder.repository(0) + "/tags");
+                    pushToVisible(pusher, a, b);
+                }
+                warmPages(a);
+                bigRepositoryPage(a);
+                heap(a, baselineHeap, totalTags);
+            }
+        }
+    }
+
+    /** Heap after GC of the service over an empty registry: what is subtracted before dividing by tags. */
+    private long baselineHeap(Path jar) throws Exception {
+        try (LocalRegistry empty = LocalRegistry.start();
+             Service s = Service.start(jar, jvmOptions(), LocalRegistry.freePort(), serviceEnv(empty, Optional.empty()),
+                     work.resolve("service-baseline.log"))) {
+            s.awaitReady(Duration.ofMinutes(2));
+            s.get("/");
+            s.get("/api/repositories");
+            long heap = s.heapAfterGc();
+            results.note("Baseline heap after GC (service over an empty registry, same JVM options): "
+                    + mib(heap) + ".");
+            return heap;
+        }
+    }
+
+    private Map<String, String> serviceEnv(LocalRegistry registry, Optional<String> peers) {
+        Map<String, String> env = new HashMap<>();
+        env.put("REGISTRY_URL", registry.url().toString());
+        env.put("REGISTRY_EVENTS_TOKEN", TOKEN);
+        env.put("RUNS_ENABLED", "false");
+        env.put("REGISTRY_RECONCILE_INTERVAL", params.get("reconcile"));
+        peers.ifPresent(p -> env.put("REGISTRY_EVENTS_PEERS", p));
+        return env;
+    }
+
+    /** Distribution notifications to instance A, with the bearer token, as docker-registry/config.yml wires them. */
+    private static String notifications(int portA) {
+        return "notifications:\n  events:\n    includereferences: true\n  endpoints:\n"
+                + "    - name: catalog\n      url: http://127.0.0.1:" + portA + "/api/registry/events\n"
+                + "      headers:\n        Authorization: [\"Bearer " + TOKEN + "\"]\n"
+                + "      timeout: 2s\n      threshold: 5\n      backoff: 1s\n"
+                + "      ignoredmediatypes:\n        - application/octet-stream\n";
+    }
+
+    private void coldIndex(Service a, RegistryLog registryLog, long beforeStart, Floor.Result floor) throws Exception {
+        awaitIndexed(a);
+        Duration built = a.sinceStart();
+        long requests = registryLog.count() - beforeStart;
+        JsonNode status = a.status().orElseThrow();
+        results.row("Cold index build (process start → indexed == repositories)",
+                secs(built) + ", " + requests + " registry requests (" + status.path("repositories").asLong()
+                        + " repositories, " + status.path("tags").asLong() + " tags)",
+                "≤ 1.1× floor", ratio(requests, floor.requests()) + " requests, "
+                        + ratio(built.toMillis(), floor.time().toMillis()) + " time");
+    }
+
+    private static void awaitIndexed(Service s) throws Exception {
+        waitFor(INDEX_TIMEOUT, () -> {
+            JsonNode st = s.status().orElseThrow();
+            return st.path("indexed").asLong(-1) == st.path("repositories").asLong(-2) && st.path("ready").asBoolean(true);
+        });
+    }
+
+    private void reconcile(Service a, RegistryLog registryLog, Floor.Result floor) throws Exception {
+        Duration interval = Duration.parse(params.get("reconcile"));
+        Duration bound = interval.multipliedBy(3).plusSeconds(30);
+        String first = a.status().orElseThrow().path("lastReconcile").asText("");
+        if (!waitFor(bound, () -> !a.status().orElseThrow().path("lastReconcile").asText("").equals(first))) {
+            results.row("Reconcile with nothing changed: registry requests", "n/a: lastReconcile did not change in "
+                    + bound.toSeconds() + " s (is REGISTRY_RECONCILE_INTERVAL honoured?)", "≤ 0.3× floor", "");
+            return;
+        }
+        String second = a.status().orElseThrow().path("lastReconcile").asText("");
+        long start = registryLog.count();
+        long t0 = System.nanoTime();
+        if (!waitFor(bound, () -> !a.status().orElseThrow().path("lastReconcile").asText("").equals(second))) {
+            results.row("Reconcile with nothing changed: registry requests", "n/a: only one reconcile seen",
+                    "≤ 0.3× floor", "");
+            return;
+        }
+        long requests = registryLog.count() - start;
+        results.row("Reconcile with nothing changed (requests between two `lastReconcile` changes)",
+                requests + " registry requests (interval " + interval + ", window " + millis(Duration.ofNanos(System.nanoTime() - t0)) + ")",
+                "≤ 0.3× floor", ratio(requests, floor.requests()));
+    }
+
+    /** What a client listing everything through the service costs: repositories, then every tag list, 16 in flight. */
+    private void apiListing(Service a, RegistryLog registryLog, Floor.Result floor) throws Exception {
+        long before = registryLog.count();
+        long start = System.nanoTime();
+        JsonNode repositories = JSON.readTree(a.get("/api/repositories").body()).get("repositories");
+        Semaphore inFlight = new Semaphore(16);
+        List<String> failures = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> work = new ArrayList<>();
+            for (JsonNode repository : repositories) {
+                work.add(threads.submit(() -> {
+                    inFlight.acquire();
+                    try {
+                        return a.get("/api/repositories/" + repository.get("name").asText() + "/tags").statusCode();
+                    } finally {
+                        inFlight.release();
+                    }
+                }));
+            }
+            for (Future<Integer> f : work) {
+                if (f.get() != 200) {
+                    failures.add(String.valueOf(f.get()));
+                }
+            }
+        }
+        Duration time = Duration.ofNanos(System.nanoTime() - start);
+        long requests = registryLog.count() - before;
+        results.row("Full listing through the API (`/api/repositories` + every tag list, 16 in flight)",
+                secs(time) + ", " + requests + " registry requests" + (failures.isEmpty() ? "" : ", non-200: " + failures),
+                "—", ratio(requests, floor.requests()) + " requests, " + ratio(time.toMillis(), floor.time().toMillis())
+                        + " time");
+    }
+
+    private void pushToVisible(TestPusher pusher, Service a, Service b) throws Exception {
+        HttpResponse<String> events = a.get("/api/registry/events");
+        boolean eventsEndpoint = events.statusCode() != 404;
+        String repository = Seeder.repository(0);
+        String tag = "pushed-" + Instant.now().getEpochSecond();
+        Seeder seeder = new Seeder(pusher, 1);
+        String layer = seeder.layer(repository);
+        seeder.pushTag(repository, tag, layer);
+        long pushed = System.nanoTime();
+        Duration bound = Duration.ofSeconds(30);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Duration> onA = threads.submit(() -> visible(a, repository, tag, pushed, bound));
+            Future<Duration> onB = threads.submit(() -> visible(b, repository, tag, pushed, bound));
+            String note = eventsEndpoint ? "" : " (n/a: endpoint missing — `POST /api/registry/events`; seen after the tag-list TTL)";
+            results.row("Push → visible in `GET /api/repositories/<repo>/tags` (instance receiving the events)",
+                    onA.get() == null ? "not visible within " + bound.toSeconds() + " s" : millis(onA.get()) + note,
+                    "≤ 1 s", verdict(onA.get(), Duration.ofSeconds(1)));
+            results.row("Push → visible on a second instance (`REGISTRY_EVENTS_PEERS` forwarding)",
+                    onB.get() == null ? "not visible within " + bound.toSeconds() + " s" : millis(onB.get())
+                            + (eventsEndpoint ? "" : " (n/a: no peer forwarding on this build; seen after the TTL)"),
+                    "≤ 2 s", verdict(onB.get(), Duration.ofSeconds(2)));
+        }
+    }
+
+    private static Duration visible(Service s, String repository, String tag, long pushed, Duration bound)
+            throws Exception {
+        long deadline = pushed + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (s.get("/api/repositories/" + repository + "/tags").body().contains("\"" + tag + "\"")) {
+                return Duration.ofNanos(System.nanoTime() - pushed);
+            }
+            Thread.sleep(10);
+        }
+        return null;
+    }
+
+    private void warmPages(Service a) throws Exception {
+        if (!Wrk.available()) {
+            results.row("Warm pages (wrk)", "n/a: wrk not installed (`sudo apt-get install -y wrk`)", "", "");
+            return;
+        }
+        Wrk wrk = new Wrk(2, param("wrkConnections"), param("wrkSeconds"));
+        String repositoryPage = "/repositories/" + Seeder.repository(1);
+        Map<String, String> pages = new java.util.LinkedHashMap<>();
+        pages.put("`/observe/health/live` (reference)", "/observe/health/live");
+        pages.put("home page `/`", "/");
+        pages.put("repository page `" + repositoryPage + "` (" + param("tags") + " tags)", repositoryPage);
+        pages.put("`/api/repositories`", "/api/repositories");
+        Wrk.Result health = null;
+        for (Map.Entry<String, String> page : pages.entrySet()) {
+            a.get(page.getValue());
+            Wrk.Result r = wrk.run(a.uri(page.getValue()));
+            if (health == null) {
+                health = r;
+            }
+            String value = String.format(Locale.ROOT, "%.0f req/s, p50 %.2f ms, p99 %.2f ms%s", r.requestsPerSecond(),
+                    r.p50(), r.p99(), r.errors() > 0 ? ", " + r.errors() + " non-2xx" : "");
+            double share = r.requestsPerSecond() / health.requestsPerSecond();
+            String goal;
+            String met;
+            if (page.getValue().startsWith("/repositories/")) {
+                goal = "p50 ≤ 5 ms and ≥ 0.25× health req/s";
+                met = String.format(Locale.ROOT, "%.2f× health, %s", share, r.p50() <= 5 && share >= 0.25 ? "met" : "NOT met");
+            } else if (page.getValue().startsWith("/api/")) {
+                goal = "≥ 0.5× health req/s";
+                met = String.format(Locale.ROOT, "%.2f× health, %s", share, share >= 0.5 ? "met" : "NOT met");
+            } else {
+                goal = "—";
+                met = String.format(Locale.ROOT, "%.2f× health", share);
+            }
+            results.row("wrk " + page.getKey(), value, goal, met);
+        }
+        results.note("wrk: 2 threads, " + param("wrkConnections") + " connections, " + param("wrkSeconds")
+                + " s per URL, on the same machine as the service.");
+    }
+
+    /** The 3,000-tag repository page: right after a view, and after today's tag-list TTL (10 s) has passed. */
+    private void bigRepositoryPage(Service a) throws Exception {
+        String path = "/repositories/" + Seeder.BIG;
+        a.get(path);
+        List<Long> warm = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < 5; i++) {
+            long t = System.nanoTime();
+            HttpResponse<String> r = a.get(path);
+            warm.add((System.nanoTime() - t) / 1_000_000);
+            bytes = r.body().getBytes(StandardCharsets.UTF_8).length;
+        }
+        warm.sort(null);
+        Thread.sleep(11_000);
+        long t = System.nanoTime();
+        a.get(path);
+        long afterTtl = (System.nanoTime() - t) / 1_000_000;
+        long worst = Math.max(warm.getLast(), afterTtl);
+        results.row("Repository page of " + param("bigTags") + " tags (client-measured over loopback)",
+                "median " + warm.get(2) + " ms right after a view; " + afterTtl + " ms 11 s later; page " + (bytes / 1024)
+                        + " KiB",
+                "≤ 100 ms at any time", worst <= 100 ? "met" : "NOT met (worst " + worst + " ms)");
+    }
+
+    private void heap(Service a, long baseline, long seededTags) throws Exception {
+        long used = a.heapAfterGc();
+        Optional<JsonNode> status = a.status();
+        long tags = status.map(s -> s.path("tags").asLong(seededTags)).orElse(seededTags);
+        long perTag = (used - baseline) / Math.max(1, tags);
+        results.row("Heap after GC per indexed tag ((used − baseline) / tags)",
+                mib(used) + " used, " + perTag + " B/tag over " + tags + " tags"
+                        + (status.isPresent() ? "" : " (n/a as an index figure: this build holds caches, not an index)"),
+                "< 2 KB/tag", perTag < 2048 ? "met" : "NOT met");
+    }
+
+    // ---- small helpers -------------------------------------------------------------------------------------------
+
+    /** A condition that may throw; polled every 200 ms. */
+    private interface Check {
+        boolean test() throws Exception;
+    }
+
+    private static boolean waitFor(Duration bound, Check check) throws Exception {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (check.test()) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    private static String verdict(Duration measured, Duration goal) {
+        return measured != null && measured.compareTo(goal) <= 0 ? "met" : "NOT met";
+    }
+
+    private static String ratio(long value, long floor) {
+        return String.format(Locale.ROOT, "%.2f×", floor == 0 ? 0.0 : (double) value / floor);
+    }
+
+    private static String secs(Duration d) {
+        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+
+    private static String millis(Duration d) {
+        return d.toMillis() + " ms";
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1024.0 / 1024.0);
+    }
+
+    private static void log(String message) {
+        System.out.println("[bench] " + message);
+    }
+}
