@@ -330,7 +330,8 @@ public final class Bench {
             results.row("wrk " + page.getKey(), value, goal, met);
         }
         results.note("wrk: 2 threads, " + param("wrkConnections") + " connections, " + param("wrkSeconds")
-                + " s per URL, on the same machine as the service.");
+                + " s per URL, on the same machine (and cores) as the service and the registry; other processes on the"
+                + " machine (e.g. builds) are not stopped, so compare runs on a quiet machine.");
     }
 
     /** The 3,000-tag repository page: right after a view, and after today's tag-list TTL (10 s) has passed. */
@@ -365,7 +366,7 @@ public final class Bench {
         results.row("Heap after GC per indexed tag ((used − baseline) / tags)",
                 mib(used) + " used, " + perTag + " B/tag over " + tags + " tags"
                         + (status.isPresent() ? "" : " (n/a as an index figure: this build holds caches, not an index)"),
-                "< 2 KB/tag", perTag < 2048 ? "met" : "NOT met");
+                "< 2 KB/tag", status.isEmpty() ? "n/a (no index)" : perTag < 2048 ? "met" : "NOT met");
     }
 
     // ---- small helpers -------------------------------------------------------------------------------------------

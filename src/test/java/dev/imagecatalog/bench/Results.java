@@ -53,7 +53,8 @@ final class Results {
                 .append(" connections; reconcile interval ").append(params.get("reconcile")).append("; service JVM `")
                 .append(params.get("jvmOptions")).append("`\n");
         md.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs (nproc), ")
-                .append(cpuModel()).append("; memory: ").append(memory()).append('\n');
+                .append(cpuModel()).append("; memory: ").append(memory()).append("; load average at the end: ")
+                .append(loadAverage()).append('\n');
         md.append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append('\n');
         md.append("- Registry: `").append(command("docker-registry", "--version")).append("`, filesystem storage, ")
@@ -78,6 +79,16 @@ final class Results {
                     .findFirst().orElse("unknown CPU");
         } catch (IOException e) {
             return "unknown CPU";
+        }
+    }
+
+    /** 1, 5 and 15 minute load averages: other work on the machine skews every figure. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 
