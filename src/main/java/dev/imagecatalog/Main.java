@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.logging.Logger;
 
+import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.cluster.KubernetesCluster;
@@ -14,6 +15,7 @@ import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.web.CatalogApi;
 import dev.imagecatalog.web.CatalogPages;
 import dev.imagecatalog.web.ErrorHandling;
+import dev.imagecatalog.web.Guard;
 import dev.imagecatalog.web.RegistryHealthCheck;
 import dev.imagecatalog.web.RunApi;
 import dev.imagecatalog.web.RunPages;
@@ -53,14 +55,17 @@ public final class Main {
         String file = System.getenv().getOrDefault(AppConfig.CONFIG_FILE_ENV, AppConfig.DEFAULT_FILE);
         RegistrySettings settings = AppConfig.registrySettings(config);
         RunSettings runs = AppConfig.runSettings(config);
+        AuthSettings auth = AppConfig.authSettings(config);
         RegistryCatalog catalog = RegistryCatalog.create(settings);
         // does not fail without a cluster: calls then answer UNREACHABLE (the catalog keeps working)
-        Runner runner = Runner.create(catalog,
-                KubernetesCluster.fromEnvironment(Duration.ofSeconds(5), Duration.ofSeconds(30)), runs);
+        KubernetesCluster cluster = KubernetesCluster.fromEnvironment(Duration.ofSeconds(5), Duration.ofSeconds(30));
+        Runner runner = Runner.create(catalog, cluster, runs);
+        // the same adapter answers TokenReviews and SubjectAccessReviews: the cluster's RBAC decides who may act
+        Guard guard = Guard.create(auth, cluster);
         RunSweeper sweeper = runs.enabled() ? RunSweeper.start(runner) : null;
         WebServer server = WebServer.builder()
                 .config(config.get("server"))
-                .update(builder -> setup(builder, catalog, runner))
+                .update(builder -> setup(builder, catalog, runner, guard))
                 .build()
                 .start();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
@@ -71,7 +76,8 @@ public final class Main {
         }));
         LOGGER.info(() -> "Image catalog on http://localhost:" + server.port() + "/ reading " + settings.url()
                 + " (config file " + file + (AppConfig.exists(Path.of(file)) ? "" : ", absent") + "); runs "
-                + (runs.enabled() ? "enabled in namespace " + runs.namespace() : "disabled (read-only)"));
+                + (runs.enabled() ? "enabled in namespace " + runs.namespace() : "disabled (read-only)")
+                + "; sign-in " + auth.mode().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     /**
@@ -80,11 +86,12 @@ public final class Main {
      * @param server  the server builder
      * @param catalog the catalog to serve
      * @param runner  the runner (its settings decide whether the Run form and Stop buttons exist)
+     * @param guard   Host allow-list, sign-in and permission checks
      */
-    static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner) {
+    static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard) {
         server.featuresDiscoverServices(false)
                 .addFeature(observe(catalog))
-                .routing(routing -> routing(routing, catalog, runner));
+                .routing(routing -> routing(routing, catalog, runner, guard));
     }
 
     /**
@@ -93,10 +100,12 @@ public final class Main {
      * @param routing the routing builder
      * @param catalog the catalog to serve
      * @param runner  the runner
+     * @param guard   the first filter of every request
      */
-    static void routing(HttpRouting.Builder routing, Catalog catalog, Runner runner) {
+    static void routing(HttpRouting.Builder routing, Catalog catalog, Runner runner, Guard guard) {
         Templates templates = new Templates();
         ErrorHandling.register(routing, templates);
+        guard.register(routing, templates);
         CatalogPages catalogPages = new CatalogPages(catalog, templates, runner);
         routing.register("/static", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
                         .location("static")
