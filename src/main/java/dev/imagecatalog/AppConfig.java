@@ -4,8 +4,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -158,7 +160,7 @@ public final class AppConfig {
      */
     public static AuthSettings authSettings(Config config) {
         Config auth = config.get("auth");
-        String browse = auth.get("browse").asString().orElse("anonymous").trim().toLowerCase(java.util.Locale.ROOT);
+        String browse = auth.get("browse").asString().orElse("anonymous").trim().toLowerCase(Locale.ROOT);
         if (!browse.equals("anonymous") && !browse.equals("authenticated")) {
             throw new IllegalArgumentException("auth.browse must be anonymous or authenticated, got \"" + browse + "\"");
         }
@@ -178,7 +180,7 @@ public final class AppConfig {
         if (node.isList()) {
             return node.asList(String.class).orElse(List.of());
         }
-        return node.asString().map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim)
+        return node.asString().map(v -> Arrays.stream(v.split(",")).map(String::trim)
                 .filter(x -> !x.isEmpty()).toList()).orElse(List.of());
     }
 

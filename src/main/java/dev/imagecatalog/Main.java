@@ -2,6 +2,7 @@ package dev.imagecatalog;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.logging.Logger;
 
 import dev.imagecatalog.auth.AuthSettings;
@@ -77,7 +78,7 @@ public final class Main {
         LOGGER.info(() -> "Image catalog on http://localhost:" + server.port() + "/ reading " + settings.url()
                 + " (config file " + file + (AppConfig.exists(Path.of(file)) ? "" : ", absent") + "); runs "
                 + (runs.enabled() ? "enabled in namespace " + runs.namespace() : "disabled (read-only)")
-                + "; sign-in " + auth.mode().name().toLowerCase(java.util.Locale.ROOT));
+                + "; sign-in " + auth.mode().name().toLowerCase(Locale.ROOT));
     }
 
     /**

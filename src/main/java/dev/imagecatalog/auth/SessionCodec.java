@@ -1,5 +1,6 @@
 package dev.imagecatalog.auth;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -16,7 +17,6 @@ import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -135,9 +135,8 @@ public final class SessionCodec {
                 identity = new Identity(doc.get("u").asText(), groups);
             }
             return Optional.of(new Session(id, identity, expires));
-        } catch (IllegalArgumentException | JsonProcessingException e) {
-            return Optional.empty();
-        } catch (java.io.IOException e) {
+        } catch (IllegalArgumentException | IOException e) {
+            // not base64, not JSON: not a cookie of ours
             return Optional.empty();
         }
     }
@@ -166,7 +165,7 @@ public final class SessionCodec {
             JsonNode claims = JSON.readTree(B64D.decode(parts[1]));
             return claims.hasNonNull("exp") && claims.get("exp").canConvertToLong()
                     ? Optional.of(Instant.ofEpochSecond(claims.get("exp").asLong())) : Optional.empty();
-        } catch (IllegalArgumentException | java.io.IOException e) {
+        } catch (IllegalArgumentException | IOException e) {
             return Optional.empty();
         }
     }

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.imagecatalog.auth.Identity;
+import dev.imagecatalog.auth.Permission;
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.registry.ArtifactKind;
@@ -202,8 +204,8 @@ public final class CatalogPages implements HttpService {
     private List<NodeChoice> nodeChoices(ServerRequest req, TagDetail detail, Map<String, Object> run) {
         Viewer viewer = Guard.viewer(req);
         try {
-            if (!viewer.allows(dev.imagecatalog.auth.Permission.listNodes())) {
-                run.put("nodesError", viewer.identity().map(i -> i.user()).orElse("you")
+            if (!viewer.allows(Permission.listNodes())) {
+                run.put("nodesError", viewer.identity().map(Identity::user).orElse("you")
                                       + " may not list nodes (ask for a ClusterRoleBinding that grants it)");
                 return List.of();
             }

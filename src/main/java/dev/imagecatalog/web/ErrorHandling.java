@@ -12,6 +12,8 @@ import dev.imagecatalog.registry.RegistryException;
 import dev.imagecatalog.runner.LaunchException;
 import dev.imagecatalog.runner.RunsDisabledException;
 
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -44,11 +46,11 @@ public final class ErrorHandling {
                         e.getMessage()))
                 .error(NotSignedInException.class, (req, res, e) -> {
                     if (req.path().absolute().path().startsWith("/api/")) {
-                        res.header(io.helidon.http.HeaderValues.create(io.helidon.http.HeaderNames.WWW_AUTHENTICATE,
+                        res.header(HeaderValues.create(HeaderNames.WWW_AUTHENTICATE,
                                 "Bearer realm=\"image-catalog\""));
                     }
                     errors.answer(req, res, Status.UNAUTHORIZED_401, "Sign-in required", e.getMessage(),
-                            "Use the Sign in link at the top of the page.");
+                            "Sign in (the link at the top of the page), or send a Kubernetes bearer token to the API.");
                 })
                 .error(AccessDeniedException.class, (req, res, e) -> errors.answer(req, res, Status.FORBIDDEN_403,
                         "Not allowed", e.getMessage(), "The cluster's RBAC decides what you may do; nothing was done."))

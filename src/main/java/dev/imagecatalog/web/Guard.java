@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 import dev.imagecatalog.auth.AccessPolicy;
 import dev.imagecatalog.auth.AccessReviews;
@@ -27,6 +28,7 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
@@ -71,7 +73,7 @@ public final class Guard implements Filter {
         this.policy = policy;
         this.codec = codec;
         this.allowedHosts = settings.allowedHosts().stream().map(h -> hostOnly(h.toLowerCase(Locale.ROOT)))
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -97,7 +99,7 @@ public final class Guard implements Filter {
      * @param routing   the routing
      * @param templates the application's templates
      */
-    public void register(io.helidon.webserver.http.HttpRouting.Builder routing, Templates templates) {
+    public void register(HttpRouting.Builder routing, Templates templates) {
         routing.addFilter(this).register(new LoginPages(templates));
     }
 

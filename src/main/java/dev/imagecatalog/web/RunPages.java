@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.imagecatalog.auth.AccessDeniedException;
 import dev.imagecatalog.auth.Identity;
 import dev.imagecatalog.auth.Permission;
 import dev.imagecatalog.cluster.ClusterException;
@@ -154,11 +155,11 @@ public final class RunPages implements HttpService {
         boolean mayReadLogs = viewer.allows(Permission.getLogs(runner.settings().namespace()));
         try {
             if (!mayReadLogs) {
-                throw new dev.imagecatalog.auth.AccessDeniedException(viewer.identity().orElseThrow(),
+                throw new AccessDeniedException(viewer.identity().orElseThrow(),
                         Permission.getLogs(runner.settings().namespace()));
             }
             logs = runner.logs(r.name(), PAGE_TAIL);
-        } catch (ClusterException | dev.imagecatalog.auth.AccessDeniedException e) {
+        } catch (ClusterException | AccessDeniedException e) {
             // no log yet (container waiting, pod not scheduled…): say why instead of failing the page
             logs = "";
             logsNote = e.getMessage();
