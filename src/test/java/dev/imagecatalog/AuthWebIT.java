@@ -321,6 +321,25 @@ class AuthWebIT {
         assertThat(pods()).hasSize(1);
     }
 
+    @Test
+    void forwardedHost_countsOnlyFromATrustedProxy_forTheHostCheckAndTheOrigin() throws Exception {
+        String body = launchBody(MockKubernetes.AMD64_WORKER, false);
+        Map<String, String> viaProxy = Map.of("X-Forwarded-User", "creator", "X-Forwarded-Host", "catalog.runs.svc",
+                "Origin", "http://catalog.runs.svc", "Content-Type", "application/json");
+        // behind the trusted proxy the browser addressed catalog.runs.svc: its Origin is this site
+        assertThat(raw(proxyTrusted, "POST", "/api/runs", "127.0.0.1:" + proxyTrusted.port(), viaProxy, body))
+                .startsWith("HTTP/1.1 201");
+        // a trusted proxy forwarding a foreign host name is refused like a foreign Host
+        assertThat(raw(proxyTrusted, "GET", "/", "127.0.0.1", Map.of("X-Forwarded-Host", "evil.example"), null))
+                .startsWith("HTTP/1.1 421");
+        // from an untrusted source X-Forwarded-Host means nothing: the Origin is not the Host addressed
+        String untrusted = raw(kube, "POST", "/api/runs", "127.0.0.1:" + kube.port(), Map.of(
+                "X-Forwarded-Host", "catalog.runs.svc", "Origin", "http://catalog.runs.svc",
+                "Authorization", "Bearer creator-token", "Content-Type", "application/json"), body);
+        assertThat(untrusted).startsWith("HTTP/1.1 403").contains("Cross-site");
+        assertThat(pods()).hasSize(1);
+    }
+
     // ---- CSRF bound to the session -------------------------------------------------------------------------------
 
     @Test
