@@ -31,7 +31,8 @@ import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.sse.SseSink;
 
 /**
- * The runner's JSON API, registered under {@code /api}.
+ * The runner's JSON API, registered under {@code /api}; every call with {@code -H "Authorization: Bearer $TOKEN"}
+ * (a Kubernetes token) or the browser's session cookie.
  * <ul>
  *     <li>{@code curl localhost:8080/api/nodes} → {@code {"nodes":[{"name","ready","roles",…}]}}</li>
  *     <li>{@code curl -H 'Content-Type: application/json' -d '{"repository":"team-a/app","tag":"v1",
