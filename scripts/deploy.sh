@@ -38,6 +38,8 @@ helm_args=(
   --set "image.repository=$repository"
   --set "image.tag=$tag"
   --set "registry.pullHost=localhost:$REGISTRY_PORT"
+  # the registry's notifications reach the NodePort by a node container's name (docker-registry/config.yml)
+  --set "server.allowedHosts={$KIND_CLUSTER_NAME-control-plane,$KIND_CLUSTER_NAME-worker,$KIND_CLUSTER_NAME-worker2}"
 )
 if [[ "${NETWORK_POLICY:-false}" == "true" ]]; then
   subnet=$(docker network inspect "$KIND_NETWORK" -f '{{range .IPAM.Config}}{{if .Subnet}}{{.Subnet}} {{end}}{{end}}' | awk '{print $1}')

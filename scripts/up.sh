@@ -17,4 +17,6 @@ scripts="$ROOT/scripts"
 if [[ "${SEED_DEMO:-true}" == "true" ]]; then
   "$scripts/seed-demo.sh"
 fi
+# running images needs a signed-in user the cluster allows: a demo ServiceAccount and its sign-in token
+"$scripts/demo-user.sh"
 log "done: http://localhost:30080 (registry localhost:$REGISTRY_PORT, MinIO console http://127.0.0.1:$MINIO_CONSOLE_PORT)"

@@ -79,5 +79,13 @@ case "$tool" in
       "get nodes") printf '%s\n' "$4-control-plane" "$4-worker" "$4-worker2" ;;
     esac
     ;;
+  kubectl)
+    # a ServiceAccount token as `kubectl create token` prints it
+    args="$*"
+    if [[ "$args" == *"create token "* ]]; then
+      rest=${args##*create token }
+      echo "stub-token-of-${rest%% *}"
+    fi
+    ;;
 esac
 exit 0

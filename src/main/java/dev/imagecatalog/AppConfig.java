@@ -4,12 +4,17 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
+import dev.imagecatalog.auth.AddressSet;
+import dev.imagecatalog.auth.AuthMode;
+import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 
@@ -38,12 +43,21 @@ public final class AppConfig {
      * Contract names whose automatic mapping would miss the key: a single {@code _} becomes {@code .},
      * so dashed keys need an explicit entry.
      */
-    private static final Map<String, String> EXPLICIT_ENV = Map.of(
-            "REGISTRY_PULL_HOST", "registry.pull-host",
-            "REGISTRY_TAG_TTL", "registry.tag-ttl",
-            "REGISTRY_CONNECT_TIMEOUT", "registry.connect-timeout",
-            "REGISTRY_READ_TIMEOUT", "registry.read-timeout",
-            "REGISTRY_CACHE_MAX_ENTRIES", "registry.cache-max-entries");
+    private static final Map<String, String> EXPLICIT_ENV = Map.ofEntries(
+            Map.entry("REGISTRY_PULL_HOST", "registry.pull-host"),
+            Map.entry("REGISTRY_TAG_TTL", "registry.tag-ttl"),
+            Map.entry("REGISTRY_CONNECT_TIMEOUT", "registry.connect-timeout"),
+            Map.entry("REGISTRY_READ_TIMEOUT", "registry.read-timeout"),
+            Map.entry("REGISTRY_CACHE_MAX_ENTRIES", "registry.cache-max-entries"),
+            // sign-in and guards (issue 9)
+            Map.entry("AUTH_SESSION_KEY", "auth.session-key"),
+            Map.entry("AUTH_SESSION_TTL", "auth.session-ttl"),
+            Map.entry("AUTH_PROXY_TRUSTED_ADDRESSES", "auth.proxy.trusted-addresses"),
+            Map.entry("AUTH_PROXY_USER_HEADER", "auth.proxy.user-header"),
+            Map.entry("AUTH_PROXY_GROUPS_HEADER", "auth.proxy.groups-header"),
+            Map.entry("SERVER_ALLOWED_HOSTS", "server.allowed-hosts"),
+            Map.entry("RUNS_ALLOW_TAINTED_NODES", "runs.allow-tainted-nodes"),
+            Map.entry("RUNS_POD_SECURITY", "runs.pod-security"));
 
     private AppConfig() {
     }
@@ -130,7 +144,44 @@ public final class AppConfig {
         return new RunSettings(
                 runs.get("enabled").asBoolean().orElse(true),
                 runs.get("namespace").asString().orElse("default"),
-                runs.get("ttl").as(Duration.class).orElse(RunSettings.DEFAULT_TTL));
+                runs.get("ttl").as(Duration.class).orElse(RunSettings.DEFAULT_TTL),
+                runs.get("allow-tainted-nodes").asBoolean().orElse(false),
+                runs.get("pod-security").asString().orElse(RunSettings.BASELINE));
+    }
+
+    /**
+     * Maps {@code auth.*} and {@code server.allowed-hosts} to the sign-in settings: {@code auth.mode} (default
+     * kubernetes), {@code auth.browse} ({@code anonymous} or {@code authenticated}), {@code auth.session-key},
+     * {@code auth.session-ttl}, {@code auth.proxy.{trusted-addresses,user-header,groups-header}}; lists may be YAML
+     * lists or comma-separated strings.
+     *
+     * @throws IllegalArgumentException for an unknown mode or browse value, a bad address, proxy mode without
+     *                                  trusted addresses
+     */
+    public static AuthSettings authSettings(Config config) {
+        Config auth = config.get("auth");
+        String browse = auth.get("browse").asString().orElse("anonymous").trim().toLowerCase(Locale.ROOT);
+        if (!browse.equals("anonymous") && !browse.equals("authenticated")) {
+            throw new IllegalArgumentException("auth.browse must be anonymous or authenticated, got \"" + browse + "\"");
+        }
+        return new AuthSettings(
+                AuthMode.parse(auth.get("mode").asString().orElse("kubernetes")),
+                browse.equals("authenticated"),
+                auth.get("proxy.user-header").asString().orElse(null),
+                auth.get("proxy.groups-header").asString().orElse(null),
+                AddressSet.parse(list(auth.get("proxy.trusted-addresses"))),
+                auth.get("session-ttl").as(Duration.class).orElse(AuthSettings.DEFAULT_SESSION_TTL),
+                auth.get("session-key").asString().orElse(null),
+                list(config.get("server.allowed-hosts")));
+    }
+
+    /** A YAML list, or a comma-separated string (as environment variables give it). */
+    static List<String> list(Config node) {
+        if (node.isList()) {
+            return node.asList(String.class).orElse(List.of());
+        }
+        return node.asString().map(v -> Arrays.stream(v.split(",")).map(String::trim)
+                .filter(x -> !x.isEmpty()).toList()).orElse(List.of());
     }
 
     /** Whether the external file exists, for a start-up log line. */

@@ -2,10 +2,15 @@ package dev.imagecatalog;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.Locale;
 import java.util.logging.Logger;
 
+import dev.imagecatalog.auth.AuthSettings;
+import dev.imagecatalog.auth.AccessReviews;
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.catalog.RegistryCatalog;
+import dev.imagecatalog.cluster.Cluster;
 import dev.imagecatalog.cluster.KubernetesCluster;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
@@ -14,6 +19,7 @@ import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.web.CatalogApi;
 import dev.imagecatalog.web.CatalogPages;
 import dev.imagecatalog.web.ErrorHandling;
+import dev.imagecatalog.web.Guard;
 import dev.imagecatalog.web.RegistryHealthCheck;
 import dev.imagecatalog.web.RequestLimits;
 import dev.imagecatalog.web.RunApi;
@@ -54,14 +60,20 @@ public final class Main {
         String file = System.getenv().getOrDefault(AppConfig.CONFIG_FILE_ENV, AppConfig.DEFAULT_FILE);
         RegistrySettings settings = AppConfig.registrySettings(config);
         RunSettings runs = AppConfig.runSettings(config);
+        AuthSettings auth = AppConfig.authSettings(config);
         RegistryCatalog catalog = RegistryCatalog.create(settings);
-        // created on first use and never when runs are disabled; without a cluster, calls answer UNREACHABLE
-        Runner runner = Runner.create(catalog,
-                () -> KubernetesCluster.fromEnvironment(Duration.ofSeconds(5), Duration.ofSeconds(30)), runs);
+        // created on first use, so a read-only catalog browsed anonymously never loads the Kubernetes client;
+        // without a cluster, calls answer UNREACHABLE (the catalog keeps working)
+        // (typed by its interfaces: a lambda whose signature named KubernetesCluster would load it at start)
+        Supplier<Cluster> cluster = once(
+                () -> KubernetesCluster.fromEnvironment(Duration.ofSeconds(5), Duration.ofSeconds(30)));
+        Runner runner = Runner.create(catalog, cluster, runs);
+        // the same adapter answers TokenReviews and SubjectAccessReviews: the cluster's RBAC decides who may act
+        Guard guard = Guard.create(auth, AccessReviews.deferred(() -> (AccessReviews) cluster.get()));
         RunSweeper sweeper = runs.enabled() ? RunSweeper.start(runner) : null;
         WebServer server = WebServer.builder()
                 .config(config.get("server"))
-                .update(builder -> setup(builder, catalog, runner))
+                .update(builder -> setup(builder, catalog, runner, guard))
                 .build()
                 .start();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
@@ -72,7 +84,8 @@ public final class Main {
         }));
         LOGGER.info(() -> "Image catalog on http://localhost:" + server.port() + "/ reading " + settings.url()
                 + " (config file " + file + (AppConfig.exists(Path.of(file)) ? "" : ", absent") + "); runs "
-                + (runs.enabled() ? "enabled in namespace " + runs.namespace() : "disabled (read-only)"));
+                + (runs.enabled() ? "enabled in namespace " + runs.namespace() : "disabled (read-only)")
+                + "; sign-in " + auth.mode().name().toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -81,12 +94,13 @@ public final class Main {
      * @param server  the server builder
      * @param catalog the catalog to serve
      * @param runner  the runner (its settings decide whether the Run form and Stop buttons exist)
+     * @param guard   Host allow-list, sign-in and permission checks
      */
-    static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner) {
+    static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard) {
         server.featuresDiscoverServices(false)
                 .directHandlers(RequestLimits.directHandlers(server.maxPayloadSize()))
                 .addFeature(observe(catalog))
-                .routing(routing -> routing(routing, catalog, runner));
+                .routing(routing -> routing(routing, catalog, runner, guard));
     }
 
     /**
@@ -95,11 +109,13 @@ public final class Main {
      * @param routing the routing builder
      * @param catalog the catalog to serve
      * @param runner  the runner
+     * @param guard   the first filter of every request
      */
-    static void routing(HttpRouting.Builder routing, Catalog catalog, Runner runner) {
+    static void routing(HttpRouting.Builder routing, Catalog catalog, Runner runner, Guard guard) {
         Templates templates = new Templates();
         ErrorHandling.register(routing, templates);
         RequestLimits.register(routing);
+        guard.register(routing, templates);
         CatalogPages catalogPages = new CatalogPages(catalog, templates, runner);
         routing.register("/static", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
                         .location("static")
@@ -108,6 +124,28 @@ public final class Main {
                 .register("/api", new CatalogApi(catalog))
                 .register(new RunPages(runner, templates, catalogPages))
                 .register(catalogPages);
+    }
+
+    /** A factory called at most once, on first use (thread-safe). */
+    static <T> Supplier<T> once(Supplier<T> factory) {
+        return new Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T result = value;
+                if (result == null) {
+                    synchronized (this) {
+                        result = value;
+                        if (result == null) {
+                            result = factory.get();
+                            value = result;
+                        }
+                    }
+                }
+                return result;
+            }
+        };
     }
 
     /** {@code /observe/health} (liveness without the registry, readiness with it) and {@code /observe/metrics}. */

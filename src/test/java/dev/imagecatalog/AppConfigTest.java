@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.imagecatalog.auth.AuthMode;
+import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Configuration layering and the exact environment variable names of the configuration contract. */
 class AppConfigTest {
@@ -69,6 +72,34 @@ class AppConfigTest {
         assertThat(config.get("runs.namespace").asString().get()).isEqualTo("runs");
         assertThat(config.get("runs.ttl").as(Duration.class).get()).isEqualTo(Duration.ofMinutes(5));
         assertThat(AppConfig.runSettings(config)).isEqualTo(new RunSettings(false, "runs", Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void authSettings_defaultToKubernetesSignIn_andTheirEnvironmentNamesMap() throws Exception {
+        AuthSettings defaults = AppConfig.authSettings(AppConfig.load(Map.of(), absent()));
+        assertThat(defaults.mode()).isEqualTo(AuthMode.KUBERNETES);
+        assertThat(defaults.browseAuthenticated()).isFalse();
+        assertThat(defaults.allowedHosts()).isEmpty();
+        assertThat(defaults.sessionKey()).isNull();
+        assertThat(AppConfig.runSettings(AppConfig.load(Map.of(), absent())).allowTaintedNodes()).isFalse();
+
+        Config config = AppConfig.load(Map.of("AUTH_MODE", "proxy", "AUTH_BROWSE", "authenticated",
+                "AUTH_SESSION_KEY", "k".repeat(40), "AUTH_SESSION_TTL", "PT1H",
+                "AUTH_PROXY_TRUSTED_ADDRESSES", "10.0.0.0/8, 127.0.0.1", "AUTH_PROXY_USER_HEADER", "X-Auth-User",
+                "SERVER_ALLOWED_HOSTS", "catalog.example, catalog-control-plane",
+                "RUNS_ALLOW_TAINTED_NODES", "true", "RUNS_POD_SECURITY", "restricted"), absent());
+        AuthSettings auth = AppConfig.authSettings(config);
+        assertThat(auth.mode()).isEqualTo(AuthMode.PROXY);
+        assertThat(auth.browseAuthenticated()).isTrue();
+        assertThat(auth.sessionKey()).isEqualTo("k".repeat(40));
+        assertThat(auth.sessionTtl()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(auth.trustedProxies().contains(java.net.InetAddress.getByName("127.0.0.1"))).isTrue();
+        assertThat(auth.userHeader()).isEqualTo("X-Auth-User");
+        assertThat(auth.allowedHosts()).containsExactly("catalog.example", "catalog-control-plane");
+        assertThat(AppConfig.runSettings(config).allowTaintedNodes()).isTrue();
+        assertThat(AppConfig.runSettings(config).runAsNonRoot()).isTrue();
+        assertThatThrownBy(() -> AppConfig.authSettings(AppConfig.load(Map.of("AUTH_BROWSE", "sometimes"), absent())))
+                .hasMessageContaining("auth.browse");
     }
 
     @Test

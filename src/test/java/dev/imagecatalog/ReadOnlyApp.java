@@ -1,5 +1,6 @@
 package dev.imagecatalog;
 
+import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.cluster.KubernetesCluster;
@@ -7,6 +8,7 @@ import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.testing.LocalRegistry;
+import dev.imagecatalog.web.Guard;
 
 import io.helidon.webserver.WebServerConfig;
 import io.kubernetes.client.openapi.ApiClient;
@@ -33,10 +35,10 @@ final class ReadOnlyApp implements AutoCloseable {
      */
     static void setup(WebServerConfig.Builder server, Catalog catalog) {
         // nothing listens on port 9 of the loopback; with runs disabled only the nodes page would try it
-        Runner readOnly = Runner.create(catalog,
-                new KubernetesCluster(new ApiClient().setBasePath("http://127.0.0.1:9")),
-                new RunSettings(false, "default", RunSettings.DEFAULT_TTL));
-        Main.setup(server, catalog, readOnly);
+        KubernetesCluster unreachable = new KubernetesCluster(new ApiClient().setBasePath("http://127.0.0.1:9"));
+        Runner readOnly = Runner.create(catalog, unreachable, new RunSettings(false, "default", RunSettings.DEFAULT_TTL));
+        // the default sign-in (kubernetes); browsing the catalog needs none
+        Main.setup(server, catalog, readOnly, Guard.create(AuthSettings.kubernetes(), unreachable));
     }
 
     /** Serves a catalog of {@code registry} with default settings (anonymous, pull host localhost:5001). */

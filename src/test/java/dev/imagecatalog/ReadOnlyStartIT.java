@@ -51,10 +51,11 @@ class ReadOnlyStartIT {
 
                 assertThat(get(http, port, "/").statusCode()).isEqualTo(200);
                 assertThat(get(http, port, "/repositories/team/app/tags/v1").body()).contains(image.digest());
+                // cluster views need a signed-in user first (issue 9); asking for one loads no Kubernetes class
                 HttpResponse<String> runs = get(http, port, "/api/runs");
-                assertThat(runs.statusCode()).isEqualTo(403);
-                assertThat(runs.body()).contains("read-only");
-                assertThat(get(http, port, "/nodes").statusCode()).isEqualTo(403);
+                assertThat(runs.statusCode()).isEqualTo(401);
+                assertThat(runs.body()).contains("error");
+                assertThat(get(http, port, "/nodes").statusCode()).isIn(401, 303);
             } finally {
                 service.destroy();
                 service.waitFor();

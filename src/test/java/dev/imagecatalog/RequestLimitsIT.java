@@ -25,7 +25,9 @@ import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.testing.LocalRegistry;
+import dev.imagecatalog.testing.SignIn;
 import dev.imagecatalog.testing.TestPusher;
+import dev.imagecatalog.web.Guard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
@@ -56,6 +58,7 @@ class RequestLimitsIT {
     private static MockKubernetes k8s;
     private static WebServer server;
     private static HttpClient http;
+    private static String session;
 
     @BeforeAll
     static void start() {
@@ -68,9 +71,11 @@ class RequestLimitsIT {
                 // the shipped defaults, as the service starts with them (no external file, no environment)
                 .config(AppConfig.load(Map.of(), Path.of("does-not-exist.yaml")).get("server"))
                 .host("127.0.0.1").port(0)
-                .update(builder -> Main.setup(builder, catalog, runner))
+                .update(builder -> Main.setup(builder, catalog, runner, Guard.create(RunWebIT.AUTH, k8s.cluster())))
                 .build().start();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // every run endpoint needs a signed-in user the cluster allows: the mock's admin
+        session = SignIn.session(uri(""), MockKubernetes.ADMIN_TOKEN);
     }
 
     @AfterAll
@@ -109,7 +114,7 @@ class RequestLimitsIT {
 
     @Test
     void tenKilobyteApiAddress_is414WithAJsonReason() throws IOException {
-        Raw res = raw("GET /api/repositories?q=" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        Raw res = raw("GET /api/repositories?q=" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 
         assertThat(res.status()).isEqualTo(414);
         assertThat(res.header("content-type")).startsWith("application/json");
@@ -118,7 +123,7 @@ class RequestLimitsIT {
 
     @Test
     void tenKilobytePageAddress_is414WithTheErrorPage() throws IOException {
-        Raw res = raw("GET /?q=" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        Raw res = raw("GET /?q=" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 
         assertThat(res.status()).isEqualTo(414);
         assertThat(res.header("content-type")).startsWith("text/html");
@@ -127,7 +132,7 @@ class RequestLimitsIT {
 
     @Test
     void requestLineOverTheHardLimit_is414WithTheErrorPage_becauseThePathIsUnknown() throws IOException {
-        Raw res = raw("GET /api/" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        Raw res = raw("GET /api/" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 
         assertThat(res.status()).isEqualTo(414);
         assertThat(res.header("content-type")).startsWith("text/html");
@@ -136,8 +141,8 @@ class RequestLimitsIT {
 
     @Test
     void malformedRequestLine_is400WithAReason_onApiAndPages() throws IOException {
-        Raw api = raw("GET /api/repositories HTTP/1.1 extra\r\nHost: x\r\n\r\n");
-        Raw page = raw("GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n");
+        Raw api = raw("GET /api/repositories HTTP/1.1 extra\r\nHost: 127.0.0.1\r\n\r\n");
+        Raw page = raw("GET /%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 
         assertThat(api.status()).isEqualTo(400);
         assertThat(JSON.readTree(api.body()).get("error").asText()).startsWith("The request is malformed");
@@ -148,7 +153,7 @@ class RequestLimitsIT {
 
     @Test
     void malformedHeader_is400WithAJsonReasonOnTheApi() throws IOException {
-        Raw res = raw("GET /api/repositories HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n");
+        Raw res = raw("GET /api/repositories HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n\r\n");
 
         assertThat(res.status()).isEqualTo(400);
         assertThat(JSON.readTree(res.body()).get("error").asText()).startsWith("The request is malformed");
@@ -156,7 +161,7 @@ class RequestLimitsIT {
 
     @Test
     void headersOverTheirLimit_areRefusedWithAReason() throws IOException {
-        Raw res = raw("GET /api/repositories HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n");
+        Raw res = raw("GET /api/repositories HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n");
 
         // Helidon 4.5 reports headers over max-headers-size (16 KiB) as a bad request, not 431
         assertThat(res.status()).isEqualTo(400);
@@ -167,7 +172,7 @@ class RequestLimitsIT {
     void bodyOverOneMebibyte_is413WithAJsonReason_andNoPod() throws IOException {
         String body = "{\"repository\":\"team/app\",\"tag\":\"v1\",\"node\":\"" + MockKubernetes.AMD64_WORKER
                 + "\",\"args\":[\"" + "x".repeat(1_100_000) + "\"]}";
-        Raw res = raw("POST /api/runs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+        Raw res = raw("POST /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + MockKubernetes.ADMIN_TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: "
                 + body.length() + "\r\n\r\n" + body);
 
         assertThat(res.status()).isEqualTo(413);
@@ -178,7 +183,7 @@ class RequestLimitsIT {
 
     @Test
     void chunkedBodyOverOneMebibyte_is413WithAJsonReason_andNoPod() throws IOException {
-        StringBuilder request = new StringBuilder("POST /api/runs HTTP/1.1\r\nHost: x\r\n"
+        StringBuilder request = new StringBuilder("POST /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + MockKubernetes.ADMIN_TOKEN + "\r\n"
                 + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
         String chunk = "x".repeat(64 * 1024);
         for (int i = 0; i < 20; i++) {
@@ -195,7 +200,7 @@ class RequestLimitsIT {
     @Test
     void formBodyOverOneMebibyte_is413WithTheErrorPage() throws IOException {
         String body = "args=" + "x".repeat(1_100_000);
-        Raw res = raw("POST /runs HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        Raw res = raw("POST /runs HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + session + "\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 + "Content-Length: " + body.length() + "\r\n\r\n" + body);
 
         assertThat(res.status()).isEqualTo(413);
@@ -264,12 +269,14 @@ class RequestLimitsIT {
 
     @Test
     void runFormWithAnOversizedArgument_is400WithTheReason_andCreatesNothing() throws Exception {
-        String token = "t".repeat(43);
-        String body = "csrf=" + token + "&repository=team%2Fapp&tag=v1&node=" + MockKubernetes.AMD64_WORKER
+        // the form's CSRF token is bound to the session: take it from the tag page the session sees
+        String token = RunWebIT.token(http.send(HttpRequest.newBuilder(uri("/repositories/team/app/tags/v1"))
+                .header("Cookie", session).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        String body = "csrf=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8) + "&repository=team%2Fapp&tag=v1&node=" + MockKubernetes.AMD64_WORKER
                 + "&args=" + "a".repeat(20_000);
         HttpResponse<String> res = http.send(HttpRequest.newBuilder(uri("/runs"))
                         .header("Content-Type", "application/x-www-form-urlencoded")
-                        .header("Cookie", "csrf=" + token)
+                        .header("Cookie", session)
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
 
@@ -293,8 +300,8 @@ class RequestLimitsIT {
 
     @Test
     void malformedPercentEncodingInAQuery_is400WithAReason() throws Exception {
-        Raw api = raw("GET /api/repositories?q=%zz HTTP/1.1\r\nHost: x\r\n\r\n");
-        Raw page = raw("GET /?q=%zz HTTP/1.1\r\nHost: x\r\n\r\n");
+        Raw api = raw("GET /api/repositories?q=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        Raw page = raw("GET /?q=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 
         assertThat(api.status()).isEqualTo(400);
         assertThat(JSON.readTree(api.body()).get("error").asText()).isNotBlank();
@@ -321,12 +328,14 @@ class RequestLimitsIT {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + MockKubernetes.ADMIN_TOKEN)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(Map<String, Object> body) throws Exception {
         return http.send(HttpRequest.newBuilder(uri("/api/runs"))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + MockKubernetes.ADMIN_TOKEN)
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.cluster.MockKubernetes;
 import dev.imagecatalog.registry.RegistrySettings;
@@ -13,6 +14,7 @@ import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.testing.HeadlessChromium;
 import dev.imagecatalog.testing.SeededRegistry;
 import dev.imagecatalog.testing.TestPusher;
+import dev.imagecatalog.web.Guard;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -39,6 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RunBrowserIT {
 
     private static final String NAMESPACE = "runs";
+    private static final String ALICE = "alice@example.com";
+    private static final String ALICE_TOKEN = "alice-token";
 
     private static SeededRegistry seeded;
     private static RegistryCatalog catalog;
@@ -52,9 +56,15 @@ class RunBrowserIT {
         seeded = SeededRegistry.start();
         catalog = RegistryCatalog.create(RegistrySettings.of(seeded.registry().url(), "localhost:5001"));
         k8s = MockKubernetes.withNodes(Map.of());
+        // alice may do everything with pods in the runs namespace and list nodes, as a RoleBinding would allow
+        k8s.addUser(ALICE_TOKEN, ALICE, "developers")
+                .grant("group:developers", "*", "pods", NAMESPACE)
+                .grant("group:developers", "*", "pods/log", NAMESPACE)
+                .grant(ALICE, "list", "nodes", null);
         Runner runner = Runner.create(catalog, k8s.cluster(), new RunSettings(true, NAMESPACE, Duration.ofHours(1)));
         server = WebServer.builder().host("127.0.0.1").port(0)
-                .update(builder -> Main.setup(builder, catalog, runner)).build().start();
+                .update(builder -> Main.setup(builder, catalog, runner,
+                        Guard.create(AuthSettings.kubernetes(), k8s.cluster()))).build().start();
 
         chromium = HeadlessChromium.start(1280, 1000);
         browser = chromium.driver();
@@ -80,9 +90,19 @@ class RunBrowserIT {
     }
 
     @Test
-    void person_runsAnImageOnAChosenNode_andWatchesItStart() throws IOException {
+    void person_signsIn_runsAnImageOnAChosenNode_watchesItStart_andSignsOut() throws IOException {
         TestPusher.Image image = seeded.arm64Only();
-        browser.get(base() + "/repositories/" + image.repository() + "/tags/" + image.tag());
+        String tagPage = base() + "/repositories/" + image.repository() + "/tags/" + image.tag();
+        browser.get(tagPage);
+        // anonymous: the catalog is readable, running needs a sign-in
+        assertThat(browser.findElements(By.cssSelector("input[name=node]"))).isEmpty();
+        browser.findElement(By.id("sign-in-to-run")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/login"));
+        browser.findElement(By.id("login-token")).sendKeys(ALICE_TOKEN);
+        screenshot("run-00-sign-in");
+        browser.findElement(By.id("login-submit")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlToBe(tagPage));
+        assertThat(browser.findElement(By.id("signed-in-user")).getText()).isEqualTo(ALICE);
         screenshot("run-01-tag-with-form");
         WebElement amd = browser.findElement(By.cssSelector("input[name=node][value='" + MockKubernetes.AMD64_WORKER + "']"));
         assertThat(amd.isEnabled()).isFalse();
@@ -100,6 +120,8 @@ class RunBrowserIT {
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(name);
         assertThat(browser.findElement(By.id("run-phase")).getText()).isEqualTo("Pending");
         assertThat(pods.getFirst().getSpec().getContainers().getFirst().getArgs()).containsExactly("hello");
+        assertThat(pods.getFirst().getMetadata().getAnnotations()).containsEntry("imagecatalog.dev/launched-by", ALICE);
+        assertThat(browser.findElement(By.id("run-launched-by")).getText()).isEqualTo(ALICE);
         screenshot("run-02-pending");
 
         // the kubelet starts the container and it logs a line: the page follows without a reload
@@ -123,11 +145,19 @@ class RunBrowserIT {
         screenshot("run-03-running-with-log");
 
         browser.get(base() + "/runs");
-        assertThat(browser.findElement(By.cssSelector("table.runs")).getText()).contains(name, "Running");
+        assertThat(browser.findElement(By.cssSelector("table.runs")).getText()).contains(name, "Running", ALICE);
         browser.findElement(By.cssSelector("tr[data-run='" + name + "'] button[type=submit]")).click();
         new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlToBe(base() + "/runs"));
         screenshot("run-04-stopped");
         assertThat(k8s.fabric8().pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+
+        browser.findElement(By.id("sign-out")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlToBe(base() + "/"));
+        assertThat(browser.findElements(By.id("signed-in-user"))).isEmpty();
+        assertThat(browser.findElement(By.id("sign-in")).isDisplayed()).isTrue();
+        browser.get(base() + "/runs");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).contains("Sign-in required");
+        screenshot("run-05-signed-out");
     }
 
     private static void sleep(Duration duration) {

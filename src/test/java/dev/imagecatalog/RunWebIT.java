@@ -15,6 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.imagecatalog.auth.AddressSet;
+import dev.imagecatalog.auth.AuthMode;
+import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.cluster.KubernetesCluster;
 import dev.imagecatalog.cluster.MockKubernetes;
@@ -22,7 +25,9 @@ import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.testing.SeededRegistry;
+import dev.imagecatalog.testing.SignIn;
 import dev.imagecatalog.testing.TestPusher;
+import dev.imagecatalog.web.Guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,6 +64,10 @@ class RunWebIT {
     private static WebServer readOnly;
     private static WebServer noCluster;
     private static HttpClient http;
+    /** Kubernetes sign-in with a session key shared by the test's servers (as replicas share the chart's Secret). */
+    static final AuthSettings AUTH = new AuthSettings(AuthMode.KUBERNETES, false, null, null, AddressSet.none(), null,
+            "run-web-it-session-key-0123456789abcdef", List.of());
+    private static String session;
 
     @BeforeAll
     static void start() {
@@ -69,17 +78,19 @@ class RunWebIT {
         server = start(true);
         readOnly = start(false);
         // runs enabled, but the Kubernetes API is not there (nothing listens on port 9 of the loopback)
-        Runner unreachable = Runner.create(catalog, new KubernetesCluster(
-                new ApiClient().setBasePath("http://127.0.0.1:9")), new RunSettings(true, NAMESPACE, Duration.ofHours(1)));
+        KubernetesCluster away = new KubernetesCluster(new ApiClient().setBasePath("http://127.0.0.1:9"));
+        Runner unreachable = Runner.create(catalog, away, new RunSettings(true, NAMESPACE, Duration.ofHours(1)));
         noCluster = WebServer.builder().host("127.0.0.1").port(0)
-                .update(builder -> Main.setup(builder, catalog, unreachable)).build().start();
+                .update(builder -> Main.setup(builder, catalog, unreachable, Guard.create(AUTH, away))).build().start();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // signed in as the mock's admin; the three servers share the session key, so all accept the cookie
+        session = SignIn.session(URI.create("http://127.0.0.1:" + server.port()), MockKubernetes.ADMIN_TOKEN);
     }
 
     private static WebServer start(boolean enabled) {
         Runner runner = Runner.create(catalog, k8s.cluster(), new RunSettings(enabled, NAMESPACE, Duration.ofHours(1)));
         return WebServer.builder().host("127.0.0.1").port(0)
-                .update(builder -> Main.setup(builder, catalog, runner))
+                .update(builder -> Main.setup(builder, catalog, runner, Guard.create(AUTH, k8s.cluster())))
                 .build().start();
     }
 
@@ -297,9 +308,9 @@ class RunWebIT {
         assertThat(body).contains("arm64 node; image has linux/amd64 only");
         assertThat(radio(body, MockKubernetes.AMD64_WORKER)).doesNotContain("disabled").contains("checked");
         assertThat(body).contains("cached here");
-        String cookie = res.headers().firstValue("Set-Cookie").orElseThrow();
-        assertThat(cookie).startsWith("csrf=").contains("HttpOnly", "SameSite=Strict", "Path=/");
-        assertThat(cookie).contains(token(body));
+        // the form's token belongs to the signed-in session the request carried: no new cookie
+        assertThat(res.headers().allValues("Set-Cookie")).isEmpty();
+        assertThat(token(body)).isNotBlank();
     }
 
     @Test
@@ -308,7 +319,7 @@ class RunWebIT {
         String token = token(get(server, tagPath(image)).body());
         Map<String, String> form = form(image, MockKubernetes.AMD64_WORKER);
 
-        HttpResponse<String> noToken = postForm(server, "/runs", form, "csrf=" + token);
+        HttpResponse<String> noToken = postForm(server, "/runs", form, session);
         assertThat(noToken.statusCode()).isEqualTo(403);
         assertThat(noToken.body()).contains("security token");
 
@@ -316,7 +327,8 @@ class RunWebIT {
         HttpResponse<String> noCookie = postForm(server, "/runs", form, null);
         assertThat(noCookie.statusCode()).isEqualTo(403);
 
-        HttpResponse<String> wrong = postForm(server, "/runs", form, "csrf=" + "A".repeat(43));
+        form.put("csrf", "A".repeat(43));
+        HttpResponse<String> wrong = postForm(server, "/runs", form, session);
         assertThat(wrong.statusCode()).isEqualTo(403);
         assertThat(wrong.body()).contains("does not match").doesNotContain("\tat ");
         assertThat(pods()).isEmpty();
@@ -334,7 +346,7 @@ class RunWebIT {
         form.put("restartPolicy", "Never");
         form.put("memoryLimit", "128Mi");
 
-        HttpResponse<String> res = postForm(server, "/runs", form, "csrf=" + token);
+        HttpResponse<String> res = postForm(server, "/runs", form, session);
 
         assertThat(res.statusCode()).as(res.body()).isEqualTo(303);
         List<Pod> pods = pods();
@@ -358,7 +370,7 @@ class RunWebIT {
         form.put("csrf", token);
         form.put("args", "<kept>");
 
-        HttpResponse<String> res = postForm(server, "/runs", form, "csrf=" + token);
+        HttpResponse<String> res = postForm(server, "/runs", form, session);
 
         assertThat(res.statusCode()).isEqualTo(400);
         assertThat(res.body()).contains("action=\"/runs\"", "Not started", "arm64")
@@ -366,7 +378,7 @@ class RunWebIT {
         Map<String, String> badEnv = form(image, MockKubernetes.AMD64_WORKER);
         badEnv.put("csrf", token);
         badEnv.put("env", "NO_EQUALS_SIGN");
-        HttpResponse<String> env = postForm(server, "/runs", badEnv, "csrf=" + token);
+        HttpResponse<String> env = postForm(server, "/runs", badEnv, session);
         assertThat(env.statusCode()).isEqualTo(400);
         assertThat(env.body()).contains("NAME=value");
         assertThat(pods()).isEmpty();
@@ -378,11 +390,11 @@ class RunWebIT {
         String page = get(server, "/runs").body();
         String token = token(page);
 
-        HttpResponse<String> noToken = postForm(server, "/runs/" + name + "/stop", Map.of(), "csrf=" + token);
+        HttpResponse<String> noToken = postForm(server, "/runs/" + name + "/stop", Map.of(), session);
         assertThat(noToken.statusCode()).isEqualTo(403);
         assertThat(pods()).hasSize(1);
 
-        HttpResponse<String> res = postForm(server, "/runs/" + name + "/stop", Map.of("csrf", token), "csrf=" + token);
+        HttpResponse<String> res = postForm(server, "/runs/" + name + "/stop", Map.of("csrf", token), session);
         assertThat(res.statusCode()).isEqualTo(303);
         assertThat(res.headers().firstValue("Location")).hasValue("/runs");
         assertThat(pods()).isEmpty();
@@ -396,7 +408,7 @@ class RunWebIT {
         String name = launchViaApi();
 
         String tagPage = get(readOnly, tagPath(image)).body();
-        assertThat(tagPage).contains(image.digest()).doesNotContain("action=\"/runs\"", "name=\"csrf\"");
+        assertThat(tagPage).contains(image.digest()).doesNotContain("action=\"/runs\"", "id=\"run-form\"");
         String runsPage = get(readOnly, "/runs").body();
         assertThat(runsPage).contains(name).doesNotContain("/stop\"").contains("read-only");
 
@@ -405,10 +417,10 @@ class RunWebIT {
         assertThat(JSON.readTree(post.body()).get("error").asText()).contains("read-only");
         assertThat(send(readOnly, HttpRequest.newBuilder(uri(readOnly, "/api/runs/" + name)).DELETE()).statusCode())
                 .isEqualTo(403);
-        HttpResponse<String> form = postForm(readOnly, "/runs", form(image, MockKubernetes.AMD64_WORKER), null);
+        HttpResponse<String> form = postForm(readOnly, "/runs", form(image, MockKubernetes.AMD64_WORKER), session);
         assertThat(form.statusCode()).isEqualTo(403);
         assertThat(form.body()).contains("read-only");
-        assertThat(postForm(readOnly, "/runs/" + name + "/stop", Map.of(), null).statusCode()).isEqualTo(403);
+        assertThat(postForm(readOnly, "/runs/" + name + "/stop", Map.of(), session).statusCode()).isEqualTo(403);
 
         assertThat(pods()).extracting(p -> p.getMetadata().getName()).containsExactly(name);
         // reading still works
@@ -454,7 +466,7 @@ class RunWebIT {
         String token = token(get(server, tagPath(image)).body());
         Map<String, String> form = form(image, MockKubernetes.AMD64_WORKER);
         form.put("csrf", token);
-        HttpResponse<String> page = postForm(server, "/runs", form, "csrf=" + token);
+        HttpResponse<String> page = postForm(server, "/runs", form, session);
         assertThat(page.statusCode()).isEqualTo(502);
         assertThat(page.body()).contains("Kubernetes refused the call", "may not create pods in runs")
                 .doesNotContain("\tat ");
@@ -618,10 +630,12 @@ class RunWebIT {
         if (cookie != null) {
             request.header("Cookie", cookie);
         }
-        return send(target, request);
+        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Sends as the signed-in admin (the session cookie). */
     private static HttpResponse<String> send(WebServer target, HttpRequest.Builder request) throws Exception {
-        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(request.header("Cookie", session).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -14,10 +14,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.imagecatalog.auth.AccessReviews;
+import dev.imagecatalog.auth.Identity;
+import dev.imagecatalog.auth.Permission;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.AuthenticationV1Api;
+import io.kubernetes.client.openapi.apis.AuthorizationV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -25,6 +31,8 @@ import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1SubjectAccessReview;
+import io.kubernetes.client.openapi.models.V1TokenReview;
 import io.kubernetes.client.util.ClientBuilder;
 import okhttp3.Call;
 import okhttp3.OkHttpClient;
@@ -32,9 +40,10 @@ import okhttp3.Response;
 
 /**
  * The one adapter to the Kubernetes API ({@code io.kubernetes:client-java}): translates between API objects and the
- * cluster domain, and turns every {@link ApiException} into a {@link ClusterException} in one place.
+ * cluster domain, and turns every {@link ApiException} into a {@link ClusterException} in one place. It also asks
+ * the API server about users ({@code TokenReview}, {@code SubjectAccessReview}) for the sign-in.
  */
-public final class KubernetesCluster implements Cluster {
+public final class KubernetesCluster implements Cluster, AccessReviews {
 
     private static final String CONTAINER = KubernetesMapping.CONTAINER;
     private static final Path SA_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
@@ -42,6 +51,8 @@ public final class KubernetesCluster implements Cluster {
     private static final System.Logger LOGGER = System.getLogger(KubernetesCluster.class.getName());
 
     private final CoreV1Api api;
+    private final AuthenticationV1Api authentication;
+    private final AuthorizationV1Api authorization;
     private final OkHttpClient followHttp;
 
     /**
@@ -50,6 +61,8 @@ public final class KubernetesCluster implements Cluster {
      */
     public KubernetesCluster(ApiClient client) {
         this.api = new CoreV1Api(Objects.requireNonNull(client));
+        this.authentication = new AuthenticationV1Api(client);
+        this.authorization = new AuthorizationV1Api(client);
         this.followHttp = client.getHttpClient().newBuilder().readTimeout(Duration.ZERO).build();
     }
 
@@ -213,6 +226,21 @@ public final class KubernetesCluster implements Cluster {
     public void delete(String namespace, String name) {
         requireOurs(namespace, name);
         call(() -> api.deleteNamespacedPod(name, namespace).execute(), "delete", "pods", namespace, name);
+    }
+
+    @Override
+    public Optional<Identity> authenticate(String token) {
+        V1TokenReview review = call(() -> authentication.createTokenReview(KubernetesMapping.tokenReview(token))
+                .execute(), "create", "tokenreviews", null, null);
+        return KubernetesMapping.identity(review);
+    }
+
+    @Override
+    public boolean allowed(Identity identity, Permission permission) {
+        V1SubjectAccessReview review = call(() -> authorization.createSubjectAccessReview(
+                KubernetesMapping.accessReview(identity, permission)).execute(), "create", "subjectaccessreviews",
+                                            null, null);
+        return review.getStatus() != null && Boolean.TRUE.equals(review.getStatus().getAllowed());
     }
 
     private void requireOurs(String namespace, String name) {

@@ -9,8 +9,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+
+import dev.imagecatalog.auth.Identity;
+import dev.imagecatalog.auth.Permission;
 
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.CoreV1Event;
@@ -26,7 +30,15 @@ import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
 import io.kubernetes.client.openapi.models.V1SecurityContext;
+import io.kubernetes.client.openapi.models.V1Capabilities;
+import io.kubernetes.client.openapi.models.V1ResourceAttributes;
+import io.kubernetes.client.openapi.models.V1SeccompProfile;
+import io.kubernetes.client.openapi.models.V1SubjectAccessReview;
+import io.kubernetes.client.openapi.models.V1SubjectAccessReviewSpec;
 import io.kubernetes.client.openapi.models.V1Toleration;
+import io.kubernetes.client.openapi.models.V1TokenReview;
+import io.kubernetes.client.openapi.models.V1TokenReviewSpec;
+import io.kubernetes.client.openapi.models.V1UserInfo;
 
 /** Pure translation between client-java models and the cluster domain, for {@link KubernetesCluster}. */
 final class KubernetesMapping {
@@ -45,7 +57,7 @@ final class KubernetesMapping {
                 .name(CONTAINER)
                 .image(plan.image())
                 .imagePullPolicy("IfNotPresent")
-                .securityContext(new V1SecurityContext().allowPrivilegeEscalation(false).privileged(false));
+                .securityContext(securityContext(plan.runAsNonRoot()));
         if (!plan.command().isEmpty()) {
             container.command(new ArrayList<>(plan.command()));
         }
@@ -98,12 +110,61 @@ final class KubernetesMapping {
                 .spec(spec);
     }
 
+    /**
+     * What every run gets: no privilege escalation, the runtime's default seccomp profile, no capabilities; with
+     * {@code runs.pod-security=restricted} also {@code runAsNonRoot} (Pod Security "restricted").
+     */
+    static V1SecurityContext securityContext(boolean runAsNonRoot) {
+        V1SecurityContext context = new V1SecurityContext()
+                .allowPrivilegeEscalation(false)
+                .privileged(false)
+                .seccompProfile(new V1SeccompProfile().type("RuntimeDefault"))
+                .capabilities(new V1Capabilities().drop(new ArrayList<>(List.of("ALL"))));
+        if (runAsNonRoot) {
+            context.runAsNonRoot(true);
+        }
+        return context;
+    }
+
     private static void putQuantity(Map<String, Quantity> map, String key, String value) {
         if (value != null) {
             map.put(key, new Quantity(value));
         }
     }
 
+
+    /** The TokenReview to create for a bearer token. */
+    static V1TokenReview tokenReview(String token) {
+        return new V1TokenReview().apiVersion("authentication.k8s.io/v1").kind("TokenReview")
+                .spec(new V1TokenReviewSpec().token(token));
+    }
+
+    /** The user of an answered TokenReview; empty unless {@code status.authenticated} and a user name. */
+    static Optional<Identity> identity(V1TokenReview review) {
+        var status = review == null ? null : review.getStatus();
+        if (status == null || !Boolean.TRUE.equals(status.getAuthenticated()) || status.getUser() == null) {
+            return Optional.empty();
+        }
+        V1UserInfo user = status.getUser();
+        if (user.getUsername() == null || user.getUsername().isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Identity(user.getUsername(), nullToEmpty(user.getGroups())));
+    }
+
+    /** The SubjectAccessReview asking whether a user (with groups) has a permission in the core API group. */
+    static V1SubjectAccessReview accessReview(Identity identity, Permission permission) {
+        return new V1SubjectAccessReview().apiVersion("authorization.k8s.io/v1").kind("SubjectAccessReview")
+                .spec(new V1SubjectAccessReviewSpec()
+                              .user(identity.user())
+                              .groups(new ArrayList<>(identity.groups()))
+                              .resourceAttributes(new V1ResourceAttributes()
+                                                          .group("")
+                                                          .verb(permission.verb())
+                                                          .resource(permission.resource())
+                                                          .subresource(permission.subresource())
+                                                          .namespace(permission.namespace())));
+    }
 
     static Node node(V1Node n) {
         V1ObjectMeta meta = n.getMetadata();
@@ -221,7 +282,8 @@ final class KubernetesMapping {
                        exitCode,
                        restarts,
                        instant(meta.getCreationTimestamp()),
-                       finished);
+                       finished,
+                       annotations.get(PodPlan.LAUNCHED_BY));
     }
 
     static String phase(V1Pod pod) {

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param env           environment variables, in the order given
  * @param restartPolicy {@code Never}, {@code OnFailure} or {@code Always}
  * @param resources     requests and limits
+ * @param runAsNonRoot  whether the container must run as a non-root user ({@code runs.pod-security=restricted})
  */
 public record PodPlan(String name,
                       String namespace,
@@ -33,7 +34,8 @@ public record PodPlan(String name,
                       List<String> args,
                       Map<String, String> env,
                       String restartPolicy,
-                      Resources resources) {
+                      Resources resources,
+                      boolean runAsNonRoot) {
 
     /** Label every pod of ours carries; runs are listed and deleted by it. */
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -45,6 +47,8 @@ public record PodPlan(String name,
     public static final String TAG = "imagecatalog.dev/tag";
     /** Annotation key of the digest the user chose (the tag's digest: an index or a single image). */
     public static final String DIGEST = "imagecatalog.dev/digest";
+    /** Annotation key of the user who launched the run (as the TokenReview or the proxy named them). */
+    public static final String LAUNCHED_BY = "imagecatalog.dev/launched-by";
     /** Label selector of our pods. */
     public static final String SELECTOR = MANAGED_BY + "=" + MANAGER;
 
@@ -61,6 +65,6 @@ public record PodPlan(String name,
     /** The same plan under another name (for a retry after a name collision). */
     public PodPlan withName(String newName) {
         return new PodPlan(newName, namespace, image, node, labels, annotations, tolerations, command, args, env,
-                           restartPolicy, resources);
+                           restartPolicy, resources, runAsNonRoot);
     }
 }

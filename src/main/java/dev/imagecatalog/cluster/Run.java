@@ -24,6 +24,7 @@ import java.time.Instant;
  * @param restarts   container restart count
  * @param created    creation time (UTC)
  * @param finished   when the container terminated, {@code null} while not terminated
+ * @param launchedBy who started it (our {@code imagecatalog.dev/launched-by} annotation), {@code null} if unknown
  */
 public record Run(String name,
                   String namespace,
@@ -38,7 +39,8 @@ public record Run(String name,
                   Integer exitCode,
                   int restarts,
                   Instant created,
-                  Instant finished) {
+                  Instant finished,
+                  String launchedBy) {
 
     /** Whether the pod is over ({@code Succeeded} or {@code Failed}): it will not run again. */
     public boolean done() {

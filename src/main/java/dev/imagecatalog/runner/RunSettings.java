@@ -9,20 +9,45 @@ import java.util.Map;
  * @param enabled   {@code runs.enabled} (env {@code RUNS_ENABLED}): {@code false} makes the service read-only
  * @param namespace {@code runs.namespace} (env {@code RUNS_NAMESPACE}): where runs are created and listed
  * @param ttl       {@code runs.ttl} (env {@code RUNS_TTL}): finished runs older than this are deleted by the sweep
+ * @param allowTaintedNodes {@code runs.allow-tainted-nodes} (env {@code RUNS_ALLOW_TAINTED_NODES}, default false):
+ *                  whether a user may run on a tainted node at all (and then only with {@code acceptTaints})
+ * @param podSecurity {@code runs.pod-security} (env {@code RUNS_POD_SECURITY}): {@code baseline} (default, images may
+ *                  run as root) or {@code restricted} ({@code runAsNonRoot})
  */
-public record RunSettings(boolean enabled, String namespace, Duration ttl) {
+public record RunSettings(boolean enabled, String namespace, Duration ttl, boolean allowTaintedNodes,
+                          String podSecurity) {
 
     /** Default of {@code runs.ttl}. */
     public static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
+    /** Default of {@code runs.pod-security}. */
+    public static final String BASELINE = "baseline";
+    /** The stricter value of {@code runs.pod-security}. */
+    public static final String RESTRICTED = "restricted";
+
+    /** Without tainted nodes, baseline pod security (the defaults). */
+    public RunSettings(boolean enabled, String namespace, Duration ttl) {
+        this(enabled, namespace, ttl, false, BASELINE);
+    }
+
     /** Rejects nonsense early so a typo in the config fails at start, not at the first launch. */
     public RunSettings {
+        podSecurity = podSecurity == null || podSecurity.isBlank() ? BASELINE : podSecurity.trim();
+        if (!BASELINE.equals(podSecurity) && !RESTRICTED.equals(podSecurity)) {
+            throw new IllegalArgumentException("runs.pod-security must be baseline or restricted, got \""
+                                               + podSecurity + "\"");
+        }
         if (namespace == null || namespace.isBlank()) {
             throw new IllegalArgumentException("runs.namespace must not be empty");
         }
         if (ttl == null || ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("runs.ttl must be a positive duration, e.g. PT1H");
         }
+    }
+
+    /** Whether pods must run as non-root ({@code restricted}). */
+    public boolean runAsNonRoot() {
+        return RESTRICTED.equals(podSecurity);
     }
 
     /**

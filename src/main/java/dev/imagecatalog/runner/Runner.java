@@ -53,7 +53,17 @@ public interface Runner {
      * @throws LaunchException       for any invalid input (nothing created)
      * @throws RunsDisabledException when runs are disabled
      */
-    Run launch(LaunchRequest request);
+    default Run launch(LaunchRequest request) {
+        return launch(request, LaunchOptions.NONE);
+    }
+
+    /**
+     * Validates the request completely, then creates exactly one pod, recording who launched it.
+     *
+     * @throws LaunchException       for any invalid input, or a tainted node without acknowledgement (nothing created)
+     * @throws RunsDisabledException when runs are disabled
+     */
+    Run launch(LaunchRequest request, LaunchOptions options);
 
     /** The catalog's runs in the runs namespace, newest first. */
     List<Run> runs();

@@ -159,8 +159,19 @@ final class RunnerService implements Runner {
             reason = "NotReady";
         } else if (node.unschedulable()) {
             reason = "unschedulable (cordoned)";
+        } else if (tainted(node) && !settings.allowTaintedNodes()) {
+            reason = "tainted (" + taints(node) + "); runs.allow-tainted-nodes is off";
         }
-        return new NodeChoice(node, reason == null, reason, fit, cached);
+        return new NodeChoice(node, reason == null, reason, fit, cached, tainted(node));
+    }
+
+    private static boolean tainted(Node node) {
+        return node.taints().stream().anyMatch(Taint::repels);
+    }
+
+    private static String taints(Node node) {
+        return node.taints().stream().filter(Taint::repels).map(t -> t.key() + ":" + t.effect())
+                .collect(Collectors.joining(", "));
     }
 
     // containerd lists an image under every name it was pulled by: repo@digest (manifest or index) and repo:tag.
@@ -172,7 +183,7 @@ final class RunnerService implements Runner {
     }
 
     @Override
-    public Run launch(LaunchRequest request) {
+    public Run launch(LaunchRequest request, LaunchOptions options) {
         if (!settings.enabled()) {
             throw new RunsDisabledException();
         }
@@ -191,7 +202,11 @@ final class RunnerService implements Runner {
             throw new LaunchException("cannot run " + describe(request) + " on node \"" + node.name() + "\": "
                                       + choice.reason());
         }
-        PodPlan plan = plan(request, image, node, choice.platform());
+        if (choice.tainted() && !options.acceptTaints()) {
+            throw new LaunchException("node \"" + node.name() + "\" is tainted (" + taints(node) + "): confirm with "
+                                      + "acceptTaints (the form's checkbox) to run there anyway");
+        }
+        PodPlan plan = plan(request, image, node, choice.platform(), options.launchedBy());
         try {
             return create(plan);
         } catch (ClusterException e) {
@@ -318,7 +333,7 @@ final class RunnerService implements Runner {
         }
     }
 
-    private PodPlan plan(LaunchRequest r, TagDetail image, Node node, PlatformImage platform) {
+    private PodPlan plan(LaunchRequest r, TagDetail image, Node node, PlatformImage platform, String launchedBy) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(PodPlan.MANAGED_BY, PodPlan.MANAGER);
         labels.put(PodPlan.REPOSITORY, labelValue(r.repository()));
@@ -329,6 +344,9 @@ final class RunnerService implements Runner {
         if (!blank(tag) && !tag.equals(image.summary().digest())) {
             labels.put(PodPlan.TAG, labelValue(tag));
             annotations.put(PodPlan.TAG, tag);
+        }
+        if (!blank(launchedBy)) {
+            annotations.put(PodPlan.LAUNCHED_BY, launchedBy);
         }
         List<Taint> tolerations = node.taints().stream().filter(Taint::repels).toList();
         Map<String, String> env = new LinkedHashMap<>();
@@ -345,7 +363,8 @@ final class RunnerService implements Runner {
                            r.args(),
                            env,
                            restart,
-                           r.resources());
+                           r.resources(),
+                           settings.runAsNonRoot());
     }
 
     private String podName(String repository) {

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.imagecatalog.auth.Identity;
+import dev.imagecatalog.auth.Permission;
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.registry.ArtifactKind;
@@ -150,7 +152,13 @@ public final class CatalogPages implements HttpService {
         model.put("pullByDigest", Links.pullByDigest(pullHost, repository, summary.digest()));
         model.put("platforms", Views.platforms(detail, pullHost));
         if (runner.settings().enabled() && summary.runnable()) {
-            model.put("run", runForm(req, res, detail, form, error));
+            if (Guard.viewer(req).identity().isEmpty()) {
+                // the cluster decides who may run: nothing of it is shown to an anonymous visitor
+                model.put("signInToRun", true);
+                model.put("signInNext", req.path().absolute().path());
+            } else {
+                model.put("run", runForm(req, res, detail, form, error));
+            }
         }
         Html.send(res, status, templates.render("tag.ftlh", model));
     }
@@ -159,11 +167,12 @@ public final class CatalogPages implements HttpService {
     private Map<String, Object> runForm(ServerRequest req, ServerResponse res, TagDetail detail,
                                         Map<String, String> form, String error) {
         Map<String, Object> run = new LinkedHashMap<>();
-        List<NodeChoice> choices = nodeChoices(detail, run);
+        List<NodeChoice> choices = nodeChoices(req, detail, run);
         String chosen = form.getOrDefault("node", "");
         if (chosen.isEmpty()) {
-            chosen = choices.stream().filter(c -> c.selectable() && c.cached()).findFirst()
-                    .or(() -> choices.stream().filter(NodeChoice::selectable).findFirst())
+            // never a tainted node or the control plane by default: running there takes a deliberate choice
+            chosen = choices.stream().filter(c -> c.preferred() && c.cached()).findFirst()
+                    .or(() -> choices.stream().filter(NodeChoice::preferred).findFirst())
                     .map(c -> c.node().name()).orElse("");
         }
         String selected = chosen;
@@ -176,8 +185,11 @@ public final class CatalogPages implements HttpService {
             node.put("reason", c.reason() == null ? "" : c.reason());
             node.put("cached", c.cached());
             node.put("checked", c.selectable() && c.node().name().equals(selected));
+            node.put("tainted", c.tainted());
             return node;
         }).toList());
+        run.put("anyTainted", choices.stream().anyMatch(c -> c.selectable() && c.tainted()));
+        run.put("acceptTaints", "true".equals(form.get("acceptTaints")) || "on".equals(form.get("acceptTaints")));
         run.put("anySelectable", choices.stream().anyMatch(NodeChoice::selectable));
         run.put("token", Csrf.issue(req, res));
         run.put("error", error == null ? "" : error);
@@ -189,8 +201,14 @@ public final class CatalogPages implements HttpService {
     }
 
     /** The node choices, or none with {@code nodesError} set when the cluster cannot be read. */
-    private List<NodeChoice> nodeChoices(TagDetail detail, Map<String, Object> run) {
+    private List<NodeChoice> nodeChoices(ServerRequest req, TagDetail detail, Map<String, Object> run) {
+        Viewer viewer = Guard.viewer(req);
         try {
+            if (!viewer.allows(Permission.listNodes())) {
+                run.put("nodesError", viewer.identity().map(Identity::user).orElse("you")
+                                      + " may not list nodes (ask for a ClusterRoleBinding that grants it)");
+                return List.of();
+            }
             List<NodeChoice> choices = runner.nodeChoices(detail);
             run.put("nodesError", "");
             return choices;

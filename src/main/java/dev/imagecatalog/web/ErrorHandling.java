@@ -5,11 +5,15 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import dev.imagecatalog.auth.AccessDeniedException;
+import dev.imagecatalog.auth.NotSignedInException;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.registry.RegistryException;
 import dev.imagecatalog.runner.LaunchException;
 import dev.imagecatalog.runner.RunsDisabledException;
 
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -40,6 +44,16 @@ public final class ErrorHandling {
         ErrorHandling errors = new ErrorHandling(templates);
         routing.error(WebException.class, (req, res, e) -> errors.answer(req, res, e.status(), title(e.status()),
                         e.getMessage()))
+                .error(NotSignedInException.class, (req, res, e) -> {
+                    if (req.path().absolute().path().startsWith("/api/")) {
+                        res.header(HeaderValues.create(HeaderNames.WWW_AUTHENTICATE,
+                                "Bearer realm=\"image-catalog\""));
+                    }
+                    errors.answer(req, res, Status.UNAUTHORIZED_401, "Sign-in required", e.getMessage(),
+                            "Sign in (the link at the top of the page), or send a Kubernetes bearer token to the API.");
+                })
+                .error(AccessDeniedException.class, (req, res, e) -> errors.answer(req, res, Status.FORBIDDEN_403,
+                        "Not allowed", e.getMessage(), "The cluster's RBAC decides what you may do; nothing was done."))
                 .error(RegistryException.class, errors::registry)
                 .error(LaunchException.class, (req, res, e) -> errors.answer(req, res, Status.BAD_REQUEST_400,
                         "Cannot run this", e.getMessage(), "Nothing was created. Check the form values."))
@@ -140,6 +154,7 @@ public final class ErrorHandling {
         return switch (status.code()) {
             case 400 -> "Bad request";
             case 403 -> "Forbidden";
+            case 421 -> "Unknown host name";
             case 404 -> "Not found";
             default -> status.reasonPhrase();
         };

@@ -12,8 +12,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
+import dev.imagecatalog.auth.Identity;
+import dev.imagecatalog.auth.Permission;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.cluster.Run;
+import dev.imagecatalog.runner.LaunchOptions;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.runner.RunsDisabledException;
 
@@ -28,7 +31,8 @@ import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.sse.SseSink;
 
 /**
- * The runner's JSON API, registered under {@code /api}.
+ * The runner's JSON API, registered under {@code /api}; every call with {@code -H "Authorization: Bearer $TOKEN"}
+ * (a Kubernetes token) or the browser's session cookie.
  * <ul>
  *     <li>{@code curl localhost:8080/api/nodes} → {@code {"nodes":[{"name","ready","roles",…}]}}</li>
  *     <li>{@code curl -H 'Content-Type: application/json' -d '{"repository":"team-a/app","tag":"v1",
@@ -39,6 +43,9 @@ import io.helidon.webserver.sse.SseSink;
  *     events, one {@code data:} per line, a final {@code end} event</li>
  *     <li>{@code curl -X DELETE localhost:8080/api/runs/<name>} → 204</li>
  * </ul>
+ * Every route needs a signed-in user ({@code Authorization: Bearer <token>}, or the session cookie) whom the cluster
+ * allows the matching verb: {@code list nodes}, {@code list pods}, {@code get pods}, {@code create pods},
+ * {@code delete pods}, {@code get pods/log} — 401 without a user, 403 naming the missing permission.
  * Unsafe requests pass {@link Csrf#checkApi}; when runs are disabled they answer 403.
  */
 public final class RunApi implements HttpService {
@@ -70,11 +77,19 @@ public final class RunApi implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/nodes", (req, res) -> CatalogApi.send(res, Status.OK_200, RunJson.nodes(runner.nodes())))
-                .get("/runs", (req, res) -> CatalogApi.send(res, Status.OK_200, RunJson.runs(runner.runs())))
+        rules.get("/nodes", (req, res) -> {
+                    Guard.viewer(req).require(Permission.listNodes());
+                    CatalogApi.send(res, Status.OK_200, RunJson.nodes(runner.nodes()));
+                })
+                .get("/runs", (req, res) -> {
+                    Guard.viewer(req).require(Permission.listPods(namespace()));
+                    CatalogApi.send(res, Status.OK_200, RunJson.runs(runner.runs()));
+                })
                 .post("/runs", this::launch)
-                .get("/runs/{name}", (req, res) -> CatalogApi.send(res, Status.OK_200,
-                        RunJson.detail(runner.run(name(req)))))
+                .get("/runs/{name}", (req, res) -> {
+                    Guard.viewer(req).require(Permission.getPods(namespace()));
+                    CatalogApi.send(res, Status.OK_200, RunJson.detail(runner.run(name(req))));
+                })
                 .delete("/runs/{name}", this::stop)
                 .get("/runs/{name}/logs", this::logs);
     }
@@ -82,8 +97,10 @@ public final class RunApi implements HttpService {
     private void launch(ServerRequest req, ServerResponse res) {
         requireEnabled();
         Csrf.checkApi(req, true);
+        Identity who = Guard.viewer(req).require(Permission.createPods(namespace()));
         String body = req.content().hasEntity() ? req.content().as(String.class) : "";
-        Run run = runner.launch(RunJson.launch(body));
+        RunJson.Launch launch = RunJson.launch(body);
+        Run run = runner.launch(launch.request(), new LaunchOptions(who.user(), launch.acceptTaints()));
         res.header(HeaderValues.create(HeaderNames.LOCATION, "/api/runs/" + run.name()));
         CatalogApi.send(res, Status.CREATED_201, RunJson.launched(run));
     }
@@ -91,11 +108,13 @@ public final class RunApi implements HttpService {
     private void stop(ServerRequest req, ServerResponse res) {
         requireEnabled();
         Csrf.checkApi(req, false);
+        Guard.viewer(req).require(Permission.deletePods(namespace()));
         runner.stop(name(req));
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void logs(ServerRequest req, ServerResponse res) {
+        Guard.viewer(req).require(Permission.getLogs(namespace()));
         String name = name(req);
         int tail = tail(req.query().first("tail").orElse(null));
         if (Boolean.parseBoolean(req.query().first("follow").orElse("false"))) {
@@ -196,6 +215,10 @@ public final class RunApi implements HttpService {
         } catch (RuntimeException e) {
             LOGGER.fine(() -> "SSE sink already closed: " + e.getMessage());
         }
+    }
+
+    private String namespace() {
+        return runner.settings().namespace();
     }
 
     private void requireEnabled() {

@@ -45,7 +45,12 @@ final class RunJson {
 
     /** The body of {@code POST /api/runs}. */
     record LaunchDoc(String repository, String tag, String digest, String node, List<String> command,
-                     List<String> args, Map<String, String> env, String restartPolicy, ResourcesDoc resources) {
+                     List<String> args, Map<String, String> env, String restartPolicy, ResourcesDoc resources,
+                     Boolean acceptTaints) {
+    }
+
+    /** A parsed launch body: the request and whether the user accepts a tainted node. */
+    record Launch(LaunchRequest request, boolean acceptTaints) {
     }
 
     /** Requests and limits, quantity syntax. */
@@ -63,13 +68,14 @@ final class RunJson {
     /** One run as listed. */
     record RunDoc(String name, String namespace, String node, String image, String repository, String tag,
                   String phase, String state, String reason, String message, Integer exitCode, int restarts,
-                  String created, String finished, boolean done) {
+                  String created, String finished, boolean done, String launchedBy) {
     }
 
     /** One run in detail. */
     record RunDetailDoc(String name, String namespace, String node, String image, String repository, String tag,
                         String phase, String state, String reason, String message, Integer exitCode, int restarts,
-                        String created, String finished, boolean done, List<String> command, List<String> args,
+                        String created, String finished, boolean done, String launchedBy, List<String> command,
+                        List<String> args,
                         Map<String, String> env, String restartPolicy, ResourcesDoc resources,
                         List<EventDoc> events) {
     }
@@ -81,7 +87,7 @@ final class RunJson {
     /**
      * Parses a launch body; malformed JSON, wrong types and unknown fields are a {@link LaunchException} (400).
      */
-    static LaunchRequest launch(String body) {
+    static Launch launch(String body) {
         if (body == null || body.isBlank()) {
             throw new LaunchException("the request body is empty; send {\"repository\":…,\"tag\":…,\"node\":…}");
         }
@@ -97,10 +103,10 @@ final class RunJson {
             throw new LaunchException("the request body is empty; send {\"repository\":…,\"tag\":…,\"node\":…}");
         }
         ResourcesDoc r = doc.resources();
-        return new LaunchRequest(doc.repository(), doc.tag(), doc.digest(), doc.node(), doc.command(), doc.args(),
-                doc.env(), doc.restartPolicy(),
+        return new Launch(new LaunchRequest(doc.repository(), doc.tag(), doc.digest(), doc.node(), doc.command(),
+                doc.args(), doc.env(), doc.restartPolicy(),
                 r == null ? Resources.NONE : new Resources(r.cpuRequest(), r.cpuLimit(), r.memoryRequest(),
-                        r.memoryLimit()));
+                        r.memoryLimit())), Boolean.TRUE.equals(doc.acceptTaints()));
     }
 
     static Nodes nodes(List<Node> nodes) {
@@ -121,7 +127,7 @@ final class RunJson {
     static RunDoc run(Run r) {
         return new RunDoc(r.name(), r.namespace(), r.node(), r.image(), r.repository(), r.tag(), r.phase(), r.state(),
                 r.reason(), r.message(), r.exitCode(), r.restarts(), Formats.rfc3339(r.created()),
-                Formats.rfc3339(r.finished()), r.done());
+                Formats.rfc3339(r.finished()), r.done(), r.launchedBy());
     }
 
     static RunDetailDoc detail(RunDetail d) {
@@ -129,7 +135,7 @@ final class RunJson {
         Resources res = d.resources() == null ? Resources.NONE : d.resources();
         return new RunDetailDoc(r.name(), r.namespace(), r.node(), r.image(), r.repository(), r.tag(), r.phase(),
                 r.state(), r.reason(), r.message(), r.exitCode(), r.restarts(), Formats.rfc3339(r.created()),
-                Formats.rfc3339(r.finished()), r.done(), d.command(), d.args(), d.env(), d.restartPolicy(),
+                Formats.rfc3339(r.finished()), r.done(), r.launchedBy(), d.command(), d.args(), d.env(), d.restartPolicy(),
                 new ResourcesDoc(res.cpuRequest(), res.cpuLimit(), res.memoryRequest(), res.memoryLimit()),
                 d.events().stream().map(e -> new EventDoc(e.type(), e.reason(), e.message(), e.source(), e.count(),
                         Formats.rfc3339(e.lastSeen()))).toList());

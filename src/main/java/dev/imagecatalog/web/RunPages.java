@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.imagecatalog.auth.AccessDeniedException;
+import dev.imagecatalog.auth.Identity;
+import dev.imagecatalog.auth.Permission;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.cluster.Node;
 import dev.imagecatalog.cluster.Resources;
@@ -16,6 +19,7 @@ import dev.imagecatalog.cluster.Run;
 import dev.imagecatalog.cluster.RunDetail;
 import dev.imagecatalog.registry.RegistryException;
 import dev.imagecatalog.runner.LaunchException;
+import dev.imagecatalog.runner.LaunchOptions;
 import dev.imagecatalog.runner.LaunchRequest;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.runner.RunsDisabledException;
@@ -36,7 +40,8 @@ import io.helidon.webserver.http.ServerResponse;
  *     <li>{@code GET /runs} — runs with a Stop button each; {@code GET /runs/<name>} — one run, events, log</li>
  *     <li>{@code POST /runs/<name>/stop} — Stop → 303 to {@code /runs}</li>
  * </ul>
- * Forms carry the double-submit token of {@link Csrf}; with runs disabled there are no forms and POSTs answer 403.
+ * Every page needs a signed-in user whom the cluster allows the matching verb (see {@link RunApi}); forms carry the
+ * session-bound token of {@link Csrf}; with runs disabled there are no forms and POSTs answer 403.
  */
 public final class RunPages implements HttpService {
 
@@ -71,6 +76,7 @@ public final class RunPages implements HttpService {
     }
 
     private void nodes(ServerRequest req, ServerResponse res) {
+        Guard.viewer(req).require(Permission.listNodes());
         List<Node> nodes = runner.nodes();
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", "Nodes");
@@ -79,6 +85,7 @@ public final class RunPages implements HttpService {
     }
 
     private void runs(ServerRequest req, ServerResponse res) {
+        Guard.viewer(req).require(Permission.listPods(runner.settings().namespace()));
         List<Run> runs = runner.runs();
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", "Runs");
@@ -94,6 +101,7 @@ public final class RunPages implements HttpService {
         requireEnabled();
         Map<String, String> form = form(req);
         Csrf.checkForm(req, form.get(Csrf.NAME));
+        Identity who = Guard.viewer(req).require(Permission.createPods(runner.settings().namespace()));
         String repository = form.getOrDefault("repository", "");
         String tag = form.getOrDefault("tag", "");
         Run run;
@@ -102,7 +110,9 @@ public final class RunPages implements HttpService {
                     LaunchRequest.lines(form.get("command")), LaunchRequest.lines(form.get("args")),
                     LaunchRequest.envLines(form.get("env")), form.get("restartPolicy"),
                     new Resources(blankToNull(form.get("cpuRequest")), blankToNull(form.get("cpuLimit")),
-                            blankToNull(form.get("memoryRequest")), blankToNull(form.get("memoryLimit")))));
+                            blankToNull(form.get("memoryRequest")), blankToNull(form.get("memoryLimit")))),
+                    new LaunchOptions(who.user(), "on".equals(form.get("acceptTaints"))
+                                                  || "true".equals(form.get("acceptTaints"))));
         } catch (LaunchException e) {
             if (repository.isBlank() || tag.isBlank()) {
                 throw e;
@@ -119,6 +129,8 @@ public final class RunPages implements HttpService {
     }
 
     private void run(ServerRequest req, ServerResponse res) {
+        Viewer viewer = Guard.viewer(req);
+        viewer.require(Permission.getPods(runner.settings().namespace()));
         RunDetail detail = runner.run(RunApi.name(req));
         Run r = detail.run();
         Map<String, Object> model = new LinkedHashMap<>();
@@ -140,9 +152,14 @@ public final class RunPages implements HttpService {
                 "lastSeen", e.lastSeen() == null ? "" : Formats.date(e.lastSeen()))).toList());
         String logs;
         String logsNote = "";
+        boolean mayReadLogs = viewer.allows(Permission.getLogs(runner.settings().namespace()));
         try {
+            if (!mayReadLogs) {
+                throw new AccessDeniedException(viewer.identity().orElseThrow(),
+                        Permission.getLogs(runner.settings().namespace()));
+            }
             logs = runner.logs(r.name(), PAGE_TAIL);
-        } catch (ClusterException e) {
+        } catch (ClusterException | AccessDeniedException e) {
             // no log yet (container waiting, pod not scheduled…): say why instead of failing the page
             logs = "";
             logsNote = e.getMessage();
@@ -150,6 +167,7 @@ public final class RunPages implements HttpService {
         model.put("logs", logs);
         model.put("logsNote", logsNote);
         model.put("tail", PAGE_TAIL);
+        model.put("mayReadLogs", mayReadLogs);
         model.put("refresh", !r.done());
         Html.send(res, templates.render("run.ftlh", model));
     }
@@ -158,6 +176,7 @@ public final class RunPages implements HttpService {
         requireEnabled();
         Map<String, String> form = form(req);
         Csrf.checkForm(req, form.get(Csrf.NAME));
+        Guard.viewer(req).require(Permission.deletePods(runner.settings().namespace()));
         runner.stop(RunApi.name(req));
         redirect(res, "/runs");
     }
@@ -230,6 +249,7 @@ public final class RunPages implements HttpService {
         m.put("age", r.created() == null ? "" : age(Duration.between(r.created(), now)));
         m.put("finished", r.finished() == null ? "" : Formats.date(r.finished()));
         m.put("done", r.done());
+        m.put("launchedBy", text(r.launchedBy()));
         return m;
     }
 

@@ -49,7 +49,10 @@ public final class Templates {
     public String render(String name, Map<String, ?> model) {
         try {
             StringWriter out = new StringWriter(4096);
-            configuration.getTemplate(name).process(model, out);
+            Map<String, Object> full = new java.util.HashMap<>(model);
+            // the page frame's sign-in link, user name and demo warning, for the request being answered
+            full.putIfAbsent("auth", Guard.pageModel());
+            configuration.getTemplate(name).process(full, out);
             return out.toString();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load template " + name, e);

@@ -32,6 +32,11 @@ final class WebException extends RuntimeException {
         return new WebException(Status.REQUEST_URI_TOO_LONG_414, message);
     }
 
+    /** 421: the request addressed a host name this service does not answer to. */
+    static WebException misdirected(String message) {
+        return new WebException(Status.MISDIRECTED_REQUEST_421, message);
+    }
+
     /** 404 with the reason. */
     static WebException notFound(String message) {
         return new WebException(Status.NOT_FOUND_404, message);

@@ -3,6 +3,9 @@ package dev.imagecatalog.cluster;
 import java.util.List;
 import java.util.Map;
 
+import dev.imagecatalog.auth.Identity;
+import dev.imagecatalog.auth.Permission;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,5 +149,26 @@ class KubernetesClusterTest {
                 assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("late\n");
             }
         }
+    }
+
+    @Test
+    void tokenReview_givesTheUserAndGroups_orNothingForATokenTheServerRejects() {
+        k8s.addUser("adapter-token", "adapter-user", "g1", "g2");
+
+        assertThat(k8s.cluster().authenticate("adapter-token"))
+                .contains(new Identity("adapter-user", List.of("g1", "g2")));
+        assertThat(k8s.cluster().authenticate("unknown-token")).isEmpty();
+    }
+
+    @Test
+    void subjectAccessReview_asksForTheUserWithTheirGroups_verbResourceSubresourceAndNamespace() {
+        k8s.grant("group:log-readers", "get", "pods/log", "runs");
+        var member = new Identity("someone", List.of("log-readers"));
+        var outsider = new Identity("someone", List.of());
+
+        assertThat(k8s.cluster().allowed(member, Permission.getLogs("runs"))).isTrue();
+        assertThat(k8s.cluster().allowed(member, Permission.getPods("runs"))).isFalse();
+        assertThat(k8s.cluster().allowed(member, Permission.getLogs("other"))).isFalse();
+        assertThat(k8s.cluster().allowed(outsider, Permission.getLogs("runs"))).isFalse();
     }
 }

@@ -7,6 +7,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -24,6 +31,10 @@ import io.kubernetes.client.openapi.ApiClient;
  * seeded with the three nodes of the issue: a NoSchedule-tainted amd64 control plane, an amd64 worker and an arm64
  * worker, each with {@code status.images}. Tests drive it with the Fabric8 client ({@link #fabric8()}) and point
  * client-java at it ({@link #apiClient()}).
+ *
+ * <p>It also answers {@code TokenReview} and {@code SubjectAccessReview} like an API server with RBAC would:
+ * {@link #addUser} makes a token known, {@link #grant} gives a user or group ({@code group:<name>}) one
+ * permission; everything else is unauthenticated or denied. {@link #ADMIN_TOKEN} is a user allowed everything.
  */
 public final class MockKubernetes implements AutoCloseable {
 
@@ -36,8 +47,18 @@ public final class MockKubernetes implements AutoCloseable {
     /** Taint key of the control plane. */
     public static final String CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane";
 
+    /** Token of {@link #ADMIN}, a user the mock's RBAC allows everything. */
+    public static final String ADMIN_TOKEN = "admin-token";
+    /** User name of {@link #ADMIN_TOKEN}. */
+    public static final String ADMIN = "system:serviceaccount:catalog-runs:admin";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient fabric8;
+    private final Map<String, JsonNode> users = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> grants = new ConcurrentHashMap<>();
+    private final AtomicInteger accessReviews = new AtomicInteger();
 
     private MockKubernetes() {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -49,6 +70,82 @@ public final class MockKubernetes implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         fabric8 = server.createClient();
+        server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews")
+                .andReply(201, req -> tokenReview(req.getUtf8Body())).always();
+        server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
+                .andReply(201, req -> accessReview(req.getUtf8Body())).always();
+        addUser(ADMIN_TOKEN, ADMIN, "system:serviceaccounts");
+        grant(ADMIN, "*", "*", null);
+    }
+
+    /** Makes a bearer token known as a user with groups. */
+    public MockKubernetes addUser(String token, String user, String... groups) {
+        ObjectNode info = JSON.createObjectNode().put("username", user).put("uid", "uid-" + user);
+        for (String g : groups) {
+            info.withArray("groups").add(g);
+        }
+        users.put(token, info);
+        return this;
+    }
+
+    /**
+     * Allows a subject (a user name, or {@code group:<name>}) one permission: verb ({@code *} for all), resource with
+     * optional {@code /subresource} ({@code *} for all), namespace ({@code null}: any, as a ClusterRoleBinding).
+     */
+    public MockKubernetes grant(String subject, String verb, String resource, String namespace) {
+        grants.computeIfAbsent(subject, k -> ConcurrentHashMap.newKeySet())
+                .add(verb + " " + resource + " " + (namespace == null ? "*" : namespace));
+        return this;
+    }
+
+    /** How many SubjectAccessReviews were asked so far. */
+    public int accessReviews() {
+        return accessReviews.get();
+    }
+
+    private String tokenReview(String body) {
+        try {
+            ObjectNode review = (ObjectNode) JSON.readTree(body);
+            JsonNode user = users.get(review.path("spec").path("token").asText());
+            ObjectNode status = review.putObject("status").put("authenticated", user != null);
+            if (user != null) {
+                status.set("user", user);
+                status.putArray("audiences").add("https://kubernetes.default.svc");
+            } else {
+                status.put("error", "invalid bearer token");
+            }
+            return review.toString();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String accessReview(String body) {
+        accessReviews.incrementAndGet();
+        try {
+            ObjectNode review = (ObjectNode) JSON.readTree(body);
+            JsonNode spec = review.path("spec");
+            JsonNode attributes = spec.path("resourceAttributes");
+            String resource = attributes.path("resource").asText()
+                    + (attributes.path("subresource").asText("").isEmpty() ? "" : "/" + attributes.path("subresource").asText());
+            String namespace = attributes.path("namespace").asText("");
+            java.util.List<String> subjects = new java.util.ArrayList<>();
+            subjects.add(spec.path("user").asText());
+            spec.path("groups").forEach(g -> subjects.add("group:" + g.asText()));
+            boolean allowed = subjects.stream().map(grants::get).filter(java.util.Objects::nonNull)
+                    .flatMap(Set::stream).anyMatch(rule -> matches(rule, attributes.path("verb").asText(), resource,
+                                                                    namespace));
+            review.putObject("status").put("allowed", allowed).put("reason", allowed ? "granted by test" : "");
+            return review.toString();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean matches(String rule, String verb, String resource, String namespace) {
+        String[] parts = rule.split(" ");
+        return (parts[0].equals("*") || parts[0].equals(verb)) && (parts[1].equals("*") || parts[1].equals(resource))
+               && (parts[2].equals("*") || parts[2].equals(namespace));
     }
 
     /** Starts an empty mock API server. */

@@ -1,6 +1,9 @@
 package dev.imagecatalog.deploy;
 
 import dev.imagecatalog.AppConfig;
+import dev.imagecatalog.auth.AuthMode;
+import dev.imagecatalog.auth.AuthSettings;
+import dev.imagecatalog.runner.RunSettings;
 import io.helidon.config.Config;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -45,6 +48,33 @@ class ChartConfigTest {
         assertThat(config.get("runs.enabled").asBoolean().get()).isTrue();
         assertThat(config.get("runs.namespace").asString().get()).isEqualTo(RenderedChart.NAMESPACE);
         assertThat(config.get("runs.ttl").as(Duration.class).get()).isEqualTo(Duration.ofHours(1));
+        // issue 9: Kubernetes sign-in, a session key from the chart's Secret, the Service's names allowed
+        AuthSettings auth = AppConfig.authSettings(config);
+        assertThat(auth.mode()).isEqualTo(AuthMode.KUBERNETES);
+        assertThat(auth.browseAuthenticated()).isFalse();
+        assertThat(auth.sessionKey()).hasSize(48);
+        assertThat(auth.allowedHosts()).containsExactly("catalog", "catalog." + RenderedChart.NAMESPACE,
+                "catalog." + RenderedChart.NAMESPACE + ".svc", "catalog." + RenderedChart.NAMESPACE + ".svc.cluster.local");
+        RunSettings runs = AppConfig.runSettings(config);
+        assertThat(runs.allowTaintedNodes()).isFalse();
+        assertThat(runs.podSecurity()).isEqualTo(RunSettings.BASELINE);
+    }
+
+    @Test
+    void authAndRunsValues_loadInTheService() throws IOException {
+        Config config = loadAsDeployed(RenderedChart.withSet(Map.of("auth.mode", "proxy", "auth.browse", "authenticated",
+                "auth.proxy.trustedAddresses[0]", "10.0.0.0/8", "server.allowedHosts[0]", "catalog-control-plane",
+                "runs.allowTaintedNodes", true, "runs.podSecurity.enforce", "restricted")), Map.of());
+
+        AuthSettings auth = AppConfig.authSettings(config);
+        assertThat(auth.mode()).isEqualTo(AuthMode.PROXY);
+        assertThat(auth.browseAuthenticated()).isTrue();
+        assertThat(auth.trustedProxies().contains(java.net.InetAddress.getByName("10.1.2.3"))).isTrue();
+        assertThat(auth.userHeader()).isEqualTo("X-Forwarded-User");
+        assertThat(auth.allowedHosts()).contains("catalog-control-plane");
+        RunSettings runs = AppConfig.runSettings(config);
+        assertThat(runs.allowTaintedNodes()).isTrue();
+        assertThat(runs.runAsNonRoot()).isTrue();
     }
 
     @Test
@@ -85,6 +115,11 @@ class ChartConfigTest {
             } else if (variable.getValueFrom().getFieldRef() != null) {
                 assertThat(variable.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
                 env.put(variable.getName(), RenderedChart.NAMESPACE);
+            } else if (variable.getValueFrom().getSecretKeyRef().getName().equals("catalog-session")) {
+                // the chart's own Secret: the generated session key
+                env.put(variable.getName(), new String(chart.one(io.kubernetes.client.openapi.models.V1Secret.class)
+                        .getData().get(variable.getValueFrom().getSecretKeyRef().getKey()),
+                        java.nio.charset.StandardCharsets.UTF_8));
             } else {
                 String key = variable.getValueFrom().getSecretKeyRef().getKey();
                 assertThat(secretData).as("secret key %s", key).containsKey(key);

@@ -145,6 +145,10 @@ class ChartK3sIT {
         assertThat(allowed("delete", "", "pods", null, NAMESPACE)).isTrue();
         assertThat(allowed("get", "", "pods", "log", NAMESPACE)).isTrue();
         assertThat(allowed("list", "", "events", null, NAMESPACE)).isTrue();
+        // sign-in: the system:auth-delegator pair, nothing else of those groups
+        assertThat(allowed("create", "authentication.k8s.io", "tokenreviews", null, null)).isTrue();
+        assertThat(allowed("create", "authorization.k8s.io", "subjectaccessreviews", null, null)).isTrue();
+        assertThat(allowed("get", "authentication.k8s.io", "tokenreviews", null, null)).isFalse();
 
         assertThat(allowed("get", "", "secrets", null, NAMESPACE)).isFalse();
         assertThat(allowed("create", "", "pods", null, "default")).isFalse();
@@ -159,6 +163,8 @@ class ChartK3sIT {
     void upgrade_withChangedConfiguration_rollsThePods() throws Exception {
         AppsV1Api apps = new AppsV1Api(api);
         V1Deployment before = apps.readNamespacedDeployment("catalog", NAMESPACE).execute();
+        byte[] sessionKey = new CoreV1Api(api).readNamespacedSecret("catalog-session", NAMESPACE).execute().getData()
+                .get("session-key");
 
         Release upgraded = new Helm(RenderedChart.CHART).upgrade()
                 .withName("catalog").withNamespace(NAMESPACE).withKubeConfigContents(kubeconfig)
@@ -174,6 +180,9 @@ class ChartK3sIT {
                 .isNotEqualTo(before.getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config"));
         assertThat(after.getMetadata().getGeneration()).isGreaterThan(before.getMetadata().getGeneration());
         assertThat(after.getStatus().getUpdatedReplicas()).isEqualTo(after.getSpec().getReplicas());
+        // the session key survives the upgrade (lookup), so signed-in users stay signed in
+        assertThat(new CoreV1Api(api).readNamespacedSecret("catalog-session", NAMESPACE).execute().getData()
+                .get("session-key")).isEqualTo(sessionKey).hasSizeGreaterThanOrEqualTo(32);
     }
 
     @Test

@@ -72,6 +72,7 @@ class ChartTemplateTest {
                 .containsExactlyInAnyOrder(
                         tuple("V1ServiceAccount", "catalog"),
                         tuple("V1ConfigMap", "catalog"),
+                        tuple("V1Secret", "catalog-session"),
                         tuple("V1ClusterRole", "catalog-catalog-nodes"),
                         tuple("V1ClusterRoleBinding", "catalog-catalog-nodes"),
                         tuple("V1Role", "catalog-runs"),
@@ -86,13 +87,15 @@ class ChartTemplateTest {
     }
 
     @Test
-    void clusterRole_grantsOnlyReadingNodes() {
+    void clusterRole_grantsOnlyReadingNodes_andTheTwoReviewsOfSignIn() {
         RenderedChart chart = RenderedChart.withDefaults();
         V1ClusterRole clusterRole = chart.one(V1ClusterRole.class);
         V1ClusterRoleBinding binding = chart.one(V1ClusterRoleBinding.class);
 
         assertThat(clusterRole.getRules()).containsExactly(
-                rule(List.of(""), List.of("nodes"), List.of("list")));
+                rule(List.of(""), List.of("nodes"), List.of("list")),
+                rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), List.of("create")),
+                rule(List.of("authorization.k8s.io"), List.of("subjectaccessreviews"), List.of("create")));
         assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
         assertThat(binding.getRoleRef().getName()).isEqualTo(clusterRole.getMetadata().getName());
         assertThat(binding.getSubjects()).containsExactly(serviceAccountSubject(chart));
@@ -301,7 +304,8 @@ class ChartTemplateTest {
                     assertThat(ref.getKey()).isEqualTo("token");
                 });
         // credentials never land in the ConfigMap
-        assertThat(chart.one(V1ConfigMap.class).getData().get("application.yaml")).doesNotContain("user", "token");
+        assertThat(chart.one(V1ConfigMap.class).getData().get("application.yaml"))
+                .doesNotContain("username", "password", ": user", ": token", "registry-credentials");
     }
 
     @Test

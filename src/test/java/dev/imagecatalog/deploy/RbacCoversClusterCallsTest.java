@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The chart's RBAC grants exactly the Kubernetes API calls the cluster adapter makes: cluster-scoped calls by
  * the ClusterRole, namespaced calls by the Role in the runs namespace. The calls are read from the adapter's
- * source (the {@code CoreV1Api} method names), so a new call without a matching rule fails here, not with a 403
+ * source (the {@code CoreV1Api} method names, and the {@code AuthenticationV1Api}/{@code AuthorizationV1Api} review
+ * calls of the sign-in), so a new call without a matching rule fails here, not with a 403
  * in a cluster, and a rule no code needs any more fails here too (least privilege).
  */
 class RbacCoversClusterCallsTest {
@@ -34,6 +35,12 @@ class RbacCoversClusterCallsTest {
             "replace", "update");
     /** client-java kind → API resource; a kind missing here fails the test until it is added. */
     private static final Map<String, String> RESOURCES = Map.of("Pod", "pods", "Node", "nodes", "Event", "events");
+    /** Calls of AuthenticationV1Api / AuthorizationV1Api (the sign-in's reviews), always cluster-scoped creates. */
+    private static final Pattern REVIEW_CALL =
+            Pattern.compile("\\b(authentication|authorization)\\.create(TokenReview|SubjectAccessReview)\\(");
+    private static final Map<String, String> REVIEWS = Map.of(
+            "TokenReview", "authentication.k8s.io/tokenreviews",
+            "SubjectAccessReview", "authorization.k8s.io/subjectaccessreviews");
 
     @Test
     void chartRbac_grantsExactlyTheClusterCalls() throws IOException {
@@ -41,6 +48,10 @@ class RbacCoversClusterCallsTest {
         Set<String> namespaced = new TreeSet<>();
         try (Stream<Path> sources = Files.list(CLUSTER_SOURCES)) {
             for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher review = REVIEW_CALL.matcher(Files.readString(source));
+                while (review.find()) {
+                    clusterScoped.add("create " + REVIEWS.get(review.group(2)));
+                }
                 Matcher call = API_CALL.matcher(Files.readString(source));
                 while (call.find()) {
                     String resource = RESOURCES.get(call.group(3));
@@ -57,7 +68,8 @@ class RbacCoversClusterCallsTest {
 
         // the adapter really was read: it creates pods and lists nodes
         assertThat(namespaced).contains("create pods");
-        assertThat(clusterScoped).contains("list nodes");
+        assertThat(clusterScoped).contains("list nodes", "create authentication.k8s.io/tokenreviews",
+                "create authorization.k8s.io/subjectaccessreviews");
         assertThat(granted(chart.one(V1ClusterRole.class).getRules())).isEqualTo(clusterScoped);
         assertThat(granted(chart.one(V1Role.class).getRules())).isEqualTo(namespaced);
     }
@@ -65,10 +77,11 @@ class RbacCoversClusterCallsTest {
     private static Set<String> granted(Iterable<V1PolicyRule> rules) {
         Set<String> granted = new TreeSet<>();
         for (V1PolicyRule rule : rules) {
-            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getApiGroups()).hasSize(1);
+            String group = rule.getApiGroups().getFirst();
             for (String resource : rule.getResources()) {
                 for (String verb : rule.getVerbs()) {
-                    granted.add(verb + " " + resource);
+                    granted.add(verb + " " + (group.isEmpty() ? "" : group + "/") + resource);
                 }
             }
         }

@@ -104,8 +104,9 @@ final class RenderedChart {
     }
 
     private static RenderedChart render(Path chart, UnaryOperator<TemplateCommand> values) {
+        // helm-java's template asks a real cluster for `lookup` (the CLI does not): no cluster here
         TemplateCommand command = new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE)
-                .withKubeVersion(KUBE_VERSION);
+                .withKubeVersion(KUBE_VERSION).set("auth.sessionKey.lookup", false);
         String manifest = values.apply(command).call();
         return new RenderedChart(manifest, parse(manifest));
     }

@@ -64,7 +64,9 @@ class UpScriptTest {
                 call(calls, "helm upgrade --install catalog " + ROOT + "/chart"),
                 "kubectl --context kind-catalog --namespace catalog rollout status deployment/catalog --timeout 180s",
                 call(calls, "docker pull --quiet busybox:1.37.0"),
-                call(calls, "skopeo copy --all"));
+                call(calls, "skopeo copy --all"),
+                call(calls, "kind: ServiceAccount"),
+                "kubectl --context kind-catalog --namespace catalog create token demo --duration 8h");
         assertThat(tag).startsWith(projectVersion());
         assertThat(run.output()).contains("http://localhost:30080");
     }
@@ -106,7 +108,25 @@ class UpScriptTest {
                 .contains("--kube-context kind-catalog", "--namespace catalog --create-namespace",
                         "--set image.repository=localhost:5001/catalog", "--set image.tag=" + imageTag(calls),
                         "--set registry.pullHost=localhost:5001");
+        assertThat(call(calls, "helm upgrade --install catalog"))
+                .contains("--set server.allowedHosts={catalog-control-plane,catalog-worker,catalog-worker2}");
         assertThat(Files.getPosixFilePermissions(envFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void up_createsADemoUserAllowedToRunPodsAndListNodes_andPrintsItsTimeLimitedToken() throws Exception {
+        StubbedTools.Run run = tools.run("scripts/up.sh", environment);
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        String rbac = call(tools.calls(), "kind: ServiceAccount");
+        assertThat(rbac).startsWith("kubectl --context kind-catalog apply -f -")
+                .contains("  | kind: ServiceAccount", "  |   name: demo", "  |   namespace: catalog")
+                .contains("  |     resources: [\"pods\"]", "  |     verbs: [\"create\", \"get\", \"list\", \"delete\"]",
+                        "  |     resources: [\"pods/log\"]")
+                .contains("  | kind: RoleBinding", "  | kind: ClusterRoleBinding",
+                        "  |     resources: [\"nodes\"]", "  |     verbs: [\"list\"]")
+                .doesNotContain("\"*\"", "secrets");
+        assertThat(run.output()).contains("sign in on http://localhost:30080/login", "stub-token-of-demo");
     }
 
     @Test

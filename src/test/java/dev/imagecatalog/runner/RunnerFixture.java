@@ -45,6 +45,12 @@ final class RunnerFixture implements AutoCloseable {
         return new RunnerService(catalog, k8s.cluster(), new RunSettings(enabled, NAMESPACE, Duration.ofHours(1)));
     }
 
+    /** A runner whose operator allows tainted nodes (runs.allow-tainted-nodes=true). */
+    RunnerService runnerAllowingTaintedNodes() {
+        return new RunnerService(catalog, k8s.cluster(),
+                                 new RunSettings(true, NAMESPACE, Duration.ofHours(1), true, RunSettings.BASELINE));
+    }
+
     /** A runner whose pod names end in the given suffixes, in order. */
     RunnerService runnerWithSuffixes(String... suffixes) {
         java.util.Iterator<String> it = List.of(suffixes).iterator();

@@ -68,7 +68,11 @@ class RunnerLaunchIT {
 
         assertThat(c.keySet()).containsExactly(MockKubernetes.CONTROL_PLANE, MockKubernetes.AMD64_WORKER,
                                                MockKubernetes.ARM64_WORKER);
-        assertThat(c.get(MockKubernetes.CONTROL_PLANE).selectable()).isTrue();
+        // tainted: not selectable unless the operator allows tainted nodes (issue 9)
+        assertThat(c.get(MockKubernetes.CONTROL_PLANE).selectable()).isFalse();
+        assertThat(c.get(MockKubernetes.CONTROL_PLANE).tainted()).isTrue();
+        assertThat(c.get(MockKubernetes.CONTROL_PLANE).reason())
+                .isEqualTo("tainted (node-role.kubernetes.io/control-plane:NoSchedule); runs.allow-tainted-nodes is off");
         assertThat(c.get(MockKubernetes.CONTROL_PLANE).cached()).isFalse();
         assertThat(c.get(MockKubernetes.AMD64_WORKER).selectable()).isTrue();
         assertThat(c.get(MockKubernetes.AMD64_WORKER).cached()).isTrue();
@@ -95,7 +99,7 @@ class RunnerLaunchIT {
         TestPusher.Index index = f.seeded.multiArch();
         Map<String, NodeChoice> c = choices(index.repository(), index.tag());
 
-        assertThat(c.values()).allMatch(NodeChoice::selectable);
+        assertThat(c.values()).allMatch(n -> n.selectable() || n.tainted());
         String amdDigest = childDigest(index, "amd64");
         String armDigest = childDigest(index, "arm64");
         assertThat(c.get(MockKubernetes.CONTROL_PLANE).platform().digest()).isEqualTo(amdDigest);
@@ -205,10 +209,16 @@ class RunnerLaunchIT {
     }
 
     @Test
-    void launch_onTaintedControlPlane_toleratesThatNodesTaintsOnly() {
+    void launch_onTaintedControlPlane_needsTheSettingAndTheAcknowledgement_thenToleratesThatNodesTaintsOnly() {
         TestPusher.Image pushed = f.seeded.amd64Only();
+        LaunchRequest onControlPlane = LaunchRequest.of(pushed.repository(), pushed.tag(), MockKubernetes.CONTROL_PLANE);
+        assertThatThrownBy(() -> f.runner().launch(onControlPlane, new LaunchOptions("u", true)))
+                .isInstanceOf(LaunchException.class).hasMessageContaining("runs.allow-tainted-nodes is off");
+        assertThatThrownBy(() -> f.runnerAllowingTaintedNodes().launch(onControlPlane, new LaunchOptions("u", false)))
+                .isInstanceOf(LaunchException.class).hasMessageContaining("acceptTaints");
+        assertThat(f.pods()).isEmpty();
 
-        f.runner().launch(LaunchRequest.of(pushed.repository(), pushed.tag(), MockKubernetes.CONTROL_PLANE));
+        f.runnerAllowingTaintedNodes().launch(onControlPlane, new LaunchOptions("u", true));
 
         List<Toleration> tolerations = f.pods().getFirst().getSpec().getTolerations();
         assertThat(tolerations).hasSize(1);

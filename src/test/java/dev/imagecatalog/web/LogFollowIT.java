@@ -15,10 +15,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.imagecatalog.auth.AuthSettings;
+import dev.imagecatalog.cluster.MockKubernetes;
 import dev.imagecatalog.cluster.Node;
 import dev.imagecatalog.cluster.Run;
 import dev.imagecatalog.cluster.RunDetail;
 import dev.imagecatalog.registry.TagDetail;
+import dev.imagecatalog.runner.LaunchOptions;
 import dev.imagecatalog.runner.LaunchRequest;
 import dev.imagecatalog.runner.NodeChoice;
 import dev.imagecatalog.runner.RunSettings;
@@ -41,6 +44,7 @@ class LogFollowIT {
     private PipedOutputStream kubelet;
     private CountDownLatch closed;
     private WebServer server;
+    private MockKubernetes k8s;
 
     @BeforeEach
     void start() throws IOException {
@@ -54,14 +58,21 @@ class LogFollowIT {
         };
         kubelet = new PipedOutputStream(stream);
         Runner runner = new LogOnlyRunner(stream);
+        // the guard asks the mock API server who the bearer token is and whether they may read logs
+        k8s = MockKubernetes.empty();
+        Guard guard = Guard.create(AuthSettings.kubernetes(), k8s.cluster());
         server = WebServer.builder().host("127.0.0.1").port(0)
-                .routing(r -> r.register("/api", new RunApi(runner, Duration.ofMillis(100))))
+                .routing(r -> {
+                    guard.register(r, new Templates());
+                    r.register("/api", new RunApi(runner, Duration.ofMillis(100)));
+                })
                 .build().start();
     }
 
     @AfterEach
     void stop() {
         server.stop();
+        k8s.close();
     }
 
     @Test
@@ -93,7 +104,7 @@ class LogFollowIT {
         client.setSoTimeout(10_000);
         OutputStream out = client.getOutputStream();
         out.write(("GET /api/runs/r1/logs?follow=true&tail=5 HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
-                + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + "\r\nAuthorization: Bearer " + MockKubernetes.ADMIN_TOKEN + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
     }
@@ -133,7 +144,7 @@ class LogFollowIT {
         }
 
         @Override
-        public Run launch(LaunchRequest request) {
+        public Run launch(LaunchRequest request, LaunchOptions options) {
             throw new UnsupportedOperationException();
         }
 

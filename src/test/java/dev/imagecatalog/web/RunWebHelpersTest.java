@@ -39,7 +39,10 @@ class RunWebHelpersTest {
     void launchBody_readsEveryField_andRefusesUnknownOnesAndWrongTypes() {
         var request = RunJson.launch("""
                 {"repository":"a/b","digest":"sha256:00","node":"n","command":["sh","-c"],"args":["x"],
-                 "env":{"A":"1","B":"2"},"restartPolicy":"Always","resources":{"cpuRequest":"1","memoryLimit":"1Gi"}}""");
+                 "env":{"A":"1","B":"2"},"restartPolicy":"Always","resources":{"cpuRequest":"1","memoryLimit":"1Gi"},
+                 "acceptTaints":true}""").request();
+        assertThat(RunJson.launch("{\"repository\":\"a/b\",\"acceptTaints\":true}").acceptTaints()).isTrue();
+        assertThat(RunJson.launch("{\"repository\":\"a/b\"}").acceptTaints()).isFalse();
         assertThat(request.repository()).isEqualTo("a/b");
         assertThat(request.tag()).isNull();
         assertThat(request.digest()).isEqualTo("sha256:00");

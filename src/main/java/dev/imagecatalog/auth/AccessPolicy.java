@@ -1,0 +1,75 @@
+package dev.imagecatalog.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+/**
+ * Asks the cluster before every action, remembering its answers briefly: a SubjectAccessReview answer for
+ * {@value #DECISION_SECONDS} s per (user, groups, permission) — never shared between users — and a TokenReview for
+ * {@value #TOKEN_SECONDS} s per token digest (the token itself is not kept), so a page with a few calls does not
+ * cost a few reviews each.
+ */
+public final class AccessPolicy {
+
+    static final long DECISION_SECONDS = 10;
+    static final long TOKEN_SECONDS = 30;
+
+    private final AccessReviews reviews;
+    private final Cache<Decision, Boolean> decisions = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofSeconds(DECISION_SECONDS)).maximumSize(10_000).build();
+    private final Cache<String, Optional<Identity>> tokens = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofSeconds(TOKEN_SECONDS)).maximumSize(10_000).build();
+
+    /** Over the cluster's reviews. */
+    public AccessPolicy(AccessReviews reviews) {
+        this.reviews = Objects.requireNonNull(reviews);
+    }
+
+    /** The identity a bearer token belongs to; empty when the cluster does not accept it. */
+    public Optional<Identity> authenticate(String token) {
+        if (token == null || token.isBlank()) {
+            return Optional.empty();
+        }
+        return tokens.get(sha256(token), key -> reviews.authenticate(token));
+    }
+
+    /** Whether the user may; the cluster decides. */
+    public boolean allows(Identity identity, Permission permission) {
+        if (identity == Identity.DEMO) {
+            // auth.mode=none: no user to ask about; the catalog's own service account rules apply
+            return true;
+        }
+        return decisions.get(new Decision(identity, permission), d -> reviews.allowed(identity, permission));
+    }
+
+    /**
+     * Refuses when the user may not.
+     *
+     * @throws AccessDeniedException naming the missing permission
+     */
+    public void require(Identity identity, Permission permission) {
+        if (!allows(identity, permission)) {
+            throw new AccessDeniedException(identity, permission);
+        }
+    }
+
+    private record Decision(Identity identity, Permission permission) {
+    }
+
+    private static String sha256(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}
