@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
+import dev.imagecatalog.catalog.index.IndexSettings;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 
@@ -43,7 +44,11 @@ public final class AppConfig {
             "REGISTRY_TAG_TTL", "registry.tag-ttl",
             "REGISTRY_CONNECT_TIMEOUT", "registry.connect-timeout",
             "REGISTRY_READ_TIMEOUT", "registry.read-timeout",
-            "REGISTRY_CACHE_MAX_ENTRIES", "registry.cache-max-entries");
+            "REGISTRY_CACHE_MAX_ENTRIES", "registry.cache-max-entries",
+            "REGISTRY_MAX_PLATFORMS", "registry.max-platforms",
+            "REGISTRY_RECONCILE_INTERVAL", "registry.reconcile-interval",
+            "REGISTRY_RECONCILE_ROUNDS", "registry.reconcile-rounds",
+            "REGISTRY_EVENTS_PEERS_SERVICE", "registry.events.peers-service");
 
     private AppConfig() {
     }
@@ -115,6 +120,35 @@ public final class AppConfig {
                 registry.get("tag-ttl").as(Duration.class).orElse(RegistrySettings.DEFAULT_TAG_TTL),
                 registry.get("concurrency").asInt().orElse(RegistrySettings.DEFAULT_CONCURRENCY),
                 registry.get("cache-max-entries").asLong().orElse(RegistrySettings.DEFAULT_CACHE_MAX_ENTRIES));
+    }
+
+    /**
+     * Maps the index keys of the {@code registry} node: {@code max-platforms}, {@code reconcile-interval},
+     * {@code reconcile-rounds}, {@code events.token} (env {@code REGISTRY_EVENTS_TOKEN}), {@code events.peers}
+     * (list of base URLs), {@code events.peers-service} (a headless Service's DNS name) and
+     * {@code events.peers-port} (default: {@code server.port}).
+     *
+     * @param config the root configuration
+     * @return the index settings
+     * @throws IllegalArgumentException when a value is invalid
+     */
+    public static IndexSettings indexSettings(Config config) {
+        Config registry = config.get("registry");
+        Config events = registry.get("events");
+        // a YAML list, or one comma-separated value (REGISTRY_EVENTS_PEERS=http://a:8080,http://b:8080)
+        List<String> listed = events.get("peers").isLeaf()
+                ? events.get("peers").asString().map(v -> List.of(v.split(","))).orElse(List.of())
+                : events.get("peers").asList(String.class).orElse(List.of());
+        List<URI> peers = listed.stream().filter(p -> !p.isBlank()).map(p -> URI.create(p.strip())).toList();
+        return new IndexSettings(
+                registry.get("max-platforms").asInt().orElse(IndexSettings.DEFAULT_MAX_PLATFORMS),
+                registry.get("reconcile-interval").as(Duration.class).orElse(IndexSettings.DEFAULT_RECONCILE_INTERVAL),
+                registry.get("reconcile-rounds").asInt().orElse(IndexSettings.DEFAULT_RECONCILE_ROUNDS),
+                IndexSettings.DEFAULT_DETAIL_CACHE_BYTES,
+                events.get("token").asString().orElse(null),
+                peers,
+                events.get("peers-service").asString().orElse(null),
+                events.get("peers-port").asInt().orElse(config.get("server.port").asInt().orElse(8080)));
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.web.CatalogApi;
 import dev.imagecatalog.web.CatalogPages;
 import dev.imagecatalog.web.ErrorHandling;
+import dev.imagecatalog.web.IndexApi;
 import dev.imagecatalog.web.RegistryHealthCheck;
 import dev.imagecatalog.web.RunApi;
 import dev.imagecatalog.web.RunPages;
@@ -53,7 +54,8 @@ public final class Main {
         String file = System.getenv().getOrDefault(AppConfig.CONFIG_FILE_ENV, AppConfig.DEFAULT_FILE);
         RegistrySettings settings = AppConfig.registrySettings(config);
         RunSettings runs = AppConfig.runSettings(config);
-        RegistryCatalog catalog = RegistryCatalog.create(settings);
+        // the index: first crawl in the background, then events and the periodic reconcile keep it current
+        RegistryCatalog catalog = RegistryCatalog.create(settings, AppConfig.indexSettings(config)).start();
         // does not fail without a cluster: calls then answer UNREACHABLE (the catalog keeps working)
         Runner runner = Runner.create(catalog,
                 KubernetesCluster.fromEnvironment(Duration.ofSeconds(5), Duration.ofSeconds(30)), runs);
@@ -103,6 +105,7 @@ public final class Main {
                         .build()))
                 .register("/api", new RunApi(runner))
                 .register("/api", new CatalogApi(catalog))
+                .register("/api", new IndexApi(catalog, catalog instanceof RegistryCatalog indexed ? indexed : null))
                 .register(new RunPages(runner, templates, catalogPages))
                 .register(catalogPages);
     }

@@ -46,6 +46,8 @@ public final class LocalRegistry implements AutoCloseable {
     private final TokenServer tokenServer;
     private final boolean schema1;
     private volatile Process process;
+    private volatile URI notificationUrl;
+    private volatile String notificationToken;
     /** Stops the process even when a test JVM exits without closing the registry. */
     private final Thread shutdownHook = new Thread(this::stop, "local-registry-stop");
 
@@ -124,6 +126,15 @@ public final class LocalRegistry implements AutoCloseable {
                 .append("  secret: ").append(UUID.randomUUID()).append('\n');
         if (schema1) {
             yaml.append("compatibility:\n  schema1:\n    enabled: true\n");
+        }
+        if (notificationUrl != null) {
+            // what docker-registry/config.yml does in kind: events to the catalog with its bearer token
+            yaml.append("notifications:\n  events:\n    includereferences: true\n  endpoints:\n")
+                    .append("    - name: catalog\n")
+                    .append("      url: ").append(notificationUrl).append('\n')
+                    .append("      headers:\n        Authorization: [\"Bearer ").append(notificationToken).append("\"]\n")
+                    .append("      timeout: 2s\n      threshold: 3\n      backoff: 1s\n")
+                    .append("      ignoredmediatypes:\n        - application/octet-stream\n");
         }
         if (tokenServer != null) {
             yaml.append("auth:\n  token:\n")
@@ -215,6 +226,22 @@ public final class LocalRegistry implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Makes the registry send its notifications ({@code notifications.endpoints}) to {@code url} with
+     * {@code Authorization: Bearer <token>}, as the kind setup does: rewrites the config and restarts the process
+     * (same port and storage). {@code null} turns them off again.
+     */
+    public void notifyTo(URI url, String token) {
+        this.notificationUrl = url;
+        this.notificationToken = token;
+        try {
+            writeConfig();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        restart();
     }
 
     /** Starts the process again on the same port and storage after {@link #stop()}. */

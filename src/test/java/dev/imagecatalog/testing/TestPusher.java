@@ -182,6 +182,26 @@ public final class TestPusher {
         List<Blob> layers = List.of(
                 pushBlob(repository, randomBytes(1000 + random.nextInt(5000)), layerType),
                 pushBlob(repository, randomBytes(200 + random.nextInt(800)), layerType));
+        return pushImageWithLayers(repository, tag, arch, labels, layers, manifestType, configType);
+    }
+
+    /**
+     * An OCI image made of these layers (already pushed to {@code repository}, e.g. the same bytes pushed to
+     * several repositories to share them) and a new config.
+     */
+    public Image pushOciImageWithLayers(String repository, String tag, Arch arch, Map<String, String> labels,
+                                        List<Blob> layers) {
+        return pushImageWithLayers(repository, tag, arch, labels, layers, OCI_MANIFEST, OCI_CONFIG);
+    }
+
+    /** {@code size} random bytes (layer content). */
+    public static byte[] random(int size) {
+        return randomBytes(size);
+    }
+
+    private Image pushImageWithLayers(String repository, String tag, Arch arch, Map<String, String> labels,
+                                      List<Blob> layers, String manifestType, String configType) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         Instant created = Instant.ofEpochSecond(1_700_000_000L + random.nextInt(10_000_000));
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("created", created.toString());

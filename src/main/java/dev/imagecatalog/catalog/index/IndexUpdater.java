@@ -1,0 +1,561 @@
+package dev.imagecatalog.catalog.index;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+import dev.imagecatalog.registry.ArtifactKind;
+import dev.imagecatalog.registry.DistributionClient;
+import dev.imagecatalog.registry.ImageConfig;
+import dev.imagecatalog.registry.Layer;
+import dev.imagecatalog.registry.Manifest;
+import dev.imagecatalog.registry.ManifestParser;
+import dev.imagecatalog.registry.Platform;
+import dev.imagecatalog.registry.PlatformImage;
+import dev.imagecatalog.registry.RegistryException;
+import dev.imagecatalog.registry.TagSummary;
+
+/**
+ * Reads the registry into the {@link RegistryIndex}: the first crawl, the periodic reconcile, one repository on
+ * demand, one tag after a push event, a repository after a delete event. At most {@code concurrency} registry
+ * requests are in flight across all of them, and config blobs in flight are bounded by bytes (their size is known
+ * from the manifest before they are read). Writes to one repository are serialised; reads of the index never wait.
+ *
+ * <p>Request count of the first crawl: the catalog pages, one tag list per repository, one manifest GET per tag,
+ * one GET per index child, one config GET per distinct config digest of a repository — what a correct listing
+ * needs. A reconcile re-reads the catalog and the tag lists, and re-checks each tag with a HEAD every
+ * {@code reconcileRounds} reconciles (a GET only when the digest changed).
+ */
+public final class IndexUpdater {
+
+    private static final Logger LOGGER = Logger.getLogger(IndexUpdater.class.getName());
+    private static final Pattern COSIGN_TAG = Pattern.compile("sha256-[a-f0-9]{64}\\.(sig|att|sbom)");
+    /** Config bytes in flight at once (a config may legally be tens of MB of labels). */
+    private static final int CONFIG_BUDGET_KIB = 48 * 1024;
+    private static final int LOCK_STRIPES = 256;
+
+    private final DistributionClient client;
+    private final RegistryIndex index;
+    private final IndexSettings settings;
+    private final int concurrency;
+    private final Semaphore requests;
+    private final Semaphore configBytes = new Semaphore(CONFIG_BUDGET_KIB);
+    private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+    private final ReentrantLock catalogLock = new ReentrantLock();
+    private final AtomicLong round = new AtomicLong();
+
+    /**
+     * @param client      the registry adapter
+     * @param index       the index to keep
+     * @param settings    index settings
+     * @param concurrency registry requests in flight at most ({@code registry.concurrency})
+     */
+    public IndexUpdater(DistributionClient client, RegistryIndex index, IndexSettings settings, int concurrency) {
+        this.client = client;
+        this.index = index;
+        this.settings = settings;
+        this.concurrency = concurrency;
+        this.requests = new Semaphore(concurrency);
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    // ---- whole registry -------------------------------------------------------------------------------------
+
+    /** The first crawl: every repository of the catalog not yet indexed. Throws when the catalog cannot be read. */
+    public void crawl() {
+        index.crawlStarted();
+        try {
+            List<String> names = readCatalog();
+            forEachRepository(names, name -> {
+                if (index.get(name) == null) {
+                    update(name, previous -> previous != null ? previous : read(name, null, tag -> true, true));
+                }
+            });
+            index.crawlFinished(null);
+        } catch (RuntimeException e) {
+            index.crawlFinished(e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * The safety net for missed events: the catalog and every tag list again; new tags read, removed tags dropped,
+     * and a slice of the known tags (one in {@code reconcileRounds}) re-checked with a HEAD.
+     */
+    public void reconcile() {
+        long r = round.getAndIncrement();
+        int rounds = settings.reconcileRounds();
+        try {
+            List<String> names = readCatalog();
+            forEachRepository(names, name -> update(name, previous -> read(name, previous,
+                    tag -> rounds == 1 || Math.floorMod((name + ":" + tag).hashCode(), rounds) == r % rounds,
+                    false)));
+            index.reconciled(null);
+        } catch (RuntimeException e) {
+            index.reconciled(e.getMessage());
+            throw e;
+        }
+    }
+
+    /** Reads the catalog's names into the index (once, shared by concurrent callers, unless {@code again}). */
+    public void ensureCatalog() {
+        if (index.catalogRead()) {
+            return;
+        }
+        catalogLock.lock();
+        try {
+            if (!index.catalogRead()) {
+                readCatalog();
+            }
+        } finally {
+            catalogLock.unlock();
+        }
+    }
+
+    private List<String> readCatalog() {
+        List<String> names = List.copyOf(new LinkedHashSet<>(call(client::catalog)));
+        index.catalog(names);
+        return names;
+    }
+
+    private void forEachRepository(List<String> names, java.util.function.Consumer<String> work) {
+        // a few repositories at once keep every permit busy without holding thousands of half-read repositories
+        Semaphore repositories = new Semaphore(Math.max(2, concurrency * 2));
+        List<Future<?>> futures = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String name : names) {
+                acquire(repositories);
+                futures.add(executor.submit(() -> {
+                    try {
+                        work.accept(name);
+                    } catch (RegistryException e) {
+                        if (e.kind() == RegistryException.Kind.UNREACHABLE
+                                || e.kind() == RegistryException.Kind.UNAUTHORIZED) {
+                            throw e;
+                        }
+                        // one broken repository does not stop the others; it keeps its previous snapshot
+                        LOGGER.warning(() -> "Cannot index " + name + ": " + e.getMessage());
+                    } finally {
+                        repositories.release();
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                join(f);
+            }
+        }
+    }
+
+    // ---- one repository / one tag ---------------------------------------------------------------------------
+
+    /** The repository's snapshot, read from the registry once if it is not indexed (NOT_FOUND when unknown). */
+    public RepositorySnapshot repository(String name) {
+        RepositorySnapshot known = index.get(name);
+        if (known != null) {
+            return known;
+        }
+        return update(name, previous -> previous != null ? previous : read(name, null, tag -> true, true));
+    }
+
+    /** Re-reads one tag (after a push event); reads the whole repository when it is not indexed yet. */
+    public void refreshTag(String name, String tag) {
+        update(name, previous -> {
+            if (previous == null) {
+                return read(name, null, t -> true, false);
+            }
+            Reader reader = new Reader(name, previous);
+            Optional<TagSummary> read = reader.readTag(tag, null);
+            List<TagSummary> tags = new ArrayList<>(previous.tags());
+            tags.removeIf(t -> t.name().equals(tag));
+            read.ifPresent(tags::add);
+            return reader.snapshot(tags);
+        });
+    }
+
+    /**
+     * Reads one tag the index does not have (a view asked for it before an event or reconcile brought it) and
+     * indexes it; the registry's NOT_FOUND (with its message) when there is no such tag.
+     */
+    public TagSummary readTag(String name, String tag) {
+        RepositorySnapshot after = update(name, previous -> {
+            RepositorySnapshot base = previous != null ? previous : RepositorySnapshot.empty(name);
+            Reader reader = new Reader(name, base);
+            Manifest manifest = call(() -> client.manifest(name, tag));
+            TagSummary read = reader.summary(tag, reader.entry(manifest));
+            List<TagSummary> tags = new ArrayList<>(base.tags());
+            tags.removeIf(t -> t.name().equals(tag));
+            tags.add(read);
+            return reader.snapshot(tags);
+        });
+        return after.tag(tag);
+    }
+
+    /** Re-reads a repository after a delete: its tag list, and a HEAD for the tags that pointed at {@code digest}. */
+    public void refreshAfterDelete(String name, String digest) {
+        update(name, previous -> read(name, previous,
+                tag -> previous == null || digest == null || Objects.equals(previous.tag(tag) == null ? null
+                        : previous.tag(tag).digest(), digest), false));
+    }
+
+    /** Re-reads a repository completely (tag list and a HEAD per known tag). */
+    public void refreshRepository(String name) {
+        update(name, previous -> read(name, previous, tag -> true, false));
+    }
+
+    /**
+     * Replaces one repository with what {@code next} computes from its current snapshot, one writer per
+     * repository at a time; a {@code null} result removes it.
+     */
+    private RepositorySnapshot update(String name, java.util.function.UnaryOperator<RepositorySnapshot> next) {
+        ReentrantLock lock = locks[Math.floorMod(name.hashCode(), LOCK_STRIPES)];
+        lock.lock();
+        try {
+            RepositorySnapshot previous = index.get(name);
+            RepositorySnapshot result = next.apply(previous);
+            if (result == null) {
+                index.remove(name);
+            } else if (result != previous) {
+                index.put(result);
+            }
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Reads a repository: its tag list, then each tag — kept from {@code previous} when {@code recheck} says no,
+     * HEAD-checked when it says yes and the tag is known, read with a GET when new or changed. A repository whose
+     * tag list is gone becomes empty when it was indexed, or is NOT_FOUND when {@code mustExist}.
+     */
+    private RepositorySnapshot read(String name, RepositorySnapshot previous, Predicate<String> recheck,
+                                    boolean mustExist) {
+        List<String> names;
+        try {
+            names = List.copyOf(new LinkedHashSet<>(call(() -> client.tags(name))));
+        } catch (RegistryException e) {
+            if (e.kind() != RegistryException.Kind.NOT_FOUND || mustExist) {
+                throw e;
+            }
+            return RepositorySnapshot.empty(name);
+        }
+        Reader reader = new Reader(name, previous);
+        List<Future<Optional<TagSummary>>> futures = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String tag : names) {
+                TagSummary known = previous == null ? null : previous.tag(tag);
+                futures.add(executor.submit(() -> {
+                    if (known != null && known.error() == null && !recheck.test(tag)) {
+                        return Optional.of(known);
+                    }
+                    return reader.readTag(tag, known);
+                }));
+            }
+            List<TagSummary> tags = new ArrayList<>();
+            for (Future<Optional<TagSummary>> f : futures) {
+                join(f).ifPresent(tags::add);
+            }
+            return reader.snapshot(tags);
+        }
+    }
+
+    /** One repository read: manifests and configs known from the previous snapshot are reused, never re-read. */
+    private final class Reader {
+        private final String repository;
+        private final RepositorySnapshot previous;
+        private final Map<String, IndexedManifest> manifests = new ConcurrentHashMap<>();
+        private final Map<String, ConfigFields> configs = new ConcurrentHashMap<>();
+
+        Reader(String repository, RepositorySnapshot previous) {
+            this.repository = repository;
+            this.previous = previous;
+            if (previous != null) {
+                for (IndexedManifest m : previous.manifests().values()) {
+                    manifests.put(m.digest(), m);
+                    if (m instanceof IndexedManifest.Image image && image.kind() == ArtifactKind.IMAGE
+                            && image.config() != null) {
+                        configs.put(image.config().digest(), new ConfigFields(image.created(), image.platform(),
+                                image.labels(), image.labelsComplete()));
+                    }
+                }
+            }
+        }
+
+        /** The tag now: a HEAD first when it is known (unchanged digest: kept), else a GET by tag. */
+        Optional<TagSummary> readTag(String tag, TagSummary known) {
+            try {
+                if (known != null && known.error() == null && known.digest() != null) {
+                    Optional<String> digest = call(() -> client.manifestDigest(repository, tag));
+                    if (digest.isPresent() && digest.get().equals(known.digest())
+                            && manifests.containsKey(known.digest())) {
+                        return Optional.of(known);
+                    }
+                    if (digest.isPresent() && manifests.get(digest.get()) != null) {
+                        return Optional.of(summary(tag, manifests.get(digest.get())));
+                    }
+                }
+                Manifest manifest = call(() -> client.manifest(repository, tag));
+                return Optional.of(summary(tag, entry(manifest)));
+            } catch (RegistryException e) {
+                return switch (e.kind()) {
+                    case NOT_FOUND -> Optional.empty(); // deleted since the tag list was read
+                    case TOO_LARGE, DIGEST_MISMATCH, BAD_RESPONSE ->
+                            Optional.of(TagSummary.failed(Names.intern(tag), null, e.getMessage()));
+                    default -> throw e;
+                };
+            }
+        }
+
+        /** The snapshot of these tags with exactly the manifests they reach. */
+        RepositorySnapshot snapshot(List<TagSummary> tags) {
+            Map<String, IndexedManifest> reachable = new HashMap<>();
+            for (TagSummary t : tags) {
+                IndexedManifest m = t.digest() == null ? null : manifests.get(t.digest());
+                if (m == null) {
+                    continue;
+                }
+                reachable.put(m.digest(), m);
+                if (m instanceof IndexedManifest.Index idx) {
+                    for (IndexedManifest.Child c : idx.children()) {
+                        IndexedManifest child = manifests.get(c.digest());
+                        if (child != null) {
+                            reachable.put(child.digest(), child);
+                        }
+                    }
+                }
+            }
+            return new RepositorySnapshot(repository, tags, reachable);
+        }
+
+        private IndexedManifest entry(Manifest manifest) {
+            IndexedManifest known = manifests.get(manifest.digest());
+            if (known != null) {
+                return known;
+            }
+            IndexedManifest entry = switch (manifest) {
+                case Manifest.Schema1 s -> new IndexedManifest.Image(Names.intern(s.digest()),
+                        Names.intern(s.mediaType()), ArtifactKind.SCHEMA1, null, List.of(), null, null, Map.of(),
+                        true);
+                case Manifest.Image image -> image(image);
+                case Manifest.Index idx -> index(idx);
+            };
+            manifests.put(entry.digest(), entry);
+            return entry;
+        }
+
+        private IndexedManifest.Image image(Manifest.Image image) {
+            ArtifactKind kind = ManifestParser.classify(null, image);
+            Layer config = Names.layer(image.config().digest(), image.config().size(), image.config().mediaType());
+            List<Layer> layers = image.layers().stream().map(l -> Names.layer(l.digest(), l.size(), l.mediaType()))
+                    .toList();
+            if (kind != ArtifactKind.IMAGE) {
+                return new IndexedManifest.Image(Names.intern(image.digest()), Names.intern(image.mediaType()), kind,
+                        config, layers, null, instant(image.annotations().get("org.opencontainers.image.created")),
+                        Map.of(), true);
+            }
+            ConfigFields fields = config(config);
+            return new IndexedManifest.Image(Names.intern(image.digest()), Names.intern(image.mediaType()), kind,
+                    config, layers, fields.platform(), fields.created(), fields.labels(), fields.complete());
+        }
+
+        private IndexedManifest.Index index(Manifest.Index idx) {
+            List<Manifest.IndexEntry> entries = idx.platformEntries();
+            boolean capped = entries.size() > settings.maxPlatforms();
+            List<Manifest.IndexEntry> read = capped ? entries.subList(0, settings.maxPlatforms()) : entries;
+            List<Future<Optional<IndexedManifest.Child>>> futures = new ArrayList<>();
+            try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (Manifest.IndexEntry e : read) {
+                    futures.add(executor.submit(() -> child(e)));
+                }
+                List<IndexedManifest.Child> children = new ArrayList<>();
+                for (Future<Optional<IndexedManifest.Child>> f : futures) {
+                    join(f).ifPresent(children::add);
+                }
+                return new IndexedManifest.Index(Names.intern(idx.digest()), Names.intern(idx.mediaType()),
+                        List.copyOf(children), capped);
+            }
+        }
+
+        /** A platform child, or empty when it is gone (404) or not an image. */
+        private Optional<IndexedManifest.Child> child(Manifest.IndexEntry e) {
+            String digest = e.descriptor().digest();
+            IndexedManifest child = manifests.get(digest);
+            if (child == null) {
+                Manifest m;
+                try {
+                    m = call(() -> client.manifest(repository, digest));
+                } catch (RegistryException ex) {
+                    if (ex.kind() == RegistryException.Kind.NOT_FOUND) {
+                        return Optional.empty();
+                    }
+                    throw ex;
+                }
+                if (!(m instanceof Manifest.Image)) {
+                    return Optional.empty();
+                }
+                child = entry(m);
+            }
+            if (!(child instanceof IndexedManifest.Image image) || image.kind() != ArtifactKind.IMAGE) {
+                return Optional.empty();
+            }
+            return Optional.of(new IndexedManifest.Child(child.digest(), Names.platform(e.platform())));
+        }
+
+        private ConfigFields config(Layer config) {
+            ConfigFields known = configs.get(config.digest());
+            if (known != null) {
+                return known;
+            }
+            ImageConfig parsed = IndexUpdater.this.config(repository, config.digest(), config.size());
+            ConfigFields fields = ConfigFields.of(parsed);
+            configs.put(config.digest(), fields);
+            return fields;
+        }
+
+        private TagSummary summary(String tag, IndexedManifest m) {
+            String name = Names.intern(tag);
+            boolean cosign = COSIGN_TAG.matcher(tag).matches();
+            if (m instanceof IndexedManifest.Index idx) {
+                List<PlatformImage> platforms = new ArrayList<>();
+                for (IndexedManifest.Child c : idx.children()) {
+                    if (manifests.get(c.digest()) instanceof IndexedManifest.Image image) {
+                        Platform p = c.platform() != null ? c.platform() : image.platform();
+                        platforms.add(new PlatformImage(p, image.digest(), image.size(), image.created()));
+                    }
+                }
+                Instant newest = platforms.stream().map(PlatformImage::created).filter(Objects::nonNull)
+                        .max(Comparator.naturalOrder()).orElse(null);
+                return new TagSummary(name, idx.digest(), idx.mediaType(), null, newest,
+                        cosign ? ArtifactKind.SIGNATURE : ArtifactKind.INDEX, List.copyOf(platforms));
+            }
+            IndexedManifest.Image image = (IndexedManifest.Image) m;
+            ArtifactKind kind = cosign ? ArtifactKind.SIGNATURE : image.kind();
+            if (kind == ArtifactKind.IMAGE) {
+                return new TagSummary(name, image.digest(), image.mediaType(), image.size(), image.created(), kind,
+                        List.of(new PlatformImage(image.platform(), image.digest(), image.size(), image.created())));
+            }
+            Long size = image.config() == null ? null : image.size();
+            return new TagSummary(name, image.digest(), image.mediaType(), size, image.created(), kind, List.of());
+        }
+    }
+
+    /**
+     * Reads and parses a config blob, holding config bytes in flight below a budget (the manifest says how big it
+     * is before it is read).
+     */
+    public ImageConfig config(String repository, String digest, long size) {
+        int permits = (int) Math.min(CONFIG_BUDGET_KIB, Math.max(1, size / 1024 + 1));
+        acquire(configBytes, permits);
+        try {
+            byte[] body = call(() -> client.blob(repository, digest));
+            return ManifestParser.parseConfig(body, digest);
+        } finally {
+            configBytes.release(permits);
+        }
+    }
+
+    /**
+     * A snapshot holding one entry named by {@code digest}: from the index when a tag reaches it (no request), else
+     * read from the registry (and not indexed). NOT_FOUND when the registry has no such manifest.
+     */
+    public RepositorySnapshot readDigest(String repository, String digest) {
+        Reader reader = new Reader(repository, index.get(repository));
+        IndexedManifest known = reader.manifests.get(digest);
+        IndexedManifest entry = known != null ? known : reader.entry(call(() -> client.manifest(repository, digest)));
+        return reader.snapshot(List.of(reader.summary(digest, entry)));
+    }
+
+    /** What the index keeps of a config. */
+    private record ConfigFields(Instant created, Platform platform, Map<String, String> labels, boolean complete) {
+        static ConfigFields of(ImageConfig config) {
+            Map<String, String> labels = new java.util.LinkedHashMap<>();
+            int budget = IndexedManifest.Limits.LABEL_BYTES;
+            boolean complete = true;
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(config.labels()).entrySet()) {
+                String value = e.getValue() == null ? "" : e.getValue();
+                if (value.length() > IndexedManifest.Limits.LABEL_VALUE) {
+                    value = value.substring(0, IndexedManifest.Limits.LABEL_VALUE) + "…";
+                    complete = false;
+                }
+                budget -= e.getKey().length() + value.length();
+                if (budget < 0) {
+                    complete = false;
+                    break;
+                }
+                labels.put(Names.intern(e.getKey()), value);
+            }
+            return new ConfigFields(config.created(), Names.platform(config.platform()),
+                    labels.isEmpty() ? Map.of() : Map.copyOf(labels), complete);
+        }
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------------------------
+
+    private <T> T call(Supplier<T> request) {
+        acquire(requests, 1);
+        try {
+            return request.get();
+        } finally {
+            requests.release();
+        }
+    }
+
+    private static void acquire(Semaphore semaphore) {
+        acquire(semaphore, 1);
+    }
+
+    private static void acquire(Semaphore semaphore, int permits) {
+        try {
+            semaphore.acquire(permits);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(RegistryException.Kind.UNREACHABLE, "Interrupted while reading the registry",
+                    e);
+        }
+    }
+
+    private static <T> T join(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(RegistryException.Kind.UNREACHABLE, "Interrupted while reading the registry",
+                    e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static Instant instant(String value) {
+        try {
+            return value == null ? null : OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}
