@@ -7,7 +7,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Applies registry notifications to the index: a push of a tag re-reads that tag, a delete re-reads the
+ * Applies registry notifications to the index: a push of a tag points the tag at the pushed digest (read by
+ * digest unless the repository already has it), a delete re-reads the
  * repository's tag list (and the tags that pointed at the deleted digest); pulls, blob pushes and pushes by digest
  * only (index children) change nothing a page shows. Work runs in the background so the registry's notification
  * (which has a short timeout and retries) is answered at once; an envelope received from the registry is also
@@ -67,9 +68,9 @@ public final class EventIntake implements AutoCloseable {
 
     private Runnable work(RegistryEvent e) {
         return switch (e.action()) {
-            case "push" -> e.tag() == null ? null : () -> updater.refreshTag(e.repository(), e.tag());
+            case "push" -> e.tag() == null ? null : () -> updater.refreshTag(e.repository(), e.tag(), e.digest());
             case "delete" -> e.tag() != null && e.digest() == null
-                    ? () -> updater.refreshTag(e.repository(), e.tag())
+                    ? () -> updater.refreshTag(e.repository(), e.tag(), null)
                     : () -> updater.refreshAfterDelete(e.repository(), e.digest());
             default -> null;
         };

@@ -179,15 +179,18 @@ public final class IndexUpdater {
         return update(name, previous -> previous != null ? previous : read(name, null, tag -> true, true));
     }
 
-    /** Re-reads one tag (after a push event); reads the whole repository when it is not indexed yet. */
-    public void refreshTag(String name, String tag) {
+    /**
+     * Applies "tag now points at digest" (a push event). The manifest is read by digest, not by tag: Distribution
+     * sends the event when the manifest is stored, before it links the tag, so a GET by tag can still answer 404;
+     * a digest the repository already has costs no request. Without a digest the tag is read by name. A repository
+     * not indexed yet is read whole first.
+     */
+    public void refreshTag(String name, String tag, String digest) {
         update(name, previous -> {
-            if (previous == null) {
-                return read(name, null, t -> true, false);
-            }
-            Reader reader = new Reader(name, previous);
-            Optional<TagSummary> read = reader.readTag(tag, null);
-            List<TagSummary> tags = new ArrayList<>(previous.tags());
+            RepositorySnapshot base = previous != null ? previous : read(name, null, t -> true, false);
+            Reader reader = new Reader(name, base);
+            Optional<TagSummary> read = digest != null ? reader.readAs(tag, digest) : reader.readTag(tag, null);
+            List<TagSummary> tags = new ArrayList<>(base.tags());
             tags.removeIf(t -> t.name().equals(tag));
             read.ifPresent(tags::add);
             return reader.snapshot(tags);
@@ -321,6 +324,22 @@ public final class IndexUpdater {
             } catch (RegistryException e) {
                 return switch (e.kind()) {
                     case NOT_FOUND -> Optional.empty(); // deleted since the tag list was read
+                    case TOO_LARGE, DIGEST_MISMATCH, BAD_RESPONSE ->
+                            Optional.of(TagSummary.failed(Names.intern(tag), null, e.getMessage()));
+                    default -> throw e;
+                };
+            }
+        }
+
+        /** The tag as pointing at {@code digest}: from what is known, else one GET by digest. */
+        Optional<TagSummary> readAs(String tag, String digest) {
+            try {
+                IndexedManifest known = manifests.get(digest);
+                IndexedManifest m = known != null ? known : entry(call(() -> client.manifest(repository, digest)));
+                return Optional.of(summary(tag, m));
+            } catch (RegistryException e) {
+                return switch (e.kind()) {
+                    case NOT_FOUND -> Optional.empty(); // deleted again since the event was sent
                     case TOO_LARGE, DIGEST_MISMATCH, BAD_RESPONSE ->
                             Optional.of(TagSummary.failed(Names.intern(tag), null, e.getMessage()));
                     default -> throw e;
