@@ -159,6 +159,17 @@ public final class TestPusher {
         return sha256(body);
     }
 
+    /** Points {@code newTag} at an existing manifest (GET by digest, PUT of the same bytes under the tag). */
+    public void tag(String repository, String digest, String mediaType, String newTag) {
+        HttpResponse<String> get = send(repository, HttpRequest.newBuilder(api(repository, "/manifests/" + digest))
+                .header("Accept", mediaType).GET());
+        expect(get, 200);
+        String pushed = pushManifest(repository, newTag, mediaType, get.body().getBytes(StandardCharsets.UTF_8));
+        if (!pushed.equals(digest)) {
+            throw new IllegalStateException("re-tagging changed the manifest bytes of " + digest);
+        }
+    }
+
     /** Deletes a manifest by digest (the registry runs with deletes enabled). */
     public void deleteManifest(String repository, String digest) {
         expect(send(repository, HttpRequest.newBuilder(api(repository, "/manifests/" + digest)).DELETE()), 202);
