@@ -51,7 +51,7 @@ public final class IndexUpdater {
     private static final Logger LOGGER = Logger.getLogger(IndexUpdater.class.getName());
     private static final Pattern COSIGN_TAG = Pattern.compile("sha256-[a-f0-9]{64}\\.(sig|att|sbom)");
     /** Config bytes in flight at once (a config may legally be tens of MB of labels). */
-    private static final int CONFIG_BUDGET_KIB = 48 * 1024;
+    private static final int CONFIG_BUDGET_KIB = 24 * 1024;
     private static final int LOCK_STRIPES = 256;
 
     private final DistributionClient client;
