@@ -325,7 +325,7 @@ public final class IndexUpdater {
                 return switch (e.kind()) {
                     case NOT_FOUND -> Optional.empty(); // deleted since the tag list was read
                     case TOO_LARGE, DIGEST_MISMATCH, BAD_RESPONSE ->
-                            Optional.of(TagSummary.failed(Names.intern(tag), null, e.getMessage()));
+                            Optional.of(TagSummary.failed(tag, null, e.getMessage()));
                     default -> throw e;
                 };
             }
@@ -341,7 +341,7 @@ public final class IndexUpdater {
                 return switch (e.kind()) {
                     case NOT_FOUND -> Optional.empty(); // deleted again since the event was sent
                     case TOO_LARGE, DIGEST_MISMATCH, BAD_RESPONSE ->
-                            Optional.of(TagSummary.failed(Names.intern(tag), null, e.getMessage()));
+                            Optional.of(TagSummary.failed(tag, null, e.getMessage()));
                     default -> throw e;
                 };
             }
@@ -374,7 +374,7 @@ public final class IndexUpdater {
                 return known;
             }
             IndexedManifest entry = switch (manifest) {
-                case Manifest.Schema1 s -> new IndexedManifest.Image(Names.intern(s.digest()),
+                case Manifest.Schema1 s -> new IndexedManifest.Image(s.digest(),
                         Names.intern(s.mediaType()), ArtifactKind.SCHEMA1, null, List.of(), null, null, Map.of(),
                         true);
                 case Manifest.Image image -> image(image);
@@ -390,12 +390,12 @@ public final class IndexUpdater {
             List<Layer> layers = image.layers().stream().map(l -> Names.layer(l.digest(), l.size(), l.mediaType()))
                     .toList();
             if (kind != ArtifactKind.IMAGE) {
-                return new IndexedManifest.Image(Names.intern(image.digest()), Names.intern(image.mediaType()), kind,
+                return new IndexedManifest.Image(image.digest(), Names.intern(image.mediaType()), kind,
                         config, layers, null, instant(image.annotations().get("org.opencontainers.image.created")),
                         Map.of(), true);
             }
             ConfigFields fields = config(config);
-            return new IndexedManifest.Image(Names.intern(image.digest()), Names.intern(image.mediaType()), kind,
+            return new IndexedManifest.Image(image.digest(), Names.intern(image.mediaType()), kind,
                     config, layers, fields.platform(), fields.created(), fields.labels(), fields.complete());
         }
 
@@ -412,7 +412,7 @@ public final class IndexUpdater {
                 for (Future<Optional<IndexedManifest.Child>> f : futures) {
                     join(f).ifPresent(children::add);
                 }
-                return new IndexedManifest.Index(Names.intern(idx.digest()), Names.intern(idx.mediaType()),
+                return new IndexedManifest.Index(idx.digest(), Names.intern(idx.mediaType()),
                         List.copyOf(children), capped);
             }
         }
@@ -454,7 +454,9 @@ public final class IndexUpdater {
         }
 
         private TagSummary summary(String tag, IndexedManifest m) {
-            String name = Names.intern(tag);
+            // a tag name and a manifest digest are rarely shared across repositories: not interned (an interner entry
+            // would cost more than the string)
+            String name = tag;
             boolean cosign = COSIGN_TAG.matcher(tag).matches();
             if (m instanceof IndexedManifest.Index idx) {
                 List<PlatformImage> platforms = new ArrayList<>();
