@@ -157,6 +157,34 @@ class RegistryCatalogCacheIT {
         }
     }
 
+    @Test
+    void start_crawlsInTheBackground_thenTheScheduledReconcileFindsAPushWhoseEventWasMissed() throws Exception {
+        try (LocalRegistry registry = LocalRegistry.start()) {
+            TestPusher pusher = new TestPusher(registry);
+            pusher.pushOciImage("cache/missed", "v1", Arch.AMD64, Map.of());
+            IndexSettings everySecond = IndexSettings.defaults().withReconcile(Duration.ofSeconds(1), 1);
+            try (RegistryCatalog catalog = RegistryCatalog.create(settings(registry), everySecond).start()) {
+                await(() -> catalog.status().ready());
+                assertThat(catalog.index().get("cache/missed").tags()).extracting(TagSummary::name).containsExactly("v1");
+
+                // no notifications are configured: this push's event is missed
+                TestPusher.Image missed = pusher.pushOciImage("cache/missed", "v2", Arch.AMD64, Map.of());
+
+                await(() -> catalog.index().get("cache/missed").tag("v2") != null);
+                assertThat(catalog.index().get("cache/missed").tag("v2").digest()).isEqualTo(missed.digest());
+                assertThat(catalog.status().lastReconcile()).isNotNull();
+            }
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met within 20 s").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
     private static void seed(LocalRegistry registry) {
         TestPusher pusher = new TestPusher(registry);
         pusher.pushOciImage("cache/app", "a", Arch.AMD64, Map.of());
