@@ -91,6 +91,24 @@ class IndexProgressIT {
         assertThat(after.get("crawling").asBoolean()).isFalse();
     }
 
+    @Test
+    void readiness_probesTheRegistryAtMostOnceEveryFewSeconds_whateverTheRequestRate() throws Exception {
+        long before = probes();
+        for (int i = 0; i < 50; i++) {
+            assertThat(get("/observe/health/ready").statusCode()).isEqualTo(200);
+        }
+        // 50 readiness checks within well under the probe interval: at most one new GET /v2/ (plus none at all when
+        // an earlier test's probe is still fresh)
+        assertThat(probes() - before).isLessThanOrEqualTo(1);
+        assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
+    }
+
+    /** {@code GET /v2/} requests in the registry's access log (exactly that path, not the marker requests). */
+    private static long probes() {
+        registry.countRequests("GET", "/v2/?flush");
+        return registry.log().lines().filter(l -> l.contains("\"GET /v2/ HTTP/1.1\"")).count();
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(server.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
