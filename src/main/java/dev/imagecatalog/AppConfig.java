@@ -178,6 +178,10 @@ public final class AppConfig {
         EXPLICIT_ENV.forEach((name, key) -> {
             String value = env.get(name);
             if (value != null) {
+                // drop Helidon's automatic reading (REGISTRY_EVENTS_PEERS_SERVICE → registry.events.peers.service
+                // would turn registry.events.peers into an object and hide REGISTRY_EVENTS_PEERS)
+                EnvironmentVariables.expand(Map.of(name, value)).keySet().stream()
+                        .filter(k -> !k.equals(key) && !env.containsKey(k)).forEach(result::remove);
                 result.put(key, value);
             }
         });

@@ -177,6 +177,24 @@ class RegistryCatalogCacheIT {
         }
     }
 
+    @Test
+    void indexWithMorePlatformsThanTheCap_readsOnlyTheCap_andSaysSo() {
+        try (LocalRegistry registry = LocalRegistry.start()) {
+            TestPusher.Index index = new TestPusher(registry).pushOciIndex("cache/wide", "all",
+                    List.of(Arch.AMD64, Arch.ARM64, Arch.ARM_V7), false);
+            try (RegistryCatalog catalog = RegistryCatalog.create(settings(registry),
+                    IndexSettings.defaults().withMaxPlatforms(2))) {
+                TagSummary tag = catalog.tags("cache/wide").getFirst();
+
+                assertThat(tag.platforms()).extracting(p -> p.digest())
+                        .containsExactly(index.platforms().get(0).digest(), index.platforms().get(1).digest());
+                assertThat(catalog.platformsCapped("cache/wide", index.digest())).isTrue();
+                // the index and two children, not the third
+                assertThat(registry.countRequests("GET", "/v2/cache/wide/manifests/")).isEqualTo(3);
+            }
+        }
+    }
+
     private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!condition.getAsBoolean()) {
