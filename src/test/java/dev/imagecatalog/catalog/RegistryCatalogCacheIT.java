@@ -70,6 +70,24 @@ class RegistryCatalogCacheIT {
     }
 
     @Test
+    void registryDown_afterIndexing_listingsSearchAndStorageStillAnswerFromMemory() {
+        try (LocalRegistry registry = LocalRegistry.start()) {
+            seed(registry);
+            try (RegistryCatalog catalog = RegistryCatalog.create(settings(registry))) {
+                catalog.crawl();
+                List<TagSummary> tags = catalog.tags("cache/app");
+                registry.stop();
+
+                assertThat(catalog.tags("cache/app")).isEqualTo(tags);
+                assertThat(catalog.repositories("")).containsExactly("cache/app");
+                assertThat(catalog.overview("", RepositorySort.SIZE).totalTags()).isEqualTo(3);
+                assertThat(catalog.search("c").groups()).isNotEmpty();
+                assertThat(catalog.storage("cache/app").total()).isPositive();
+            }
+        }
+    }
+
+    @Test
     void tagPage_readsHistoryOnDemandOncePerConfig_thenFromMemory() {
         try (LocalRegistry registry = LocalRegistry.start()) {
             seed(registry);
