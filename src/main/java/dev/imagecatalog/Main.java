@@ -20,6 +20,7 @@ import dev.imagecatalog.web.CatalogApi;
 import dev.imagecatalog.web.CatalogPages;
 import dev.imagecatalog.web.ErrorHandling;
 import dev.imagecatalog.web.Guard;
+import dev.imagecatalog.web.IndexApi;
 import dev.imagecatalog.web.RegistryHealthCheck;
 import dev.imagecatalog.web.RequestLimits;
 import dev.imagecatalog.web.RunApi;
@@ -61,7 +62,8 @@ public final class Main {
         RegistrySettings settings = AppConfig.registrySettings(config);
         RunSettings runs = AppConfig.runSettings(config);
         AuthSettings auth = AppConfig.authSettings(config);
-        RegistryCatalog catalog = RegistryCatalog.create(settings);
+        // the index: first crawl in the background, then events and the periodic reconcile keep it current
+        RegistryCatalog catalog = RegistryCatalog.create(settings, AppConfig.indexSettings(config)).start();
         // created on first use, so a read-only catalog browsed anonymously never loads the Kubernetes client;
         // without a cluster, calls answer UNREACHABLE (the catalog keeps working)
         // (typed by its interfaces: a lambda whose signature named KubernetesCluster would load it at start)
@@ -122,6 +124,7 @@ public final class Main {
                         .build()))
                 .register("/api", new RunApi(runner))
                 .register("/api", new CatalogApi(catalog))
+                .register("/api", new IndexApi(catalog, catalog instanceof RegistryCatalog indexed ? indexed : null))
                 .register(new RunPages(runner, templates, catalogPages))
                 .register(catalogPages);
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import dev.imagecatalog.auth.AuthMode;
 import dev.imagecatalog.auth.AuthSettings;
+import dev.imagecatalog.catalog.index.IndexSettings;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 
@@ -100,6 +101,34 @@ class AppConfigTest {
         assertThat(AppConfig.runSettings(config).runAsNonRoot()).isTrue();
         assertThatThrownBy(() -> AppConfig.authSettings(AppConfig.load(Map.of("AUTH_BROWSE", "sometimes"), absent())))
                 .hasMessageContaining("auth.browse");
+    }
+
+    @Test
+    void indexSettings_defaultsWithoutAnEventsEndpoint_andTheirEnvironmentNames() {
+        IndexSettings defaults = AppConfig.indexSettings(AppConfig.load(Map.of(), absent()));
+        assertThat(defaults.eventsToken()).isNull();
+        assertThat(defaults.maxPlatforms()).isEqualTo(64);
+        assertThat(defaults.reconcileInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.reconcileRounds()).isEqualTo(3);
+        assertThat(defaults.peers()).isEmpty();
+        assertThat(defaults.peersService()).isNull();
+
+        IndexSettings set = AppConfig.indexSettings(AppConfig.load(Map.of(
+                "REGISTRY_EVENTS_TOKEN", "t0k3n",
+                "REGISTRY_EVENTS_PEERS", "http://10.0.0.2:8080, http://10.0.0.3:8080",
+                "REGISTRY_EVENTS_PEERS_SERVICE", "catalog-peers.catalog.svc",
+                "REGISTRY_MAX_PLATFORMS", "5",
+                "REGISTRY_RECONCILE_INTERVAL", "PT1M",
+                "REGISTRY_RECONCILE_ROUNDS", "1",
+                "SERVER_PORT", "9090"), absent()));
+        assertThat(set.eventsToken()).isEqualTo("t0k3n");
+        assertThat(set.peers()).containsExactly(URI.create("http://10.0.0.2:8080"), URI.create("http://10.0.0.3:8080"));
+        assertThat(set.peersService()).isEqualTo("catalog-peers.catalog.svc");
+        assertThat(set.peersPort()).isEqualTo(9090);
+        assertThat(set.maxPlatforms()).isEqualTo(5);
+        assertThat(set.reconcileInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(set.reconcileRounds()).isEqualTo(1);
+        assertThat(set.toString()).doesNotContain("t0k3n");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.imagecatalog.AppConfig;
 import dev.imagecatalog.auth.AuthMode;
 import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.runner.RunSettings;
+import dev.imagecatalog.catalog.index.IndexSettings;
 import io.helidon.config.Config;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -58,6 +59,14 @@ class ChartConfigTest {
         RunSettings runs = AppConfig.runSettings(config);
         assertThat(runs.allowTaintedNodes()).isFalse();
         assertThat(runs.podSecurity()).isEqualTo(RunSettings.BASELINE);
+        IndexSettings index = AppConfig.indexSettings(config);
+        assertThat(index.maxPlatforms()).isEqualTo(IndexSettings.DEFAULT_MAX_PLATFORMS);
+        assertThat(index.reconcileInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(index.reconcileRounds()).isEqualTo(3);
+        // no Secret named: the events endpoint does not exist
+        assertThat(index.eventsToken()).isNull();
+        assertThat(index.peersService()).isEqualTo("catalog-peers." + RenderedChart.NAMESPACE + ".svc.cluster.local");
+        assertThat(index.peersPort()).isEqualTo(8080);
     }
 
     @Test
@@ -81,7 +90,7 @@ class ChartConfigTest {
     void separateRunsValues_loadInTheService_withTheirValues_andCredentialsFromTheSecretEnv() throws IOException {
         // what the kubelet would put into REGISTRY_USERNAME / REGISTRY_PASSWORD from the Secret
         Config config = loadAsDeployed(RenderedChart.withValuesFile("values-separate-runs.yaml"),
-                Map.of("user", "robot", "token", "s3cr3t-${not-resolved}"));
+                Map.of("user", "robot", "token", "s3cr3t-${not-resolved}", "events-token", "ev3nts-t0ken"));
 
         assertThat(config.get("registry.url").asString().get()).isEqualTo("https://registry.example.test:5443");
         assertThat(config.get("registry.pull-host").asString().get()).isEqualTo("registry.example.test:5443");
@@ -90,6 +99,10 @@ class ChartConfigTest {
         assertThat(config.get("registry.password").asString().get()).isEqualTo("s3cr3t-${not-resolved}");
         assertThat(config.get("runs.namespace").asString().get()).isEqualTo("catalog-runs");
         assertThat(config.get("runs.ttl").as(Duration.class).get()).isEqualTo(Duration.ofHours(2));
+        IndexSettings index = AppConfig.indexSettings(config);
+        // REGISTRY_EVENTS_TOKEN from the Secret reaches registry.events.token
+        assertThat(index.eventsToken()).isEqualTo("ev3nts-t0ken");
+        assertThat(index.reconcileInterval()).isEqualTo(Duration.ofMinutes(1));
     }
 
     @Test

@@ -48,6 +48,8 @@ public final class LocalRegistry implements AutoCloseable {
     private volatile Process process;
     /** Extra top-level configuration (e.g. {@code notifications:}, {@code catalog:}), appended as given. */
     private volatile String extraYaml = "";
+    private volatile URI notificationUrl;
+    private volatile String notificationToken;
     /** Stops the process even when a test JVM exits without closing the registry. */
     private final Thread shutdownHook = new Thread(this::stop, "local-registry-stop");
 
@@ -157,6 +159,15 @@ public final class LocalRegistry implements AutoCloseable {
         if (schema1) {
             yaml.append("compatibility:\n  schema1:\n    enabled: true\n");
         }
+        if (notificationUrl != null) {
+            // what docker-registry/config.yml does in kind: events to the catalog with its bearer token
+            yaml.append("notifications:\n  events:\n    includereferences: true\n  endpoints:\n")
+                    .append("    - name: catalog\n")
+                    .append("      url: ").append(notificationUrl).append('\n')
+                    .append("      headers:\n        Authorization: [\"Bearer ").append(notificationToken).append("\"]\n")
+                    .append("      timeout: 2s\n      threshold: 3\n      backoff: 1s\n")
+                    .append("      ignoredmediatypes:\n        - application/octet-stream\n");
+        }
         if (tokenServer != null) {
             yaml.append("auth:\n  token:\n")
                     .append("    realm: ").append(tokenServer.realm()).append('\n')
@@ -248,6 +259,22 @@ public final class LocalRegistry implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Makes the registry send its notifications ({@code notifications.endpoints}) to {@code url} with
+     * {@code Authorization: Bearer <token>}, as the kind setup does: rewrites the config and restarts the process
+     * (same port and storage). {@code null} turns them off again.
+     */
+    public void notifyTo(URI url, String token) {
+        this.notificationUrl = url;
+        this.notificationToken = token;
+        try {
+            writeConfig();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        restart();
     }
 
     /** Starts the process again on the same port and storage after {@link #stop()}. */
