@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +39,18 @@ public final class AppConfig {
      * Contract names whose automatic mapping would miss the key: a single {@code _} becomes {@code .},
      * so dashed keys need an explicit entry.
      */
-    private static final Map<String, String> EXPLICIT_ENV = Map.of(
-            "REGISTRY_PULL_HOST", "registry.pull-host",
-            "REGISTRY_TAG_TTL", "registry.tag-ttl",
-            "REGISTRY_CONNECT_TIMEOUT", "registry.connect-timeout",
-            "REGISTRY_READ_TIMEOUT", "registry.read-timeout",
-            "REGISTRY_CACHE_MAX_ENTRIES", "registry.cache-max-entries");
+    private static final Map<String, String> EXPLICIT_ENV = Map.ofEntries(
+            Map.entry("REGISTRY_PULL_HOST", "registry.pull-host"),
+            Map.entry("REGISTRY_TAG_TTL", "registry.tag-ttl"),
+            Map.entry("REGISTRY_CONNECT_TIMEOUT", "registry.connect-timeout"),
+            Map.entry("REGISTRY_READ_TIMEOUT", "registry.read-timeout"),
+            Map.entry("REGISTRY_CACHE_MAX_ENTRIES", "registry.cache-max-entries"),
+            Map.entry("REGISTRY_CALL_DEADLINE", "registry.call-deadline"),
+            Map.entry("REGISTRY_REQUEST_DEADLINE", "registry.request-deadline"),
+            Map.entry("REGISTRY_MAX_MANIFEST_BYTES", "registry.max-manifest-bytes"),
+            Map.entry("REGISTRY_MAX_CONFIG_BYTES", "registry.max-config-bytes"),
+            Map.entry("REGISTRY_MAX_PAGES", "registry.max-pages"),
+            Map.entry("REGISTRY_TOKEN_REALM_ALLOWED_HOSTS", "registry.token-realm-allowed-hosts"));
 
     private AppConfig() {
     }
@@ -114,7 +121,31 @@ public final class AppConfig {
                 registry.get("read-timeout").as(Duration.class).orElse(RegistrySettings.DEFAULT_READ_TIMEOUT),
                 registry.get("tag-ttl").as(Duration.class).orElse(RegistrySettings.DEFAULT_TAG_TTL),
                 registry.get("concurrency").asInt().orElse(RegistrySettings.DEFAULT_CONCURRENCY),
-                registry.get("cache-max-entries").asLong().orElse(RegistrySettings.DEFAULT_CACHE_MAX_ENTRIES));
+                registry.get("cache-max-entries").asLong().orElse(RegistrySettings.DEFAULT_CACHE_MAX_ENTRIES),
+                registry.get("call-deadline").as(Duration.class).orElse(RegistrySettings.DEFAULT_CALL_DEADLINE),
+                registry.get("request-deadline").as(Duration.class)
+                        .orElse(RegistrySettings.DEFAULT_REQUEST_DEADLINE),
+                registry.get("max-manifest-bytes").asInt().orElse(RegistrySettings.DEFAULT_MAX_MANIFEST_BYTES),
+                registry.get("max-config-bytes").asInt().orElse(RegistrySettings.DEFAULT_MAX_CONFIG_BYTES),
+                registry.get("max-pages").asInt().orElse(RegistrySettings.DEFAULT_MAX_PAGES),
+                list(registry.get("token-realm-allowed-hosts")),
+                list(registry.get("repositories")));
+    }
+
+    /**
+     * A list setting given either as a YAML list or as one comma-separated value (how an environment variable such
+     * as {@code REGISTRY_REPOSITORIES=team-a/app,team-b/db} carries it).
+     */
+    static List<String> list(Config node) {
+        if (!node.exists()) {
+            return List.of();
+        }
+        if (node.isLeaf()) {
+            return node.asString().map(v -> Arrays.stream(v.split(",")).map(String::strip)
+                    .filter(s -> !s.isEmpty()).toList()).orElse(List.of());
+        }
+        return node.asList(String.class).orElse(List.of()).stream().map(String::strip)
+                .filter(s -> !s.isEmpty()).toList();
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.imagecatalog.web.CatalogApi;
 import dev.imagecatalog.web.CatalogPages;
 import dev.imagecatalog.web.ErrorHandling;
 import dev.imagecatalog.web.RegistryHealthCheck;
+import dev.imagecatalog.web.RequestDeadlineFilter;
 import dev.imagecatalog.web.RunApi;
 import dev.imagecatalog.web.RunPages;
 import dev.imagecatalog.web.Templates;
@@ -60,7 +61,7 @@ public final class Main {
         RunSweeper sweeper = runs.enabled() ? RunSweeper.start(runner) : null;
         WebServer server = WebServer.builder()
                 .config(config.get("server"))
-                .update(builder -> setup(builder, catalog, runner))
+                .update(builder -> setup(builder, catalog, runner, settings.requestDeadline()))
                 .build()
                 .start();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
@@ -82,9 +83,21 @@ public final class Main {
      * @param runner  the runner (its settings decide whether the Run form and Stop buttons exist)
      */
     static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner) {
+        setup(server, catalog, runner, RegistrySettings.DEFAULT_REQUEST_DEADLINE);
+    }
+
+    /**
+     * {@link #setup(WebServerConfig.Builder, Catalog, Runner)} with the deadline of each page or API request.
+     *
+     * @param server          the server builder
+     * @param catalog         the catalog to serve
+     * @param runner          the runner
+     * @param requestDeadline how long one request may wait for the registry ({@code registry.request-deadline})
+     */
+    static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Duration requestDeadline) {
         server.featuresDiscoverServices(false)
                 .addFeature(observe(catalog))
-                .routing(routing -> routing(routing, catalog, runner));
+                .routing(routing -> routing(routing, catalog, runner, requestDeadline));
     }
 
     /**
@@ -95,7 +108,20 @@ public final class Main {
      * @param runner  the runner
      */
     static void routing(HttpRouting.Builder routing, Catalog catalog, Runner runner) {
+        routing(routing, catalog, runner, RegistrySettings.DEFAULT_REQUEST_DEADLINE);
+    }
+
+    /**
+     * The routes, each request waiting at most {@code requestDeadline} for the registry (then 504).
+     *
+     * @param routing         the routing builder
+     * @param catalog         the catalog to serve
+     * @param runner          the runner
+     * @param requestDeadline how long one request may wait for the registry
+     */
+    static void routing(HttpRouting.Builder routing, Catalog catalog, Runner runner, Duration requestDeadline) {
         Templates templates = new Templates();
+        routing.addFilter(new RequestDeadlineFilter(requestDeadline));
         ErrorHandling.register(routing, templates);
         CatalogPages catalogPages = new CatalogPages(catalog, templates, runner);
         routing.register("/static", StaticContentFeature.createService(ClasspathHandlerConfig.builder()

@@ -70,6 +70,7 @@ public final class CatalogPages implements HttpService {
         model.put("title", "Repositories");
         model.put("q", q);
         model.put("total", all.size());
+        model.put("configured", catalog.repositoriesConfigured());
         model.put("page", page);
         model.put("pages", pages);
         model.put("from", all.isEmpty() ? 0 : (page - 1) * PAGE_SIZE + 1);

@@ -97,7 +97,7 @@ class DistributionClientIT {
         });
         try (DistributionClient client = new DistributionClient(RegistrySettings.of(
                 URI.create("http://127.0.0.1:" + registry.getAddress().getPort()), "x").withCredentials("u", "p"))) {
-            byte[] blob = client.blob("some/repo", "sha256:" + "a".repeat(64));
+            byte[] blob = client.blob("some/repo", TestPusher.sha256(content));
 
             assertThat(blob).isEqualTo(content);
             assertThat(registryAuth).containsExactly("Basic dTpw");
