@@ -32,11 +32,22 @@ final class ReadOnlyApp implements AutoCloseable {
      * @param catalog the catalog to serve
      */
     static void setup(WebServerConfig.Builder server, Catalog catalog) {
+        setup(server, catalog, RegistrySettings.DEFAULT_REQUEST_DEADLINE);
+    }
+
+    /**
+     * {@link Main#setup} with a read-only runner and this deadline per request.
+     *
+     * @param server          the server builder
+     * @param catalog         the catalog to serve
+     * @param requestDeadline how long one request may wait for the registry
+     */
+    static void setup(WebServerConfig.Builder server, Catalog catalog, java.time.Duration requestDeadline) {
         // nothing listens on port 9 of the loopback; with runs disabled only the nodes page would try it
         Runner readOnly = Runner.create(catalog,
                 new KubernetesCluster(new ApiClient().setBasePath("http://127.0.0.1:9")),
                 new RunSettings(false, "default", RunSettings.DEFAULT_TTL));
-        Main.setup(server, catalog, readOnly);
+        Main.setup(server, catalog, readOnly, requestDeadline);
     }
 
     /** Serves a catalog of {@code registry} with default settings (anonymous, pull host localhost:5001). */
