@@ -58,6 +58,27 @@ class RegistryDeadlineWebIT {
     }
 
     @Test
+    void tagsOverTricklingManifests_readInParallelThreads_stillAnswer504AtTheRequestDeadline() {
+        try (HostileRegistry registry = HostileRegistry.start(r -> r.path().endsWith("/tags/list")
+                ? Answer.json(200, "{\"name\":\"a/b\",\"tags\":[\"v1\",\"v2\",\"v3\"]}")
+                : Answer.bytes(200, "application/vnd.oci.image.manifest.v1+json", new byte[200])
+                        .trickled(Duration.ofSeconds(1)))) {
+            RegistrySettings settings = RegistrySettings.of(registry.url(), "localhost:5001")
+                    .withDeadlines(RegistrySettings.DEFAULT_CALL_DEADLINE, Duration.ofSeconds(2));
+            serve(settings, client -> {
+                long start = System.nanoTime();
+                ClientResponseTyped<String> api = CatalogWebIT.request(client, "/api/repositories/a/b/tags");
+                assertThat(api.status()).isEqualTo(Status.GATEWAY_TIMEOUT_504);
+                assertThat(readJson(api.entity()).path("error").asText()).contains("registry.request-deadline");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3500));
+                // the three manifest reads were abandoned with the request: all their connections are closed
+                await(() -> registry.closedWhileTrickling() == 3, "the abandoned manifest connections to close");
+                return null;
+            });
+        }
+    }
+
+    @Test
     void configuredRepositories_areListedWithoutTheRegistrysCatalog_andThePageSaysSo() {
         try (HostileRegistry registry = HostileRegistry.start(r -> Answer.json(404, "{}"))) {
             RegistrySettings settings = RegistrySettings.of(registry.url(), "localhost:5001")
