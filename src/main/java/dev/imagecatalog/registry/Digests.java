@@ -24,15 +24,13 @@ public final class Digests {
         return value != null && (SHA256.matcher(value).matches() || SHA512.matcher(value).matches());
     }
 
-    /** The digest of {@code bytes} with the algorithm of {@code like} (a valid digest), e.g. sha512 for sha512. */
+    /**
+     * The digest of {@code bytes} with the algorithm of {@code like} (a valid digest: sha512 for sha512), sha256
+     * when {@code like} is {@code null}.
+     */
     static String compute(String like, byte[] bytes) {
         return like != null && like.startsWith("sha512:") ? of("SHA-512", "sha512:", bytes)
                 : of("SHA-256", "sha256:", bytes);
-    }
-
-    /** The sha256 digest of {@code bytes}. */
-    static String sha256(byte[] bytes) {
-        return of("SHA-256", "sha256:", bytes);
     }
 
     private static String of(String algorithm, String prefix, byte[] bytes) {

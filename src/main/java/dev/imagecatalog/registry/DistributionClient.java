@@ -516,9 +516,4 @@ public final class DistributionClient implements AutoCloseable {
                     "No such tag: \"" + reference + "\" is not a valid tag or digest");
         }
     }
-
-    /** The sha256 digest of {@code bytes}. */
-    static String sha256(byte[] bytes) {
-        return Digests.sha256(bytes);
-    }
 }
