@@ -50,6 +50,13 @@ public final class AppConfig {
             Map.entry("REGISTRY_CONNECT_TIMEOUT", "registry.connect-timeout"),
             Map.entry("REGISTRY_READ_TIMEOUT", "registry.read-timeout"),
             Map.entry("REGISTRY_CACHE_MAX_ENTRIES", "registry.cache-max-entries"),
+            // deadlines, read limits and trust (issue 8)
+            Map.entry("REGISTRY_CALL_DEADLINE", "registry.call-deadline"),
+            Map.entry("REGISTRY_REQUEST_DEADLINE", "registry.request-deadline"),
+            Map.entry("REGISTRY_MAX_MANIFEST_BYTES", "registry.max-manifest-bytes"),
+            Map.entry("REGISTRY_MAX_CONFIG_BYTES", "registry.max-config-bytes"),
+            Map.entry("REGISTRY_MAX_PAGES", "registry.max-pages"),
+            Map.entry("REGISTRY_TOKEN_REALM_ALLOWED_HOSTS", "registry.token-realm-allowed-hosts"),
             // the index (issue 7)
             Map.entry("REGISTRY_MAX_PLATFORMS", "registry.max-platforms"),
             Map.entry("REGISTRY_RECONCILE_INTERVAL", "registry.reconcile-interval"),
@@ -134,7 +141,31 @@ public final class AppConfig {
                 registry.get("read-timeout").as(Duration.class).orElse(RegistrySettings.DEFAULT_READ_TIMEOUT),
                 registry.get("tag-ttl").as(Duration.class).orElse(RegistrySettings.DEFAULT_TAG_TTL),
                 registry.get("concurrency").asInt().orElse(RegistrySettings.DEFAULT_CONCURRENCY),
-                registry.get("cache-max-entries").asLong().orElse(RegistrySettings.DEFAULT_CACHE_MAX_ENTRIES));
+                registry.get("cache-max-entries").asLong().orElse(RegistrySettings.DEFAULT_CACHE_MAX_ENTRIES),
+                registry.get("call-deadline").as(Duration.class).orElse(RegistrySettings.DEFAULT_CALL_DEADLINE),
+                registry.get("request-deadline").as(Duration.class)
+                        .orElse(RegistrySettings.DEFAULT_REQUEST_DEADLINE),
+                registry.get("max-manifest-bytes").asInt().orElse(RegistrySettings.DEFAULT_MAX_MANIFEST_BYTES),
+                registry.get("max-config-bytes").asInt().orElse(RegistrySettings.DEFAULT_MAX_CONFIG_BYTES),
+                registry.get("max-pages").asInt().orElse(RegistrySettings.DEFAULT_MAX_PAGES),
+                list(registry.get("token-realm-allowed-hosts")),
+                list(registry.get("repositories")));
+    }
+
+    /**
+     * A list setting given either as a YAML list or as one comma-separated value (how an environment variable such
+     * as {@code REGISTRY_REPOSITORIES=team-a/app,team-b/db} carries it).
+     */
+    static List<String> list(Config node) {
+        if (!node.exists()) {
+            return List.of();
+        }
+        if (node.isLeaf()) {
+            return node.asString().map(v -> Arrays.stream(v.split(",")).map(String::strip)
+                    .filter(s -> !s.isEmpty()).toList()).orElse(List.of());
+        }
+        return node.asList(String.class).orElse(List.of()).stream().map(String::strip)
+                .filter(s -> !s.isEmpty()).toList();
     }
 
     /**
@@ -208,15 +239,6 @@ public final class AppConfig {
                 auth.get("session-ttl").as(Duration.class).orElse(AuthSettings.DEFAULT_SESSION_TTL),
                 auth.get("session-key").asString().orElse(null),
                 list(config.get("server.allowed-hosts")));
-    }
-
-    /** A YAML list, or a comma-separated string (as environment variables give it). */
-    static List<String> list(Config node) {
-        if (node.isList()) {
-            return node.asList(String.class).orElse(List.of());
-        }
-        return node.asString().map(v -> Arrays.stream(v.split(",")).map(String::trim)
-                .filter(x -> !x.isEmpty()).toList()).orElse(List.of());
     }
 
     /** Whether the external file exists, for a start-up log line. */

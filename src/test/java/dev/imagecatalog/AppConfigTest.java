@@ -43,10 +43,53 @@ class AppConfigTest {
         assertThat(settings.readTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.tagTtl()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.concurrency()).isEqualTo(8);
+        assertThat(settings.callDeadline()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.requestDeadline()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(settings.maxManifestBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(settings.maxConfigBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(settings.maxPages()).isEqualTo(10_000);
+        assertThat(settings.tokenRealmAllowedHosts()).isEmpty();
+        assertThat(settings.repositories()).isEmpty();
+        assertThat(settings.repositoriesConfigured()).isFalse();
         assertThat(config.get("runs.enabled").asBoolean().get()).isTrue();
         assertThat(config.get("runs.namespace").asString().get()).isEqualTo("default");
         assertThat(config.get("runs.ttl").as(Duration.class).get()).isEqualTo(Duration.ofHours(1));
         assertThat(AppConfig.runSettings(config)).isEqualTo(new RunSettings(true, "default", Duration.ofHours(1)));
+    }
+
+    @Test
+    void load_hardeningEnvironmentNames_mapToTheirKeys_listsCommaSeparated() {
+        Map<String, String> env = Map.of(
+                "REGISTRY_CALL_DEADLINE", "PT7S",
+                "REGISTRY_REQUEST_DEADLINE", "PT6S",
+                "REGISTRY_MAX_MANIFEST_BYTES", "2048",
+                "REGISTRY_MAX_CONFIG_BYTES", "4096",
+                "REGISTRY_MAX_PAGES", "50",
+                "REGISTRY_TOKEN_REALM_ALLOWED_HOSTS", "Auth.Internal, other.internal",
+                "REGISTRY_REPOSITORIES", "team-a/app, team-b/db");
+        RegistrySettings settings = AppConfig.registrySettings(AppConfig.load(env, absent()));
+
+        assertThat(settings.callDeadline()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(settings.requestDeadline()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(settings.maxManifestBytes()).isEqualTo(2048);
+        assertThat(settings.maxConfigBytes()).isEqualTo(4096);
+        assertThat(settings.maxPages()).isEqualTo(50);
+        assertThat(settings.tokenRealmAllowedHosts()).containsExactly("auth.internal", "other.internal");
+        assertThat(settings.repositories()).containsExactly("team-a/app", "team-b/db");
+        assertThat(settings.repositoriesConfigured()).isTrue();
+    }
+
+    @Test
+    void load_repositoriesAsYamlList_andInvalidNamesRefusedAtStart() throws Exception {
+        Path file = dir.resolve("lists.yaml");
+        java.nio.file.Files.writeString(file, "registry:\n  repositories:\n    - team-a/app\n    - team-b/db\n");
+        assertThat(AppConfig.registrySettings(AppConfig.load(Map.of(), file)).repositories())
+                .containsExactly("team-a/app", "team-b/db");
+
+        java.nio.file.Files.writeString(file, "registry:\n  repositories: [\"../etc\", ok/name]\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AppConfig.registrySettings(AppConfig.load(Map.of(), file)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registry.repositories")
+                .hasMessageContaining("../etc");
     }
 
     @Test

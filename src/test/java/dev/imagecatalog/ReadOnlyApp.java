@@ -34,11 +34,22 @@ public final class ReadOnlyApp implements AutoCloseable {
      * @param catalog the catalog to serve
      */
     public static void setup(WebServerConfig.Builder server, Catalog catalog) {
+        setup(server, catalog, RegistrySettings.DEFAULT_REQUEST_DEADLINE);
+    }
+
+    /**
+     * {@link Main#setup} with a read-only runner and this deadline per request.
+     *
+     * @param server          the server builder
+     * @param catalog         the catalog to serve
+     * @param requestDeadline how long one request may wait for the registry
+     */
+    public static void setup(WebServerConfig.Builder server, Catalog catalog, java.time.Duration requestDeadline) {
         // nothing listens on port 9 of the loopback; with runs disabled only the nodes page would try it
         KubernetesCluster unreachable = new KubernetesCluster(new ApiClient().setBasePath("http://127.0.0.1:9"));
         Runner readOnly = Runner.create(catalog, unreachable, new RunSettings(false, "default", RunSettings.DEFAULT_TTL));
         // the default sign-in (kubernetes); browsing the catalog needs none
-        Main.setup(server, catalog, readOnly, Guard.create(AuthSettings.kubernetes(), unreachable));
+        Main.setup(server, catalog, readOnly, Guard.create(AuthSettings.kubernetes(), unreachable), requestDeadline);
     }
 
     /** Serves a catalog of {@code registry} with default settings (anonymous, pull host localhost:5001). */

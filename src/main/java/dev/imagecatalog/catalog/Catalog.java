@@ -31,6 +31,14 @@ public interface Catalog {
     /** Cheap reachability check for readiness ({@code GET /v2/}); throws RegistryException when not ready. */
     void ping();
 
+    /**
+     * Whether {@link #repositories} lists the configured {@code registry.repositories} rather than what the
+     * registry's {@code _catalog} reports (pages say so).
+     */
+    default boolean repositoriesConfigured() {
+        return false;
+    }
+
     /** Host nodes pull from ({@code registry.pull-host}), e.g. {@code localhost:5001}. */
     String pullHost();
 

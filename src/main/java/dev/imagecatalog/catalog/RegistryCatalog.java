@@ -185,6 +185,11 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     }
 
     @Override
+    public boolean repositoriesConfigured() {
+        return client.repositoriesConfigured();
+    }
+
+    @Override
     public String pullHost() {
         return settings.pullHost();
     }

@@ -88,6 +88,7 @@ public final class CatalogPages implements HttpService {
         model.put("sort", sort.key());
         model.put("sortHrefs", Views.sortHrefs(q));
         model.put("total", all.size());
+        model.put("configured", catalog.repositoriesConfigured());
         model.put("page", page);
         model.put("pages", pages);
         model.put("from", all.isEmpty() ? 0 : (page - 1) * PAGE_SIZE + 1);

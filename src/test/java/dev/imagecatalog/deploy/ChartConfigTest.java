@@ -5,6 +5,7 @@ import dev.imagecatalog.auth.AuthMode;
 import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.runner.RunSettings;
 import dev.imagecatalog.catalog.index.IndexSettings;
+import dev.imagecatalog.registry.RegistrySettings;
 import io.helidon.config.Config;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -46,6 +47,13 @@ class ChartConfigTest {
         assertThat(config.get("registry.read-timeout").as(Duration.class).get()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.get("registry.concurrency").asInt().get()).isEqualTo(8);
         assertThat(config.get("registry.username").exists()).isFalse();
+        RegistrySettings settings = AppConfig.registrySettings(config);
+        assertThat(settings.callDeadline()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.requestDeadline()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(settings.maxManifestBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(settings.maxConfigBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(settings.maxPages()).isEqualTo(10_000);
+        assertThat(settings.repositoriesConfigured()).isFalse();
         assertThat(config.get("runs.enabled").asBoolean().get()).isTrue();
         assertThat(config.get("runs.namespace").asString().get()).isEqualTo(RenderedChart.NAMESPACE);
         assertThat(config.get("runs.ttl").as(Duration.class).get()).isEqualTo(Duration.ofHours(1));
@@ -103,6 +111,20 @@ class ChartConfigTest {
         // REGISTRY_EVENTS_TOKEN from the Secret reaches registry.events.token
         assertThat(index.eventsToken()).isEqualTo("ev3nts-t0ken");
         assertThat(index.reconcileInterval()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void configuredRepositoriesAndRealmHosts_loadInTheServiceAsLists() throws IOException {
+        Config config = loadAsDeployed(RenderedChart.withSet(Map.of(
+                "registry.repositories[0]", "team-a/app",
+                "registry.repositories[1]", "team-b/db",
+                "registry.tokenRealmAllowedHosts[0]", "auth.internal",
+                "registry.requestDeadline", "PT10S")), Map.of());
+        RegistrySettings settings = AppConfig.registrySettings(config);
+
+        assertThat(settings.repositories()).containsExactly("team-a/app", "team-b/db");
+        assertThat(settings.tokenRealmAllowedHosts()).containsExactly("auth.internal");
+        assertThat(settings.requestDeadline()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
