@@ -39,7 +39,9 @@ else
   timeout: 2s
   threshold: 5
   backoff: 10s
-  ignoredmediatypes: [application/octet-stream]"
+  ignoredmediatypes: [application/octet-stream]
+  ignore:
+    actions: [pull]"
     export REGISTRY_NOTIFICATIONS_ENDPOINTS
     events_env=(-e REGISTRY_NOTIFICATIONS_ENDPOINTS)
   fi

@@ -179,7 +179,8 @@ public final class Bench {
                 + "    - name: catalog\n      url: http://127.0.0.1:" + portA + "/api/registry/events\n"
                 + "      headers:\n        Authorization: [\"Bearer " + TOKEN + "\"]\n"
                 + "      timeout: 2s\n      threshold: 5\n      backoff: 1s\n"
-                + "      ignoredmediatypes:\n        - application/octet-stream\n";
+                + "      ignoredmediatypes:\n        - application/octet-stream\n"
+                + "      ignore:\n        actions:\n          - pull\n";
     }
 
     private void coldIndex(Service a, RegistryLog registryLog, long beforeStart, Floor.Result floor) throws Exception {
@@ -258,7 +259,8 @@ public final class Bench {
     }
 
     private void pushToVisible(TestPusher pusher, Service a, Service b) throws Exception {
-        HttpResponse<String> events = a.get("/api/registry/events");
+        // the route takes POST only: without the token it answers 401 when it exists, 404 when it does not
+        HttpResponse<String> events = a.post("/api/registry/events");
         boolean eventsEndpoint = events.statusCode() != 404;
         String repository = Seeder.repository(0);
         String tag = "pushed-" + Instant.now().getEpochSecond();

@@ -106,6 +106,13 @@ final class Service implements AutoCloseable {
         return Optional.of(JSON.readTree(response.body()));
     }
 
+    /** An unauthenticated, empty {@code POST}: tells whether a route exists (401/400) or not (404). */
+    HttpResponse<String> post(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/vnd.docker.distribution.events.v1+json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofString());

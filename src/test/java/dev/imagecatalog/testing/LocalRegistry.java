@@ -180,7 +180,8 @@ public final class LocalRegistry implements AutoCloseable {
                     .append("      url: ").append(notificationUrl).append('\n')
                     .append("      headers:\n        Authorization: [\"Bearer ").append(notificationToken).append("\"]\n")
                     .append("      timeout: 2s\n      threshold: 3\n      backoff: 1s\n")
-                    .append("      ignoredmediatypes:\n        - application/octet-stream\n");
+                    .append("      ignoredmediatypes:\n        - application/octet-stream\n")
+                    .append("      ignore:\n        actions:\n          - pull\n");
         }
         if (tokenServer != null) {
             yaml.append("auth:\n  token:\n")
