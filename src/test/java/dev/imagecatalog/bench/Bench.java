@@ -168,6 +168,8 @@ public final class Bench {
         env.put("REGISTRY_URL", registry.url().toString());
         env.put("REGISTRY_EVENTS_TOKEN", TOKEN);
         env.put("RUNS_ENABLED", "false");
+        // the same number of requests in flight as the floor, so the comparison is of work, not of parallelism
+        env.put("REGISTRY_CONCURRENCY", "16");
         env.put("REGISTRY_RECONCILE_INTERVAL", params.get("reconcile"));
         peers.ifPresent(p -> env.put("REGISTRY_EVENTS_PEERS", p));
         return env;
