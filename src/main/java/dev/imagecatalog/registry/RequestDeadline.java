@@ -39,6 +39,25 @@ public final class RequestDeadline {
         }
     }
 
+    /**
+     * Runs {@code work} without the current request's deadline: for work done during a request whose result is
+     * shared beyond it (the readiness probe, reused by every check for a while), which is then bounded by
+     * {@code registry.call-deadline} per call like background work.
+     *
+     * @param work what to run
+     */
+    public static void without(Runnable work) {
+        Instant previous = CURRENT.get();
+        CURRENT.remove();
+        try {
+            work.run();
+        } finally {
+            if (previous != null) {
+                CURRENT.set(previous);
+            }
+        }
+    }
+
     /** The current request's deadline, empty outside a request (e.g. background work). */
     static Optional<Instant> current() {
         return Optional.ofNullable(CURRENT.get());
