@@ -124,10 +124,20 @@ public final class IndexUpdater {
         }
     }
 
+    /**
+     * Reads the catalog into the index under the catalog lock, so a view asking for the names while the crawl
+     * reads them waits for that read (at most its deadline) instead of starting a second one in the moment between
+     * the crawl's listing ending and the index recording it.
+     */
     private List<String> readCatalog() {
-        List<String> names = List.copyOf(new LinkedHashSet<>(call(client::catalog)));
-        index.catalog(names);
-        return names;
+        lock(catalogLock, "Listing repositories");
+        try {
+            List<String> names = List.copyOf(new LinkedHashSet<>(call(client::catalog)));
+            index.catalog(names);
+            return names;
+        } finally {
+            catalogLock.unlock();
+        }
     }
 
     private void forEachRepository(List<String> names, java.util.function.Consumer<String> work) {
