@@ -17,7 +17,6 @@ import dev.imagecatalog.testing.ServiceProcess;
 import dev.imagecatalog.testing.TestPusher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RegistryResilienceIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int REPOSITORIES = 100_000;
     private static final int PAGE = 1000;
     private static final int CLIENTS = 10;
