@@ -287,7 +287,7 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
         }
         try {
             // getIfPresent/put instead of Cache.get(key, loader): a loader doing I/O would pin the carrier thread
-            ImageConfig read = updater.config(repository, digest, image.config().size());
+            ImageConfig read = DetailLimits.bound(updater.config(repository, digest, image.config().size()));
             details.put(digest, read);
             return read;
         } catch (RegistryException e) {

@@ -30,6 +30,8 @@ final class RegistryTransport implements AutoCloseable {
     private static final HeaderName LINK = HeaderNames.create("Link");
     private static final HeaderName WWW_AUTHENTICATE = HeaderNames.create("WWW-Authenticate");
 
+    private static final Duration ABANDON_CHECK = Duration.ofMillis(200);
+
     private final WebClient http;
     private final Duration callDeadline;
 
@@ -65,13 +67,13 @@ final class RegistryTransport implements AutoCloseable {
         try {
             return result.get(callDeadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            exchange.interrupt();
+            abandon(exchange);
             throw new RegistryException(RegistryException.Kind.TIMEOUT, what + ": the registry at "
                     + origin(uri) + " did not finish answering within " + seconds(callDeadline)
                     + " (registry.call-deadline)");
         } catch (InterruptedException e) {
             // the load was abandoned: every request waiting for it ended
-            exchange.interrupt();
+            abandon(exchange);
             Thread.currentThread().interrupt();
             throw new RegistryException(RegistryException.Kind.TIMEOUT,
                     what + ": abandoned, no request is waiting for it any more");
@@ -81,6 +83,26 @@ final class RegistryTransport implements AutoCloseable {
             }
             throw unreachable(uri, what, e.getCause());
         }
+    }
+
+    /**
+     * Ends an exchange nobody waits for: interrupting a virtual thread blocked on its socket closes the socket. An
+     * interrupt that arrives before the exchange blocks there (while it sets up the connection) can be consumed on
+     * the way, and the exchange would then hold its connection as long as the registry keeps trickling; so the
+     * interrupt is repeated until the exchange ends, for at most {@code registry.call-deadline}.
+     */
+    private void abandon(Thread exchange) {
+        exchange.interrupt();
+        Thread.ofVirtual().name("registry-exchange-abandon").start(() -> {
+            long end = System.nanoTime() + callDeadline.toNanos();
+            try {
+                while (!exchange.join(ABANDON_CHECK) && System.nanoTime() < end) {
+                    exchange.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     private Response exchange(Method method, URI uri, String authorization, List<String> accept, String what,

@@ -39,8 +39,48 @@ public final class RequestDeadline {
         }
     }
 
+    /**
+     * Runs {@code work} without the current request's deadline: for work done during a request whose result is
+     * shared beyond it (the readiness probe, reused by every check for a while), which is then bounded by
+     * {@code registry.call-deadline} per call like background work.
+     *
+     * @param work what to run
+     */
+    public static void without(Runnable work) {
+        Instant previous = CURRENT.get();
+        CURRENT.remove();
+        try {
+            work.run();
+        } finally {
+            if (previous != null) {
+                CURRENT.set(previous);
+            }
+        }
+    }
+
     /** The current request's deadline, empty outside a request (e.g. background work). */
     static Optional<Instant> current() {
         return Optional.ofNullable(CURRENT.get());
+    }
+
+    /**
+     * Time left until the current request's deadline (zero once it passed), empty outside a request — for waits
+     * other than registry calls (locks, permits) that must end with the request too.
+     */
+    public static Optional<Duration> remaining() {
+        return current().map(d -> {
+            Duration left = Duration.between(Instant.now(), d);
+            return left.isNegative() ? Duration.ZERO : left;
+        });
+    }
+
+    /**
+     * The TIMEOUT a request gets when its deadline passes while it waits for {@code what} (answered as 504).
+     *
+     * @param what the operation in words, e.g. {@code Listing tags of team/app}
+     */
+    public static RegistryException expired(String what) {
+        return new RegistryException(RegistryException.Kind.TIMEOUT,
+                what + ": the registry did not answer within this request's deadline (registry.request-deadline)");
     }
 }

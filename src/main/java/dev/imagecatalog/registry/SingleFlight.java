@@ -41,7 +41,7 @@ final class SingleFlight {
     <T> T run(String key, String what, Supplier<T> load) {
         Optional<Instant> deadline = RequestDeadline.current();
         if (deadline.isPresent() && !Instant.now().isBefore(deadline.get())) {
-            throw expired(what);
+            throw RequestDeadline.expired(what);
         }
         Flight<T> flight = (Flight<T>) flights.compute(key, (k, existing) -> {
             Flight<T> f = (Flight<T>) existing;
@@ -56,7 +56,7 @@ final class SingleFlight {
                     : flight.result.get(Math.max(0, Duration.between(Instant.now(), deadline.get()).toNanos()),
                     TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw expired(what);
+            throw RequestDeadline.expired(what);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException(RegistryException.Kind.TIMEOUT, what + ": interrupted while waiting", e);
@@ -106,10 +106,5 @@ final class SingleFlight {
             }
             return f;
         });
-    }
-
-    private static RegistryException expired(String what) {
-        return new RegistryException(RegistryException.Kind.TIMEOUT,
-                what + ": the registry did not answer within this request's deadline (registry.request-deadline)");
     }
 }

@@ -1,11 +1,15 @@
 package dev.imagecatalog.web;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.AbstractList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 import dev.imagecatalog.catalog.Overview;
+import dev.imagecatalog.catalog.RepositoryInfo;
 import dev.imagecatalog.catalog.index.IndexChange;
 import dev.imagecatalog.catalog.index.IndexStatus;
 import dev.imagecatalog.registry.ArtifactKind;
@@ -62,9 +66,23 @@ final class ApiJson {
     record Accepted(int accepted) {
     }
 
+    /** The listing; its rows are made one at a time while they are written (a view, not a copy of 100k rows). */
     static Repositories repositories(Overview overview) {
-        return new Repositories(overview.repositories().stream().map(r -> new Repository(r.name(), r.indexed(),
-                r.tagCount(), r.size(), Formats.rfc3339(r.newestCreated()), r.platforms())).toList(),
+        List<RepositoryInfo> infos = overview.repositories();
+        List<Repository> rows = new AbstractList<>() {
+            @Override
+            public Repository get(int i) {
+                RepositoryInfo r = infos.get(i);
+                return new Repository(r.name(), r.indexed(), r.tagCount(), r.size(),
+                        Formats.rfc3339(r.newestCreated()), r.platforms());
+            }
+
+            @Override
+            public int size() {
+                return infos.size();
+            }
+        };
+        return new Repositories(rows,
                 new Total(overview.totalRepositories(), overview.totalTags(), overview.totalSize()),
                 status(overview.status()));
     }
@@ -115,6 +133,11 @@ final class ApiJson {
 
     /** {@code {"error":"…"}}. */
     record Error(String error) {
+    }
+
+    /** Writes a document to {@code out} (and closes it). */
+    static void write(Object document, OutputStream out) throws IOException {
+        MAPPER.writeValue(out, document);
     }
 
     /** Serialises a document. */

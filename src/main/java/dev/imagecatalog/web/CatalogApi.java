@@ -1,5 +1,9 @@
 package dev.imagecatalog.web;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.catalog.RepositorySort;
 
@@ -42,7 +46,8 @@ public final class CatalogApi implements HttpService {
 
     private void repositories(ServerRequest req, ServerResponse res) {
         String q = req.query().first("q").orElse("").trim();
-        send(res, Status.OK_200, ApiJson.repositories(catalog.overview(q, sort(req))));
+        // the overview is computed before the first byte, so a registry failure still answers with its status
+        stream(res, ApiJson.repositories(catalog.overview(q, sort(req))));
     }
 
     private void repositoryPath(ServerRequest req, ServerResponse res) {
@@ -66,6 +71,22 @@ public final class CatalogApi implements HttpService {
             throw WebException.badRequest("Unknown sort \"" + value + "\": use name, size, newest or tags.");
         }
         return sort;
+    }
+
+    /**
+     * Writes a large JSON document (100k repositories are ~10 MB) straight to the connection with status 200: no
+     * String and byte[] copies of it in the heap — ten concurrent listings held as copies exhaust a 256 MB heap.
+     */
+    static void stream(ServerResponse res, Object document) {
+        res.status(Status.OK_200);
+        res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json"));
+        res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        try (OutputStream out = res.outputStream()) {
+            ApiJson.write(document, out);
+        } catch (IOException e) {
+            // the client went away while the document was written: nothing left to answer
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Writes a JSON document with a status. */

@@ -2,12 +2,15 @@ package dev.imagecatalog.web;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.catalog.index.IndexStatus;
 import dev.imagecatalog.registry.RegistryException;
+import dev.imagecatalog.registry.RequestDeadline;
 
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
@@ -16,9 +19,11 @@ import io.helidon.health.HealthCheckType;
 /**
  * Readiness: the registry answers {@code GET /v2/}. The answer is reused for {@link #PROBE_INTERVAL}, so the
  * registry sees at most one probe per interval whatever the rate of health requests (kubelet, load balancers,
- * benchmarks); concurrent checks while a probe runs reuse the last answer. Ready does not wait for the first
- * crawl: pages answer from the start (a repository not indexed yet is read on demand) and show the crawl's
- * progress. Liveness never calls the registry (a registry outage is not ours).
+ * benchmarks). Only the very first check waits for a probe; after that a check past the interval starts the next
+ * probe in the background and answers with the last one, so a readiness answer never waits for the registry.
+ * Ready does not wait for the first crawl: pages answer from the start (a repository not indexed yet is read on
+ * demand) and show the crawl's progress. Liveness never calls the registry (a registry outage is not ours). A probe waits for the registry up to
+ * {@code registry.call-deadline}, not the probing request's {@code registry.request-deadline}.
  */
 public final class RegistryHealthCheck implements HealthCheck {
 
@@ -27,7 +32,11 @@ public final class RegistryHealthCheck implements HealthCheck {
 
     private final Catalog catalog;
     private final LongSupplier clock;
+    private final Executor background;
+    /** Held by the first probe, which checks arriving before any answer wait for. */
     private final ReentrantLock probing = new ReentrantLock();
+    /** A background probe is running (at most one at a time). */
+    private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile Probe last;
 
     /** One probe's outcome. */
@@ -38,12 +47,14 @@ public final class RegistryHealthCheck implements HealthCheck {
      * @param catalog the catalog whose registry is checked
      */
     public RegistryHealthCheck(Catalog catalog) {
-        this(catalog, System::nanoTime);
+        this(catalog, System::nanoTime, command -> Thread.ofVirtual().name("readiness-probe")
+                .inheritInheritableThreadLocals(false).start(command));
     }
 
-    RegistryHealthCheck(Catalog catalog, LongSupplier nanoClock) {
+    RegistryHealthCheck(Catalog catalog, LongSupplier nanoClock, Executor background) {
         this.catalog = catalog;
         this.clock = nanoClock;
+        this.background = background;
     }
 
     @Override
@@ -82,23 +93,32 @@ public final class RegistryHealthCheck implements HealthCheck {
         if (known != null && now - known.at() < PROBE_INTERVAL.toNanos()) {
             return known;
         }
-        if (!probing.tryLock()) {
-            // another check is probing right now: answer with what we know rather than adding a probe
-            return known != null ? known : waitForProbe();
+        if (known == null) {
+            // nothing known yet: the first check waits for the first probe (concurrent ones for the same)
+            return waitForProbe();
         }
-        try {
-            Probe fresh = ping(now);
-            last = fresh;
-            return fresh;
-        } finally {
-            probing.unlock();
+        // the next probe runs in the background and this check answers with the last one: a readiness answer never
+        // waits for the registry (a kubelet gives it a few seconds; a busy registry or a busy service could take
+        // longer, and one slow probe would fail every check waiting for it)
+        if (refreshing.compareAndSet(false, true)) {
+            background.execute(() -> {
+                try {
+                    last = ping(clock.getAsLong());
+                } finally {
+                    refreshing.set(false);
+                }
+            });
         }
+        return known;
     }
 
     private Probe waitForProbe() {
         probing.lock();
         try {
-            return last != null ? last : ping(clock.getAsLong());
+            if (last == null) {
+                last = ping(clock.getAsLong());
+            }
+            return last;
         } finally {
             probing.unlock();
         }
@@ -106,7 +126,10 @@ public final class RegistryHealthCheck implements HealthCheck {
 
     private Probe ping(long now) {
         try {
-            catalog.ping();
+            // the answer stands for every check of the next interval, so it is not cut short by the deadline of the
+            // request that happened to probe: a busy service (its CPU on big listings) missing a 2 s request deadline
+            // is not a registry that is down; the probe is bounded by registry.call-deadline instead
+            RequestDeadline.without(catalog::ping);
             return new Probe(now, true, "reachable", null);
         } catch (RegistryException e) {
             return new Probe(now, false, e.kind().name().toLowerCase(Locale.ROOT), e.getMessage());

@@ -17,7 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -38,9 +41,11 @@ public final class HostileRegistry implements AutoCloseable {
 
     private final ServerSocket server;
     private final Function<Request, Answer> handler;
-    private final List<Request> requests = new CopyOnWriteArrayList<>();
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    // a queue, not a copy-on-write list: a crawl of 100k repositories sends hundreds of thousands of requests
+    private final Queue<Request> requests = new ConcurrentLinkedQueue<>();
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger closedWhileTrickling = new AtomicInteger();
+    private final AtomicInteger trickling = new AtomicInteger();
     private final Thread acceptor;
 
     /**
@@ -134,6 +139,20 @@ public final class HostileRegistry implements AutoCloseable {
         return requests.stream().filter(r -> r.method().equals(method) && r.target().startsWith(prefix)).count();
     }
 
+    /**
+     * Answers being trickled right now. A trickled answer ends only when the client closes the connection (or after
+     * its last byte), so once a client gave up on every slow call this is 0 — a client that leaks connections keeps
+     * it above 0.
+     */
+    public int tricklingNow() {
+        return trickling.get();
+    }
+
+    /** Connections open now (idle keep-alive connections included). */
+    public int openConnections() {
+        return sockets.size();
+    }
+
     /** Connections the client closed while an answer was still being trickled to it. */
     public int closedWhileTrickling() {
         return closedWhileTrickling.get();
@@ -189,12 +208,15 @@ public final class HostileRegistry implements AutoCloseable {
             }
         } catch (IOException e) {
             // client went away
+        } finally {
+            sockets.remove(socket);
         }
     }
 
     /** Sends byte by byte; a watcher reading the (otherwise silent) input sees the client close at once. */
     private void trickle(Socket socket, InputStream in, OutputStream out, byte[] bytes, Duration interval) {
         AtomicInteger seen = new AtomicInteger();
+        trickling.incrementAndGet();
         Thread watcher = Thread.ofVirtual().start(() -> {
             try {
                 if (in.read() < 0 && seen.compareAndSet(0, 1)) {
@@ -224,6 +246,8 @@ public final class HostileRegistry implements AutoCloseable {
                 socket.close();
             } catch (IOException | InterruptedException e) {
                 // closing anyway
+            } finally {
+                trickling.decrementAndGet();
             }
         }
     }

@@ -21,7 +21,9 @@ public final class EventIntake implements AutoCloseable {
     private final IndexUpdater updater;
     private final RegistryIndex index;
     private final PeerForwarder forwarder;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    /** Background work: its threads do not inherit the notification request's deadline (a request's, 504 at it). */
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("index-event").inheritInheritableThreadLocals(false).factory());
 
     /**
      * @param updater   reads what an event names

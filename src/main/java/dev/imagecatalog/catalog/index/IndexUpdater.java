@@ -1,5 +1,6 @@
 package dev.imagecatalog.catalog.index;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -21,6 +23,7 @@ import dev.imagecatalog.registry.ImageConfig;
 import dev.imagecatalog.registry.Manifest;
 import dev.imagecatalog.registry.ManifestParser;
 import dev.imagecatalog.registry.RegistryException;
+import dev.imagecatalog.registry.RequestDeadline;
 import dev.imagecatalog.registry.TagSummary;
 
 /**
@@ -111,7 +114,7 @@ public final class IndexUpdater {
         if (index.catalogRead()) {
             return;
         }
-        catalogLock.lock();
+        lock(catalogLock, "Listing repositories");
         try {
             if (!index.catalogRead()) {
                 readCatalog();
@@ -121,10 +124,20 @@ public final class IndexUpdater {
         }
     }
 
+    /**
+     * Reads the catalog into the index under the catalog lock, so a view asking for the names while the crawl
+     * reads them waits for that read (at most its deadline) instead of starting a second one in the moment between
+     * the crawl's listing ending and the index recording it.
+     */
     private List<String> readCatalog() {
-        List<String> names = List.copyOf(new LinkedHashSet<>(call(client::catalog)));
-        index.catalog(names);
-        return names;
+        lock(catalogLock, "Listing repositories");
+        try {
+            List<String> names = List.copyOf(new LinkedHashSet<>(call(client::catalog)));
+            index.catalog(names);
+            return names;
+        } finally {
+            catalogLock.unlock();
+        }
     }
 
     private void forEachRepository(List<String> names, java.util.function.Consumer<String> work) {
@@ -220,7 +233,7 @@ public final class IndexUpdater {
      */
     private RepositorySnapshot update(String name, java.util.function.UnaryOperator<RepositorySnapshot> next) {
         ReentrantLock lock = locks[Math.floorMod(name.hashCode(), LOCK_STRIPES)];
-        lock.lock();
+        lock(lock, "Reading " + name);
         try {
             RepositorySnapshot previous = index.get(name);
             RepositorySnapshot result = next.apply(previous);
@@ -277,7 +290,7 @@ public final class IndexUpdater {
      */
     public ImageConfig config(String repository, String digest, long size) {
         int permits = (int) Math.min(CONFIG_BUDGET_KIB, Math.max(1, size / 1024 + 1));
-        acquire(configBytes, permits);
+        acquire(configBytes, permits, "Reading config " + digest);
         try {
             byte[] body = call(() -> client.blob(repository, digest));
             return ManifestParser.parseConfig(body, digest);
@@ -310,7 +323,7 @@ public final class IndexUpdater {
     // ---- plumbing -------------------------------------------------------------------------------------------
 
     <T> T call(Supplier<T> request) {
-        acquire(requests, 1);
+        acquire(requests, 1, "Waiting for a free registry connection (registry.concurrency)");
         try {
             return request.get();
         } finally {
@@ -319,17 +332,49 @@ public final class IndexUpdater {
     }
 
     private static void acquire(Semaphore semaphore) {
-        acquire(semaphore, 1);
+        acquire(semaphore, 1, "Indexing");
     }
 
-    private static void acquire(Semaphore semaphore, int permits) {
+    /**
+     * Takes permits, waiting at most until the current request's deadline (then TIMEOUT, answered 504): permits all
+     * taken by slow calls (the crawl's among them) would otherwise keep a page waiting for as long as the slowest
+     * registry call ({@code registry.call-deadline}), not its own request deadline. Background work (no request
+     * deadline) waits as long as it takes.
+     */
+    private static void acquire(Semaphore semaphore, int permits, String what) {
         try {
-            semaphore.acquire(permits);
+            Optional<Duration> left = RequestDeadline.remaining();
+            if (left.isEmpty()) {
+                semaphore.acquire(permits);
+            } else if (!semaphore.tryAcquire(permits, left.get().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw RequestDeadline.expired(what);
+            }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RegistryException(RegistryException.Kind.UNREACHABLE, "Interrupted while reading the registry",
-                    e);
+            throw interrupted(e);
         }
+    }
+
+    /**
+     * Takes a lock like {@link #acquire(Semaphore, int, String)} takes permits: the crawl holds a repository's lock
+     * while the registry answers (up to {@code registry.call-deadline} per call), and a page asking for that
+     * repository must not wait longer than its own deadline.
+     */
+    private static void lock(ReentrantLock lock, String what) {
+        try {
+            Optional<Duration> left = RequestDeadline.remaining();
+            if (left.isEmpty()) {
+                lock.lock();
+            } else if (!lock.tryLock(left.get().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw RequestDeadline.expired(what);
+            }
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        }
+    }
+
+    private static RegistryException interrupted(InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new RegistryException(RegistryException.Kind.UNREACHABLE, "Interrupted while reading the registry", e);
     }
 
     static <T> T join(Future<T> future) {

@@ -3,6 +3,7 @@ package dev.imagecatalog.catalog.index;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,12 +58,11 @@ public final class RegistryIndex {
         if (cached.version() == now) {
             return cached.names();
         }
-        List<String> all = new ArrayList<>(repositories.keySet());
-        for (String p : pending) {
-            if (!repositories.containsKey(p)) {
-                all.add(p);
-            }
-        }
+        // pending first: put() indexes a name before it stops being pending, so a name the crawl indexes meanwhile
+        // is in one of the two (read the other way round, it could be in neither and vanish from a listing)
+        Set<String> known = new HashSet<>(pending);
+        known.addAll(repositories.keySet());
+        List<String> all = new ArrayList<>(known);
         all.sort(null);
         List<String> names = List.copyOf(all);
         sortedNames = new Names(now, names);
