@@ -152,6 +152,85 @@ class RunWebIT {
                 .contains("href=\"/nodes\"", "href=\"/runs\"");
     }
 
+    // ---- pre-flight ------------------------------------------------------------------------------------------
+
+    @Test
+    void apiPreflight_answersEveryNodeBestFirst_withVerdictReasonsCapacityAndPull() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        HttpResponse<String> res = get(server, "/api/repositories/" + image.repository() + "/tags/" + image.tag()
+                                               + "/nodes?cpuRequest=500m&memoryRequest=512Mi");
+
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        JsonNode doc = JSON.readTree(res.body());
+        assertThat(doc.get("preselected").asText()).isEqualTo(MockKubernetes.AMD64_WORKER);
+        assertThat(doc.get("requests").get("memoryRequest").asText()).isEqualTo("512Mi");
+        JsonNode nodes = doc.get("nodes");
+        assertThat(nodes).extracting(n -> n.get("name").asText() + ":" + n.get("verdict").asText()).containsExactly(
+                MockKubernetes.AMD64_WORKER + ":ready", MockKubernetes.CONTROL_PLANE + ":cannot",
+                MockKubernetes.ARM64_WORKER + ":cannot");
+        JsonNode worker = nodes.get(0);
+        assertThat(worker.get("platformDigest").asText()).isEqualTo(image.digest());
+        assertThat(worker.get("fits").asBoolean()).isTrue();
+        assertThat(worker.get("free").get("cpu").asText()).isEqualTo("4");
+        assertThat(worker.get("free").get("memory").asText()).isEqualTo("7.6Gi");
+        assertThat(worker.get("cached").asBoolean()).isTrue();
+        assertThat(worker.get("pullBytes").asLong()).isZero();
+        assertThat(worker.get("pullEstimate").asText()).isEqualTo("cached");
+        assertThat(worker.get("reasons")).extracting(JsonNode::asText).contains("fits (4 CPU, 7.6Gi memory free)");
+        JsonNode cp = nodes.get(1);
+        assertThat(cp.get("tainted").asBoolean()).isTrue();
+        assertThat(cp.get("preferred").asBoolean()).isFalse();
+        assertThat(cp.get("pullEstimate").asText()).isEqualTo("full-size");
+        assertThat(cp.get("pullBytes").asLong()).isEqualTo(image.size());
+        assertThat(nodes.get(2).get("platformDigest").isNull()).isTrue();
+    }
+
+    @Test
+    void apiPreflight_badQuantity_is400_unknownTag_404_andTheTagRouteStillAnswers() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        String base = "/api/repositories/" + image.repository() + "/tags/";
+
+        HttpResponse<String> bad = get(server, base + image.tag() + "/nodes?memoryRequest=lots");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("error").asText()).contains("\"lots\" is not a Kubernetes quantity");
+        assertThat(get(server, base + "missing/nodes").statusCode()).isEqualTo(404);
+        HttpResponse<String> tag = get(server, base + image.tag());
+        assertThat(tag.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(tag.body()).get("digest").asText()).isEqualTo(image.digest());
+    }
+
+    @Test
+    void apiPreflight_needsAUserAllowedToListNodes() throws Exception {
+        k8s.addUser("preflight-no-nodes-token", "preflight-no-nodes");
+        TestPusher.Image image = seeded.amd64Only();
+        String path = "/api/repositories/" + image.repository() + "/tags/" + image.tag() + "/nodes";
+
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(uri(server, path)).GET().build(),
+                                                   HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> denied = http.send(HttpRequest.newBuilder(uri(server, path))
+                                                        .header("Authorization", "Bearer preflight-no-nodes-token")
+                                                        .GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(denied.body()).get("error").asText()).contains("list nodes");
+    }
+
+    @Test
+    void tagPage_runForm_showsVerdictsBestFirst_andPreselectsTheReadyWorker() throws Exception {
+        HttpResponse<String> res = get(server, tagPath(seeded.amd64Only()));
+
+        assertThat(res.statusCode()).isEqualTo(200);
+        String page = res.body();
+        assertThat(radio(page, MockKubernetes.AMD64_WORKER)).contains("checked");
+        assertThat(radio(page, MockKubernetes.CONTROL_PLANE)).doesNotContain("checked");
+        assertThat(page.indexOf("data-node=\"" + MockKubernetes.AMD64_WORKER + "\" data-verdict=\"ready\""))
+                .isPositive()
+                .isLessThan(page.indexOf("data-node=\"" + MockKubernetes.CONTROL_PLANE + "\" data-verdict=\"cannot\""));
+        assertThat(page).contains("ready to run", "cannot run", "the image is cached here: nothing to pull",
+                                  "arm64 node; image has linux/amd64 only");
+    }
+
     // ---- launch through the API ------------------------------------------------------------------------------
 
     @Test

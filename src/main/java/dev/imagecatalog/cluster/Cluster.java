@@ -13,6 +13,12 @@ public interface Cluster {
     /** All nodes, sorted by name. */
     List<Node> nodes();
 
+    /**
+     * Every pod bound to a node that the scheduler still counts against it (not Succeeded or Failed), in all
+     * namespaces, with its requests: what is already taken of each node's allocatable CPU and memory.
+     */
+    List<PodRequests> scheduledPods();
+
     /** Creates the pod exactly as planned; CONFLICT if the name is taken. Returns the run as created. */
     Run create(PodPlan plan);
 

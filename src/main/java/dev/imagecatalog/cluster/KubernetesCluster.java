@@ -121,6 +121,19 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
     }
 
     @Override
+    public List<PodRequests> scheduledPods() {
+        // One list of all pods, grouped by spec.nodeName in code, rather than one call per node with the field
+        // selector spec.nodeName=<node>: one call for every node is cheaper, and the Fabric8 mock the tests use
+        // silently answers an empty list to that field selector. Terminated pods no longer hold their requests.
+        List<V1Pod> pods = call(() -> api.listPodForAllNamespaces().execute().getItems(), "list", "pods", null, null);
+        return pods.stream()
+                .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
+                .filter(p -> !"Succeeded".equals(KubernetesMapping.phase(p)) && !"Failed".equals(KubernetesMapping.phase(p)))
+                .map(KubernetesMapping::podRequests)
+                .toList();
+    }
+
+    @Override
     public Run create(PodPlan plan) {
         V1Pod created = call(() -> api.createNamespacedPod(plan.namespace(), KubernetesMapping.pod(plan)).execute(),
                              "create", "pods", plan.namespace(), plan.name());

@@ -9,6 +9,7 @@ import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.cluster.Cluster;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.cluster.Node;
+import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.cluster.Run;
 import dev.imagecatalog.cluster.RunDetail;
 import dev.imagecatalog.registry.RegistryException;
@@ -45,6 +46,21 @@ public interface Runner {
 
     /** Every node with whether this image can run there and why not, and whether it is cached there. */
     List<NodeChoice> nodeChoices(TagDetail image);
+
+    /**
+     * The pre-flight: every node with its verdict for this image and these requests (platform, node state, taints,
+     * free capacity, pull estimate), best first.
+     *
+     * @throws LaunchException when a request is not a quantity
+     */
+    List<NodeChoice> nodeChoices(TagDetail image, Resources requests);
+
+    /**
+     * {@link #nodeChoices(TagDetail, Resources)} for a tag of the catalog.
+     *
+     * @throws RegistryException NOT_FOUND for an unknown tag
+     */
+    List<NodeChoice> preflight(String repository, String tag, Resources requests);
 
     /**
      * Validates the request completely, then creates exactly one pod.

@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,7 @@ import dev.imagecatalog.cluster.Cluster;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.cluster.Node;
 import dev.imagecatalog.cluster.PodPlan;
+import dev.imagecatalog.cluster.PodRequests;
 import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.cluster.Run;
 import dev.imagecatalog.cluster.RunDetail;
@@ -63,6 +65,8 @@ final class RunnerService implements Runner {
     private static final int MAX_DIGEST = 7 + 128;
     private static final int MAX_DNS_NAME = 253;
     private static final int MAX_QUANTITY = 64;
+    /** Catalog look-ups per pre-flight to learn the layers of the images nodes hold (the estimate's bound). */
+    private static final int MAX_IMAGE_LOOKUPS = 16;
 
     private final Catalog catalog;
     private final Supplier<Cluster> clusterFactory;
@@ -129,40 +133,169 @@ final class RunnerService implements Runner {
 
     @Override
     public List<NodeChoice> nodeChoices(TagDetail image) {
-        return choices(image, cluster().nodes());
+        return nodeChoices(image, Resources.NONE);
     }
 
-    private List<NodeChoice> choices(TagDetail image, List<Node> nodes) {
+    @Override
+    public List<NodeChoice> nodeChoices(TagDetail image, Resources requests) {
+        checkPair("cpu", requests.cpuRequest(), requests.cpuLimit());
+        checkPair("memory", requests.memoryRequest(), requests.memoryLimit());
+        List<Node> nodes = cluster().nodes();
+        Map<String, List<PodRequests>> podsByNode;
+        try {
+            podsByNode = cluster().scheduledPods().stream()
+                    .collect(Collectors.groupingBy(PodRequests::node));
+        } catch (ClusterException e) {
+            // the verdicts stay useful without it: each node then says its free capacity is unknown
+            podsByNode = null;
+        }
+        LayerKnowledge layers = new LayerKnowledge(catalog, MAX_IMAGE_LOOKUPS);
         List<NodeChoice> out = new ArrayList<>();
         for (Node node : nodes) {
-            out.add(choice(image, node));
+            List<PodRequests> pods = podsByNode == null ? null : podsByNode.getOrDefault(node.name(), List.of());
+            out.add(choice(image, node, requests, pods, layers));
         }
+        out.sort(BEST_FIRST);
         return out;
     }
 
-    private NodeChoice choice(TagDetail image, Node node) {
+    @Override
+    public List<NodeChoice> preflight(String repository, String tag, Resources requests) {
+        checkLength("repository", repository, MAX_REPOSITORY);
+        checkLength("tag", tag, MAX_TAG);
+        checkLength("cpuRequest", requests.cpuRequest(), MAX_QUANTITY);
+        checkLength("memoryRequest", requests.memoryRequest(), MAX_QUANTITY);
+        return nodeChoices(catalog.tag(repository, tag), requests);
+    }
+
+    /** Ready before wait before cannot; then the preselectable, the cached, the smaller pull, the name. */
+    private static final Comparator<NodeChoice> BEST_FIRST = Comparator
+            .comparing(NodeChoice::verdict)
+            .thenComparing(c -> !c.preferred())
+            .thenComparing(c -> !c.cached())
+            .thenComparing(c -> c.pull() == null ? Long.MAX_VALUE : c.pull().bytes())
+            .thenComparing(c -> c.node().name());
+
+    /** The verdict for launch: node state, platform, policy and the node's size, without reading its pods. */
+    private NodeChoice choice(TagDetail image, Node node, Resources requests) {
+        return choice(image, node, requests, null, null);
+    }
+
+    /**
+     * The pre-flight for one node.
+     *
+     * @param pods   pods already on the node, {@code null} when unknown (capacity then unknown)
+     * @param layers what the catalog knows about the node's layers, {@code null} to skip the pull estimate
+     */
+    private NodeChoice choice(TagDetail image, Node node, Resources requests, List<PodRequests> pods,
+                              LayerKnowledge layers) {
         List<PlatformImage> platforms = image.summary().platforms();
         PlatformImage fit = platforms.stream()
                 .filter(p -> node.os().equals(p.platform().os()) && node.architecture().equals(p.platform().architecture()))
                 .findFirst()
                 .orElse(null);
         boolean cached = fit != null && isCached(image, fit, node);
+        boolean tainted = tainted(node);
+        Fit capacity = Capacity.fit(requests.cpuRequest(), requests.memoryRequest(), node.cpu(), node.memory(), pods);
+        List<String> reasons = new ArrayList<>();
         String reason = null;
+        Verdict verdict = Verdict.READY;
         if (!image.summary().runnable()) {
             reason = "a " + image.summary().kind().label() + " cannot be run";
+            reasons.add(reason);
         } else if (fit == null) {
             boolean sameOs = platforms.stream().anyMatch(p -> node.os().equals(p.platform().os()));
             String platformList = platforms.stream().map(p -> p.platform().toString()).distinct()
                     .collect(Collectors.joining(", "));
             reason = (sameOs ? node.architecture() : node.platform()) + " node; image has " + platformList + " only";
-        } else if (!node.ready()) {
-            reason = "NotReady";
-        } else if (node.unschedulable()) {
-            reason = "unschedulable (cordoned)";
-        } else if (tainted(node) && !settings.allowTaintedNodes()) {
-            reason = "tainted (" + taints(node) + "); runs.allow-tainted-nodes is off";
+            reasons.add(reason);
+        } else {
+            reasons.add("runs the " + fit.platform() + " image " + shortDigest(fit.digest()));
+            if (!node.ready()) {
+                reason = "NotReady";
+                reasons.add("the node is not Ready: the catalog does not start runs there until it recovers");
+            } else if (node.unschedulable()) {
+                reason = "unschedulable (cordoned)";
+                reasons.add("the node is cordoned (unschedulable): no new pods start there");
+            }
+            if (tainted && !settings.allowTaintedNodes()) {
+                String policy = "tainted (" + taints(node) + "); runs.allow-tainted-nodes is off";
+                reason = reason == null ? policy : reason;
+                reasons.add(policy);
+            } else if (tainted) {
+                reasons.add("tainted (" + taints(node) + "): running there needs your confirmation, the run then "
+                            + "tolerates these taints");
+            }
+            if (!capacity.everFits()) {
+                reason = reason == null ? capacity.message() : reason;
+            }
+            reasons.add(capacity.message());
+            verdict = reason != null ? Verdict.CANNOT : Boolean.FALSE.equals(capacity.fits()) ? Verdict.WAIT
+                    : Verdict.READY;
+            if (verdict == Verdict.WAIT) {
+                reasons.add("the run would stay Pending until other pods on the node finish");
+            }
         }
-        return new NodeChoice(node, reason == null, reason, fit, cached, tainted(node));
+        PullEstimate pull = fit == null ? null : pullEstimate(image, fit, node, cached, layers);
+        if (pull != null) {
+            reasons.add(switch (pull.basis()) {
+                case CACHED -> "the image is cached here: nothing to pull";
+                case SHARED_LAYERS -> "pulls about " + bytes(pull.bytes())
+                                      + " (estimate: layers the node holds through other catalog images left out)";
+                case FULL_SIZE -> "pulls about " + bytes(pull.bytes()) + " (estimate: the full compressed size)";
+            });
+        }
+        if (verdict == Verdict.READY && !image.summary().runnable()) {
+            verdict = Verdict.CANNOT;
+        }
+        if (fit == null) {
+            verdict = Verdict.CANNOT;
+        }
+        return new NodeChoice(node, verdict != Verdict.CANNOT, reason, fit, cached, tainted, verdict, reasons,
+                              capacity, pull);
+    }
+
+    /**
+     * Nothing when cached; else the image's size minus the layers the node holds through catalog images it reports
+     * (same registry, same digests); else the full size.
+     */
+    private PullEstimate pullEstimate(TagDetail image, PlatformImage fit, Node node, boolean cached,
+                                      LayerKnowledge layers) {
+        if (cached) {
+            return new PullEstimate(0, PullEstimate.Basis.CACHED);
+        }
+        if (layers != null) {
+            Set<String> held = layers.heldBy(node);
+            List<dev.imagecatalog.registry.Layer> mine = image.platforms().stream()
+                    .filter(p -> p.image().digest().equals(fit.digest()))
+                    .findFirst().map(dev.imagecatalog.registry.PlatformDetail::layers).orElse(List.of());
+            long shared = mine.stream().filter(l -> held.contains(l.digest()))
+                    .mapToLong(dev.imagecatalog.registry.Layer::size).sum();
+            if (shared > 0) {
+                return new PullEstimate(Math.max(0, fit.size() - shared), PullEstimate.Basis.SHARED_LAYERS);
+            }
+        }
+        return new PullEstimate(fit.size(), PullEstimate.Basis.FULL_SIZE);
+    }
+
+    private static String shortDigest(String digest) {
+        int colon = digest.indexOf(':');
+        return digest.length() > colon + 13 ? digest.substring(0, colon + 13) + "…" : digest;
+    }
+
+    /** Bytes for a sentence: {@code 12.3 MB} (decimal units, as registries and docker print sizes). */
+    private static String bytes(long n) {
+        if (n < 1000) {
+            return n + " B";
+        }
+        String[] units = {"kB", "MB", "GB", "TB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1000 && u < units.length - 1) {
+            v /= 1000;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     private static boolean tainted(Node node) {
@@ -197,7 +330,7 @@ final class RunnerService implements Runner {
                 .filter(n -> n.name().equals(request.node()))
                 .findFirst()
                 .orElseThrow(() -> new LaunchException("unknown node \"" + request.node() + "\""));
-        NodeChoice choice = choice(image, node);
+        NodeChoice choice = choice(image, node, request.resources());
         if (!choice.selectable()) {
             throw new LaunchException("cannot run " + describe(request) + " on node \"" + node.name() + "\": "
                                       + choice.reason());

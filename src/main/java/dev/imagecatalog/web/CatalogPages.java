@@ -10,10 +10,12 @@ import dev.imagecatalog.auth.Identity;
 import dev.imagecatalog.auth.Permission;
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.cluster.ClusterException;
+import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.registry.ArtifactKind;
 import dev.imagecatalog.registry.RegistryException;
 import dev.imagecatalog.registry.TagDetail;
 import dev.imagecatalog.registry.TagSummary;
+import dev.imagecatalog.runner.LaunchException;
 import dev.imagecatalog.runner.NodeChoice;
 import dev.imagecatalog.runner.Runner;
 
@@ -167,15 +169,8 @@ public final class CatalogPages implements HttpService {
     private Map<String, Object> runForm(ServerRequest req, ServerResponse res, TagDetail detail,
                                         Map<String, String> form, String error) {
         Map<String, Object> run = new LinkedHashMap<>();
-        List<NodeChoice> choices = nodeChoices(req, detail, run);
-        String chosen = form.getOrDefault("node", "");
-        if (chosen.isEmpty()) {
-            // never a tainted node or the control plane by default: running there takes a deliberate choice
-            chosen = choices.stream().filter(c -> c.preferred() && c.cached()).findFirst()
-                    .or(() -> choices.stream().filter(NodeChoice::preferred).findFirst())
-                    .map(c -> c.node().name()).orElse("");
-        }
-        String selected = chosen;
+        List<NodeChoice> choices = nodeChoices(req, detail, run, form);
+        String selected = Preselection.of(choices, form.getOrDefault("node", ""));
         run.put("nodes", choices.stream().map(c -> {
             Map<String, Object> node = new LinkedHashMap<>();
             node.put("name", c.node().name());
@@ -186,6 +181,10 @@ public final class CatalogPages implements HttpService {
             node.put("cached", c.cached());
             node.put("checked", c.selectable() && c.node().name().equals(selected));
             node.put("tainted", c.tainted());
+            node.put("verdict", c.verdict().word());
+            node.put("reasons", c.reasons());
+            node.put("pull", c.pull() == null ? "" : c.cached() ? "cached" : "≈ " + Formats.size(c.pull().bytes()));
+            node.put("free", c.freeCpu() == null ? "" : c.freeCpu() + " CPU · " + c.freeMemory() + " free");
             return node;
         }).toList());
         run.put("anyTainted", choices.stream().anyMatch(c -> c.selectable() && c.tainted()));
@@ -201,7 +200,8 @@ public final class CatalogPages implements HttpService {
     }
 
     /** The node choices, or none with {@code nodesError} set when the cluster cannot be read. */
-    private List<NodeChoice> nodeChoices(ServerRequest req, TagDetail detail, Map<String, Object> run) {
+    private List<NodeChoice> nodeChoices(ServerRequest req, TagDetail detail, Map<String, Object> run,
+                                         Map<String, String> form) {
         Viewer viewer = Guard.viewer(req);
         try {
             if (!viewer.allows(Permission.listNodes())) {
@@ -209,7 +209,15 @@ public final class CatalogPages implements HttpService {
                                       + " may not list nodes (ask for a ClusterRoleBinding that grants it)");
                 return List.of();
             }
-            List<NodeChoice> choices = runner.nodeChoices(detail);
+            List<NodeChoice> choices;
+            try {
+                // a form shown again is judged with the requests it asked for
+                choices = runner.nodeChoices(detail, new Resources(blankToNull(form.get("cpuRequest")), null,
+                                                                   blankToNull(form.get("memoryRequest")), null));
+            } catch (LaunchException badQuantity) {
+                // that error is reported next to its field; the nodes are judged without requests
+                choices = runner.nodeChoices(detail, Resources.NONE);
+            }
             run.put("nodesError", "");
             return choices;
         } catch (ClusterException e) {
@@ -217,6 +225,10 @@ public final class CatalogPages implements HttpService {
             run.put("nodesError", e.getMessage());
             return List.of();
         }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     /** Name split so the page can set the namespace ({@code team-a/}) apart from the image name. */

@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 import dev.imagecatalog.auth.Identity;
 import dev.imagecatalog.auth.Permission;
 import dev.imagecatalog.cluster.ClusterException;
+import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.cluster.Run;
 import dev.imagecatalog.runner.LaunchOptions;
 import dev.imagecatalog.runner.Runner;
@@ -42,6 +43,8 @@ import io.helidon.webserver.sse.SseSink;
  *     <li>{@code curl 'localhost:8080/api/runs/<name>/logs?tail=100'} (text); {@code ?follow=true}: server-sent
  *     events, one {@code data:} per line, a final {@code end} event</li>
  *     <li>{@code curl -X DELETE localhost:8080/api/runs/<name>} → 204</li>
+ *     <li>{@code curl 'localhost:8080/api/repositories/team-a/app/tags/v1/nodes?cpuRequest=500m&memoryRequest=512Mi'}
+ *     → {@code {"preselected","nodes":[{"name","verdict":"ready|wait|cannot","reasons",…}]}}: the pre-flight</li>
  * </ul>
  * Every route needs a signed-in user ({@code Authorization: Bearer <token>}, or the session cookie) whom the cluster
  * allows the matching verb: {@code list nodes}, {@code list pods}, {@code get pods}, {@code create pods},
@@ -58,6 +61,8 @@ public final class RunApi implements HttpService {
     /** A comment this often finds out whether the client is still there while the log is quiet. */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private static final Object END = new Object();
+    private static final String REPOSITORIES = "/repositories/";
+    private static final String NODES = "/nodes";
 
     private final Runner runner;
     private final Duration heartbeat;
@@ -91,6 +96,7 @@ public final class RunApi implements HttpService {
                     CatalogApi.send(res, Status.OK_200, RunJson.detail(runner.run(name(req))));
                 })
                 .delete("/runs/{name}", this::stop)
+                .get("/repositories/*", this::preflight)
                 .get("/runs/{name}/logs", this::logs);
     }
 
@@ -103,6 +109,32 @@ public final class RunApi implements HttpService {
         Run run = runner.launch(launch.request(), new LaunchOptions(who.user(), launch.acceptTaints()));
         res.header(HeaderValues.create(HeaderNames.LOCATION, "/api/runs/" + run.name()));
         CatalogApi.send(res, Status.CREATED_201, RunJson.launched(run));
+    }
+
+    /**
+     * {@code GET /api/repositories/<name>/tags/<tag>/nodes[?cpuRequest=…&memoryRequest=…]}: the pre-flight per node;
+     * every other path below {@code /api/repositories/} belongs to {@link CatalogApi}.
+     */
+    private void preflight(ServerRequest req, ServerResponse res) {
+        String path = req.path().absolute().path();
+        if (!path.endsWith(NODES)) {
+            res.next();
+            return;
+        }
+        String rest = path.substring(path.indexOf(REPOSITORIES) + REPOSITORIES.length(), path.length() - NODES.length());
+        RepositoryPath target = RepositoryPath.parse(rest, false);
+        if (target.tag() == null) {
+            throw WebException.notFound("No such endpoint: use /api/repositories/<name>/tags/<tag>/nodes.");
+        }
+        Guard.viewer(req).require(Permission.listNodes());
+        Resources requests = new Resources(query(req, "cpuRequest"), null, query(req, "memoryRequest"), null);
+        CatalogApi.send(res, Status.OK_200, RunJson.preflight(target.repository(), target.tag(), requests,
+                runner.preflight(target.repository(), target.tag(), requests)));
+    }
+
+    private static String query(ServerRequest req, String name) {
+        String value = req.query().first(name).orElse("").trim();
+        return value.isEmpty() ? null : value;
     }
 
     private void stop(ServerRequest req, ServerResponse res) {

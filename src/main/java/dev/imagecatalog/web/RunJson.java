@@ -10,6 +10,7 @@ import dev.imagecatalog.cluster.RunDetail;
 import dev.imagecatalog.cluster.RunEvent;
 import dev.imagecatalog.runner.LaunchException;
 import dev.imagecatalog.runner.LaunchRequest;
+import dev.imagecatalog.runner.NodeChoice;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -41,6 +42,22 @@ final class RunJson {
 
     /** A taint. */
     record TaintDoc(String key, String value, String effect) {
+    }
+
+    /** {@code {"repository","tag","requests","preselected","nodes":[…]}}: the pre-flight of one tag. */
+    record Preflight(String repository, String tag, ResourcesDoc requests, String preselected,
+                     List<PreflightNode> nodes) {
+    }
+
+    /** One node's pre-flight. */
+    record PreflightNode(String name, String verdict, List<String> reasons, String platform, String platformDigest,
+                         Boolean fits, FreeDoc free, boolean cached, Long pullBytes, String pullEstimate,
+                         boolean selectable, boolean preferred, boolean tainted, boolean ready, boolean unschedulable,
+                         List<TaintDoc> taints) {
+    }
+
+    /** Free capacity, quantity syntax ({@code null}: unknown). */
+    record FreeDoc(String cpu, String memory) {
     }
 
     /** The body of {@code POST /api/runs}. */
@@ -114,6 +131,19 @@ final class RunJson {
                 n.kubeletVersion(), n.cpu(), n.memory(),
                 n.taints().stream().map(t -> new TaintDoc(t.key(), t.value(), t.effect())).toList(),
                 n.unschedulable())).toList());
+    }
+
+    static Preflight preflight(String repository, String tag, Resources requests, List<NodeChoice> choices) {
+        return new Preflight(repository, tag, new ResourcesDoc(requests.cpuRequest(), null, requests.memoryRequest(),
+                null), Preselection.of(choices, null), choices.stream().map(c -> new PreflightNode(
+                c.node().name(), c.verdict().word(), c.reasons(),
+                c.platform() == null ? null : c.platform().platform().toString(),
+                c.platform() == null ? null : c.platform().digest(), c.fits(),
+                new FreeDoc(c.freeCpu(), c.freeMemory()), c.cached(),
+                c.pull() == null ? null : c.pull().bytes(),
+                c.pull() == null ? null : c.pull().basis().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                c.selectable(), c.preferred(), c.tainted(), c.node().ready(), c.node().unschedulable(),
+                c.node().taints().stream().map(t -> new TaintDoc(t.key(), t.value(), t.effect())).toList())).toList());
     }
 
     static Launched launched(Run run) {

@@ -87,13 +87,14 @@ class ChartTemplateTest {
     }
 
     @Test
-    void clusterRole_grantsOnlyReadingNodes_andTheTwoReviewsOfSignIn() {
+    void clusterRole_grantsOnlyListingNodesAndPods_andTheTwoReviewsOfSignIn() {
         RenderedChart chart = RenderedChart.withDefaults();
         V1ClusterRole clusterRole = chart.one(V1ClusterRole.class);
         V1ClusterRoleBinding binding = chart.one(V1ClusterRoleBinding.class);
 
         assertThat(clusterRole.getRules()).containsExactly(
                 rule(List.of(""), List.of("nodes"), List.of("list")),
+                rule(List.of(""), List.of("pods"), List.of("list")),
                 rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), List.of("create")),
                 rule(List.of("authorization.k8s.io"), List.of("subjectaccessreviews"), List.of("create")));
         assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");

@@ -34,7 +34,8 @@ class RbacCoversClusterCallsTest {
             "read", "get", "list", "list", "create", "create", "delete", "delete", "patch", "patch",
             "replace", "update");
     /** client-java kind → API resource; a kind missing here fails the test until it is added. */
-    private static final Map<String, String> RESOURCES = Map.of("Pod", "pods", "Node", "nodes", "Event", "events");
+    private static final Map<String, String> RESOURCES = Map.of("Pod", "pods", "Node", "nodes", "Event", "events",
+            "PodForAllNamespaces", "pods");
     /** Calls of AuthenticationV1Api / AuthorizationV1Api (the sign-in's reviews), always cluster-scoped creates. */
     private static final Pattern REVIEW_CALL =
             Pattern.compile("\\b(authentication|authorization)\\.create(TokenReview|SubjectAccessReview)\\(");
@@ -68,7 +69,7 @@ class RbacCoversClusterCallsTest {
 
         // the adapter really was read: it creates pods and lists nodes
         assertThat(namespaced).contains("create pods");
-        assertThat(clusterScoped).contains("list nodes", "create authentication.k8s.io/tokenreviews",
+        assertThat(clusterScoped).contains("list nodes", "list pods", "create authentication.k8s.io/tokenreviews",
                 "create authorization.k8s.io/subjectaccessreviews");
         assertThat(granted(chart.one(V1ClusterRole.class).getRules())).isEqualTo(clusterScoped);
         assertThat(granted(chart.one(V1Role.class).getRules())).isEqualTo(namespaced);

@@ -225,6 +225,34 @@ public final class TestPusher {
                 historyCount, body.length);
     }
 
+    /**
+     * An OCI image built on top of {@code base}: the base's layers (mounted from its repository when that differs,
+     * as a real {@code docker push} does) plus one new random layer; same platform as the base.
+     */
+    public Image pushOciImageOnTopOf(String repository, String tag, Image base) {
+        if (!repository.equals(base.repository())) {
+            for (Blob layer : base.layers()) {
+                HttpResponse<String> mount = send(repository, HttpRequest.newBuilder(api(repository,
+                        "/blobs/uploads/?mount=" + layer.digest() + "&from=" + base.repository()))
+                        .POST(HttpRequest.BodyPublishers.noBody()));
+                expect(mount, 201);
+            }
+        }
+        List<Blob> layers = new java.util.ArrayList<>(base.layers());
+        layers.add(pushBlob(repository, randomBytes(3000), OCI_LAYER));
+        Instant created = base.created().plusSeconds(60);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("created", created.toString());
+        config.put("architecture", base.arch().architecture());
+        config.put("os", base.arch().os());
+        config.put("config", Map.of("Env", List.of("PATH=/usr/bin:/bin")));
+        config.put("rootfs", Map.of("type", "layers",
+                "diff_ids", layers.stream().map(l -> sha256(l.digest().getBytes(StandardCharsets.UTF_8))).toList()));
+        Blob configBlob = pushBlob(repository, toJson(config), OCI_CONFIG);
+        return pushManifestOf(repository, tag, OCI_MANIFEST, configBlob, layers, null, null, base.arch(), created,
+                              Map.of(), 0);
+    }
+
     /** An OCI index with one child per platform and, if asked, a buildx-style attestation entry. */
     public Index pushOciIndex(String repository, String tag, List<Arch> platforms, boolean withAttestation) {
         return pushIndex(repository, tag, platforms, withAttestation, OCI_INDEX, OCI_MANIFEST, OCI_CONFIG, OCI_LAYER,

@@ -144,6 +144,16 @@ class LogFollowIT {
         }
 
         @Override
+        public List<NodeChoice> nodeChoices(TagDetail image, dev.imagecatalog.cluster.Resources requests) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<NodeChoice> preflight(String repository, String tag, dev.imagecatalog.cluster.Resources requests) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Run launch(LaunchRequest request, LaunchOptions options) {
             throw new UnsupportedOperationException();
         }
