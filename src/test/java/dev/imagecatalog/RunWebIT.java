@@ -32,6 +32,7 @@ import dev.imagecatalog.web.Guard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -229,6 +230,37 @@ class RunWebIT {
                 .isLessThan(page.indexOf("data-node=\"" + MockKubernetes.CONTROL_PLANE + "\" data-verdict=\"cannot\""));
         assertThat(page).contains("ready to run", "cannot run", "the image is cached here: nothing to pull",
                                   "arm64 node; image has linux/amd64 only");
+    }
+
+    @Test
+    void runPageAndApi_imagePullBackOff_showTheDiagnosis_andRestartedRunOffersThePreviousLog() throws Exception {
+        String name = launchViaApi();
+        k8s.fabric8().pods().inNamespace(NAMESPACE).withName(name).editStatus(p -> new PodBuilder(p)
+                .withStatus(new PodStatusBuilder().withPhase("Pending").withContainerStatuses(new ContainerStatusBuilder()
+                        .withName("run").withImage("x").withImageID("").withReady(false).withRestartCount(2)
+                        .withNewState().withNewWaiting().withReason("ImagePullBackOff")
+                        .withMessage("dial tcp [::1]:5001: connect: connection refused").endWaiting().endState().build())
+                        .build()).build());
+        k8s.fabric8().pods().inNamespace(NAMESPACE).withName(name).edit(p -> new PodBuilder(p).editSpec()
+                .withNodeName(MockKubernetes.AMD64_WORKER).endSpec().build());
+        k8s.server().expect().get().withPath("/api/v1/namespaces/runs/pods/" + name
+                                             + "/log?container=run&previous=true&tailLines=200")
+                .andReturn(200, "previous attempt said <b>bye</b>\n").always();
+
+        JsonNode api = JSON.readTree(get(server, "/api/runs/" + name).body());
+        HttpResponse<String> page = get(server, "/runs/" + name);
+
+        assertThat(api.get("previousLog").asBoolean()).isTrue();
+        assertThat(api.get("diagnosis").get("summary").asText())
+                .startsWith("the node cannot reach the registry at " + PULL_HOST);
+        assertThat(api.get("diagnosis").get("checks")).extracting(c -> c.get("question").asText())
+                .contains("Is the manifest still in the registry?");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"diagnosis\"", "Why the image does not pull", "hosts.toml",
+                                         "Log of the previous container", "previous attempt said &lt;b&gt;bye&lt;/b&gt;");
+        HttpResponse<String> previous = get(server, "/api/runs/" + name + "/logs?previous=true&tail=200");
+        assertThat(previous.body()).isEqualTo("previous attempt said <b>bye</b>\n");
+        assertThat(get(server, "/api/runs/" + name + "/logs?previous=true&follow=true").statusCode()).isEqualTo(400);
     }
 
     // ---- launch through the API ------------------------------------------------------------------------------

@@ -126,6 +126,19 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     }
 
     @Override
+    public boolean manifestExists(String repository, String digest) {
+        try {
+            client.manifestDigest(repository, digest);
+            return true;
+        } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public void ping() {
         client.ping();
     }

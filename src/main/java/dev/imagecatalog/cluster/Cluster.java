@@ -29,7 +29,15 @@ public interface Cluster {
     Optional<RunDetail> run(String namespace, String name);
 
     /** The last {@code tailLines} lines of the pod's log ({@code null}: all). */
-    String log(String namespace, String name, Integer tailLines);
+    default String log(String namespace, String name, Integer tailLines) {
+        return log(namespace, name, tailLines, false);
+    }
+
+    /**
+     * The last {@code tailLines} lines of the log of the pod's current container, or with {@code previous} of the
+     * container that ended before the last restart.
+     */
+    String log(String namespace, String name, Integer tailLines, boolean previous);
 
     /**
      * Opens a followed log stream (no read timeout); the caller must close it, closing ends the HTTP call.

@@ -196,10 +196,10 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
     }
 
     @Override
-    public String log(String namespace, String name, Integer tailLines) {
+    public String log(String namespace, String name, Integer tailLines, boolean previous) {
         requireOurs(namespace, name);
         String log = call(() -> api.readNamespacedPodLog(name, namespace).container(CONTAINER).tailLines(tailLines)
-                .execute(), "get", "pods/log", namespace, name);
+                .previous(previous ? Boolean.TRUE : null).execute(), "get", "pods/log", namespace, name);
         return log == null ? "" : log;
     }
 

@@ -88,7 +88,21 @@ public interface Runner {
     RunDetail run(String name);
 
     /** The last {@code tailLines} lines of a run's log ({@code null}: all). NOT_FOUND if not ours. */
-    String logs(String name, Integer tailLines);
+    default String logs(String name, Integer tailLines) {
+        return logs(name, tailLines, false);
+    }
+
+    /**
+     * The last lines of a run's log; with {@code previous}, of the container before the last restart (the page
+     * offers it when the restart count is above zero). NOT_FOUND if not ours.
+     */
+    String logs(String name, Integer tailLines, boolean previous);
+
+    /**
+     * Why the run's image does not pull, when its container waits with {@code ErrImagePull} or
+     * {@code ImagePullBackOff}: the manifest, the node's platform in it, the pull host; empty otherwise.
+     */
+    java.util.Optional<Diagnosis> diagnose(Run run);
 
     /**
      * Opens a followed log stream (UTF-8 bytes, no read timeout) of one of our runs; the caller must close it.

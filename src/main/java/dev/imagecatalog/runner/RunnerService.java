@@ -560,9 +560,26 @@ final class RunnerService implements Runner {
     }
 
     @Override
-    public String logs(String name, Integer tailLines) {
+    public String logs(String name, Integer tailLines, boolean previous) {
         checkName(name);
-        return cluster().log(settings.namespace(), name, tailLines);
+        return cluster().log(settings.namespace(), name, tailLines, previous);
+    }
+
+    @Override
+    public java.util.Optional<Diagnosis> diagnose(Run run) {
+        if (run.reason() == null || !PullDiagnostics.PULL_REASONS.contains(run.reason())) {
+            return java.util.Optional.empty();
+        }
+        Node node;
+        try {
+            node = run.node() == null ? null : cluster().nodes().stream()
+                    .filter(n -> n.name().equals(run.node()) || n.hostname().equals(run.node()))
+                    .findFirst().orElse(null);
+        } catch (ClusterException e) {
+            // the other questions can still be answered
+            node = null;
+        }
+        return new PullDiagnostics(catalog).diagnose(run, node);
     }
 
     @Override

@@ -17,6 +17,7 @@ import dev.imagecatalog.auth.Permission;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.cluster.Run;
+import dev.imagecatalog.cluster.RunDetail;
 import dev.imagecatalog.runner.LaunchOptions;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.runner.RunsDisabledException;
@@ -40,7 +41,8 @@ import io.helidon.webserver.sse.SseSink;
  *     "node":"worker-1","command":["sh","-c"],"args":["echo hi"],"env":{"A":"1"}}' localhost:8080/api/runs}
  *     → 201 {@code {"name","namespace","node","image"}} with {@code Location}</li>
  *     <li>{@code curl localhost:8080/api/runs}, {@code curl localhost:8080/api/runs/<name>}</li>
- *     <li>{@code curl 'localhost:8080/api/runs/<name>/logs?tail=100'} (text); {@code ?follow=true}: server-sent
+ *     <li>{@code curl 'localhost:8080/api/runs/<name>/logs?tail=100'} (text; {@code &previous=true}: the container
+ *     before the last restart); {@code ?follow=true}: server-sent
  *     events, one {@code data:} per line, a final {@code end} event</li>
  *     <li>{@code curl -X DELETE localhost:8080/api/runs/<name>} → 204</li>
  *     <li>{@code curl 'localhost:8080/api/repositories/team-a/app/tags/v1/nodes?cpuRequest=500m&memoryRequest=512Mi'}
@@ -93,7 +95,8 @@ public final class RunApi implements HttpService {
                 .post("/runs", this::launch)
                 .get("/runs/{name}", (req, res) -> {
                     Guard.viewer(req).require(Permission.getPods(namespace()));
-                    CatalogApi.send(res, Status.OK_200, RunJson.detail(runner.run(name(req))));
+                    RunDetail detail = runner.run(name(req));
+                    CatalogApi.send(res, Status.OK_200, RunJson.detail(detail, runner.diagnose(detail.run()).orElse(null)));
                 })
                 .delete("/runs/{name}", this::stop)
                 .get("/repositories/*", this::preflight)
@@ -132,6 +135,15 @@ public final class RunApi implements HttpService {
                 runner.preflight(target.repository(), target.tag(), requests)));
     }
 
+    /** A {@code true}/{@code false} query parameter (absent: false); anything else is a 400. */
+    private static boolean flag(ServerRequest req, String name) {
+        String value = req.query().first(name).orElse("false").trim();
+        if (!value.equals("true") && !value.equals("false")) {
+            throw WebException.badRequest(name + " must be true or false, got \"" + value + "\".");
+        }
+        return value.equals("true");
+    }
+
     private static String query(ServerRequest req, String name) {
         String value = req.query().first(name).orElse("").trim();
         return value.isEmpty() ? null : value;
@@ -149,14 +161,18 @@ public final class RunApi implements HttpService {
         Guard.viewer(req).require(Permission.getLogs(namespace()));
         String name = name(req);
         int tail = tail(req.query().first("tail").orElse(null));
-        if (Boolean.parseBoolean(req.query().first("follow").orElse("false"))) {
+        boolean previous = flag(req, "previous");
+        if (flag(req, "follow")) {
+            if (previous) {
+                throw WebException.badRequest("previous=true shows a container that has ended: it cannot be followed.");
+            }
             follow(res, name, tail);
             return;
         }
         res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8"));
         res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
         res.header(HeaderValues.create(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff"));
-        res.send(runner.logs(name, tail));
+        res.send(runner.logs(name, tail, previous));
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.cluster.Run;
 import dev.imagecatalog.cluster.RunDetail;
 import dev.imagecatalog.cluster.RunEvent;
+import dev.imagecatalog.runner.Diagnosis;
 import dev.imagecatalog.runner.LaunchException;
 import dev.imagecatalog.runner.LaunchRequest;
 import dev.imagecatalog.runner.NodeChoice;
@@ -94,7 +95,15 @@ final class RunJson {
                         String created, String finished, boolean done, String launchedBy, List<String> command,
                         List<String> args,
                         Map<String, String> env, String restartPolicy, ResourcesDoc resources,
-                        List<EventDoc> events) {
+                        List<EventDoc> events, boolean previousLog, DiagnosisDoc diagnosis) {
+    }
+
+    /** Why the image does not pull. */
+    record DiagnosisDoc(String summary, List<CheckDoc> checks) {
+    }
+
+    /** One question of a diagnosis ({@code ok} null: cannot tell). */
+    record CheckDoc(String question, Boolean ok, String answer, String todo) {
     }
 
     /** A pod event. */
@@ -160,7 +169,7 @@ final class RunJson {
                 Formats.rfc3339(r.finished()), r.done(), r.launchedBy());
     }
 
-    static RunDetailDoc detail(RunDetail d) {
+    static RunDetailDoc detail(RunDetail d, Diagnosis diagnosis) {
         Run r = d.run();
         Resources res = d.resources() == null ? Resources.NONE : d.resources();
         return new RunDetailDoc(r.name(), r.namespace(), r.node(), r.image(), r.repository(), r.tag(), r.phase(),
@@ -168,6 +177,8 @@ final class RunJson {
                 Formats.rfc3339(r.finished()), r.done(), r.launchedBy(), d.command(), d.args(), d.env(), d.restartPolicy(),
                 new ResourcesDoc(res.cpuRequest(), res.cpuLimit(), res.memoryRequest(), res.memoryLimit()),
                 d.events().stream().map(e -> new EventDoc(e.type(), e.reason(), e.message(), e.source(), e.count(),
-                        Formats.rfc3339(e.lastSeen()))).toList());
+                        Formats.rfc3339(e.lastSeen()))).toList(), r.restarts() > 0,
+                diagnosis == null ? null : new DiagnosisDoc(diagnosis.summary(), diagnosis.checks().stream()
+                        .map(c -> new CheckDoc(c.question(), c.ok(), c.answer(), c.todo())).toList()));
     }
 }

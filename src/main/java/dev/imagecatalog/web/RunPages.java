@@ -164,6 +164,19 @@ public final class RunPages implements HttpService {
             logs = "";
             logsNote = e.getMessage();
         }
+        String previousLog = "";
+        if (r.restarts() > 0 && mayReadLogs) {
+            try {
+                previousLog = runner.logs(r.name(), PAGE_TAIL, true);
+            } catch (ClusterException e) {
+                previousLog = "(" + e.getMessage() + ")";
+            }
+        }
+        model.put("previousLog", previousLog);
+        model.put("diagnosis", runner.diagnose(r).map(d -> Map.of("summary", d.summary(), "checks",
+                d.checks().stream().map(c -> Map.of("question", c.question(),
+                        "ok", c.ok() == null ? "unknown" : c.ok() ? "yes" : "no",
+                        "answer", c.answer(), "todo", text(c.todo()))).toList())).orElse(null));
         model.put("logs", logs);
         model.put("logsNote", logsNote);
         model.put("tail", PAGE_TAIL);

@@ -175,6 +175,20 @@ class RunnerRunsIT {
     }
 
     @Test
+    void logs_previous_asksForTheContainerBeforeTheRestart() {
+        Run run = launch(MockKubernetes.AMD64_WORKER);
+        f.k8s.server().expect().get()
+                .withPath("/api/v1/namespaces/runs/pods/" + run.name() + "/log?container=run&previous=true&tailLines=5")
+                .andReturn(200, "crashed: out of cheese\n").always();
+        f.k8s.server().expect().get()
+                .withPath("/api/v1/namespaces/runs/pods/" + run.name() + "/log?container=run&tailLines=5")
+                .andReturn(200, "starting again\n").always();
+
+        assertThat(f.runner().logs(run.name(), 5, true)).isEqualTo("crashed: out of cheese\n");
+        assertThat(f.runner().logs(run.name(), 5, false)).isEqualTo("starting again\n");
+    }
+
+    @Test
     void followLogs_handsEveryLineToTheConsumer_andEndsWithTheStream() throws Exception {
         Run run = launch(MockKubernetes.AMD64_WORKER);
         f.k8s.server().expect().get()

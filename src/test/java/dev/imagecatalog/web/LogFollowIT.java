@@ -169,7 +169,12 @@ class LogFollowIT {
         }
 
         @Override
-        public String logs(String name, Integer tailLines) {
+        public String logs(String name, Integer tailLines, boolean previous) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.Optional<dev.imagecatalog.runner.Diagnosis> diagnose(Run run) {
             throw new UnsupportedOperationException();
         }
 
