@@ -496,19 +496,84 @@ class RunWebIT {
     }
 
     @Test
-    void stopForm_deletesThePod_andRedirectsToRuns() throws Exception {
+    void stopForm_asksForConfirmationFirst_thenDeletesThePod_andTheListSaysWhatWasStopped() throws Exception {
         String name = launchViaApi();
         String page = get(server, "/runs").body();
         String token = token(page);
+        assertThat(page).contains("class=\"inline-form stop-form\" data-run=\"" + name + "\"");
 
         HttpResponse<String> noToken = postForm(server, "/runs/" + name + "/stop", Map.of(), session);
         assertThat(noToken.statusCode()).isEqualTo(403);
         assertThat(pods()).hasSize(1);
 
-        HttpResponse<String> res = postForm(server, "/runs/" + name + "/stop", Map.of("csrf", token), session);
+        // without JavaScript: the first POST answers a confirmation page, nothing is deleted yet
+        HttpResponse<String> ask = postForm(server, "/runs/" + name + "/stop", Map.of("csrf", token), session);
+        assertThat(ask.statusCode()).isEqualTo(200);
+        assertThat(ask.body()).contains("id=\"stop-confirm\"", "Stop <code>" + name + "</code>?",
+                                        "name=\"confirm\" value=\"yes\"", "cannot be undone");
+        assertThat(pods()).hasSize(1);
+
+        HttpResponse<String> res = postForm(server, "/runs/" + name + "/stop",
+                                            Map.of("csrf", token(ask.body()), "confirm", "yes"), session);
         assertThat(res.statusCode()).isEqualTo(303);
-        assertThat(res.headers().firstValue("Location")).hasValue("/runs");
+        assertThat(res.headers().firstValue("Location")).hasValue("/runs?stopped=" + name);
         assertThat(pods()).isEmpty();
+        assertThat(get(server, "/runs?stopped=" + name).body()).contains("id=\"stopped-notice\"",
+                                                                          "Stopped <code>" + name + "</code>");
+    }
+
+    @Test
+    void runsListAndApi_filterByRepositoryAndNode() throws Exception {
+        String amd = launchViaApi();
+        TestPusher.Index index = seeded.multiArch();
+        HttpResponse<String> launched = postJson(server, "/api/runs", Map.of("repository", index.repository(),
+                "tag", index.tag(), "node", MockKubernetes.ARM64_WORKER));
+        assertThat(launched.statusCode()).as(launched.body()).isEqualTo(201);
+        String arm = JSON.readTree(launched.body()).get("name").asText();
+
+        JsonNode byRepo = JSON.readTree(get(server, "/api/runs?repository=" + index.repository()).body()).get("runs");
+        String byNode = get(server, "/runs?node=" + MockKubernetes.AMD64_WORKER).body();
+
+        assertThat(byRepo).extracting(r -> r.get("name").asText()).containsExactly(arm);
+        assertThat(byNode).contains("data-run=\"" + amd + "\"").doesNotContain("data-run=\"" + arm + "\"")
+                .contains("<option value=\"" + MockKubernetes.AMD64_WORKER + "\" selected>", "Show all 2");
+        assertThat(get(server, "/runs").body()).contains("<noscript><meta http-equiv=\"refresh\"",
+                                                         "id=\"runs-list\"");
+    }
+
+    @Test
+    void apiRunsWatch_sendsChangedWhenARunChanges_pollingWhereTheClusterServesNoWatch() throws Exception {
+        // The Fabric8 mock serves watches over WebSocket only: the shared watcher falls back to listing (every 3 s).
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> stream = http.sendAsync(
+                HttpRequest.newBuilder(uri(server, "/api/runs?watch=true")).header("Cookie", session).GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<java.util.stream.Stream<String>> res = stream.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+        Thread reader = Thread.ofVirtual().start(() -> res.body().forEach(lines::add));
+        try {
+            assertThat(lines.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("event:watching");
+            String name = launchViaApi();
+            // the kubelet keeps restarting it: each restart is a change the list shows (whenever the fallback's
+            // first listing happened, a later restart differs from it)
+            String line = null;
+            for (int restarts = 1; restarts <= 15 && !"event:changed".equals(line); restarts++) {
+                int count = restarts;
+                k8s.fabric8().pods().inNamespace(NAMESPACE).withName(name).editStatus(p -> new PodBuilder(p)
+                        .withStatus(new PodStatusBuilder().withPhase("Running").withContainerStatuses(
+                                new ContainerStatusBuilder().withName("run").withImage("x").withImageID("")
+                                        .withReady(true).withRestartCount(count).withNewState().withNewRunning()
+                                        .endRunning().endState().build()).build()).build());
+                do {
+                    line = lines.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                } while (line != null && !line.equals("event:changed"));
+            }
+            assertThat(line).isEqualTo("event:changed");
+        } finally {
+            reader.interrupt();
+            res.body().close();
+        }
     }
 
     // ---- read-only -------------------------------------------------------------------------------------------

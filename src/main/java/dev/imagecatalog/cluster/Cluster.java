@@ -25,6 +25,15 @@ public interface Cluster {
     /** Pods in the namespace carrying {@link PodPlan#SELECTOR}, newest first, Pending ones with their scheduling message. */
     List<Run> runs(String namespace);
 
+    /**
+     * Watches our pods in the namespace and calls {@code onChange} for every added, changed or deleted one, blocking
+     * until the API server ends the watch (after about {@code timeout}) or the thread is interrupted.
+     *
+     * @throws ClusterException when the watch cannot be started (e.g. RBAC without {@code watch}, or an API server
+     *                          that does not serve watches over plain HTTP)
+     */
+    void watchRuns(String namespace, java.time.Duration timeout, Runnable onChange);
+
     /** One of our pods with details and events; empty if absent or not labelled as ours. */
     Optional<RunDetail> run(String namespace, String name);
 

@@ -34,6 +34,8 @@ import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1SubjectAccessReview;
 import io.kubernetes.client.openapi.models.V1TokenReview;
 import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.Watch;
+import com.google.gson.reflect.TypeToken;
 import okhttp3.Call;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
@@ -160,6 +162,37 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
         runs.sort(Comparator.comparing(Run::created, Comparator.nullsLast(Comparator.reverseOrder()))
                           .thenComparing(Run::name));
         return runs;
+    }
+
+    @Override
+    public void watchRuns(String namespace, Duration timeout, Runnable onChange) {
+        Call template = call(() -> api.listNamespacedPod(namespace).labelSelector(PodPlan.SELECTOR).watch(true)
+                .timeoutSeconds((int) Math.max(1, timeout.toSeconds())).buildCall(null), "watch", "pods", namespace,
+                             null);
+        // the watch stays open for minutes: over the client without read timeout (same pool, TLS and auth)
+        Call call = followHttp.newCall(template.request());
+        Watch<V1Pod> watch;
+        try {
+            watch = Watch.createWatch(api.getApiClient(), call, new TypeToken<Watch.Response<V1Pod>>() { }.getType());
+        } catch (ApiException e) {
+            throw fault(e, server(), "watch", "pods", namespace, null);
+        } catch (RuntimeException e) {
+            throw new ClusterException(ClusterException.Kind.FAILED, 0, "cannot watch pods in " + namespace + ": "
+                                                                        + e.getMessage(), null, e);
+        }
+        try (watch) {
+            while (!Thread.currentThread().isInterrupted() && watch.hasNext()) {
+                Watch.Response<V1Pod> event = watch.next();
+                if ("ERROR".equals(event.type)) {
+                    // e.g. 410 Gone (history compacted): end; the caller lists again and watches anew
+                    return;
+                }
+                onChange.run();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the connection dropped or was closed: the watch is over, as when it times out
+            LOGGER.log(System.Logger.Level.DEBUG, "pod watch in " + namespace + " ended: " + e.getMessage());
+        }
     }
 
     @Override

@@ -81,6 +81,13 @@ public interface Runner {
      */
     Run launch(LaunchRequest request, LaunchOptions options);
 
+    /**
+     * Calls {@code listener} whenever one of the runs changes (added, new phase or state, stopped), from one watch
+     * shared by every listener of this replica (polling where the cluster does not allow watching). The listener must
+     * not block. Close the handle to stop listening.
+     */
+    AutoCloseable onRunsChanged(Runnable listener);
+
     /** The catalog's runs in the runs namespace, newest first. */
     List<Run> runs();
 

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -65,6 +66,12 @@ final class RunnerService implements Runner {
     private static final int MAX_DIGEST = 7 + 128;
     private static final int MAX_DNS_NAME = 253;
     private static final int MAX_QUANTITY = 64;
+    /** One watch call lasts this long before it is renewed (the API server ends it). */
+    private static final Duration WATCH_TIMEOUT = Duration.ofMinutes(5);
+    /** The fallback's listing interval when the watch cannot be started. */
+    private static final Duration WATCH_POLL = Duration.ofSeconds(3);
+    /** The fallback polls this long before the watch is tried again. */
+    private static final Duration WATCH_RETRY = Duration.ofMinutes(1);
     /** Catalog look-ups per pre-flight to learn the layers of the images nodes hold (the estimate's bound). */
     private static final int MAX_IMAGE_LOOKUPS = 16;
 
@@ -75,6 +82,7 @@ final class RunnerService implements Runner {
     private final RunSettings settings;
     private final Supplier<String> suffixes;
     private final Clock clock;
+    private final RunWatcher watcher;
 
     RunnerService(Catalog catalog, Cluster cluster, RunSettings settings) {
         this(catalog, cluster, settings, randomSuffixes(), Clock.systemUTC());
@@ -91,6 +99,7 @@ final class RunnerService implements Runner {
         this.settings = Objects.requireNonNull(settings);
         this.suffixes = randomSuffixes();
         this.clock = Clock.systemUTC();
+        this.watcher = watcher(settings, WATCH_POLL);
     }
 
     /** For tests: fixed name suffixes (to force collisions) and a fixed clock (for the sweep). */
@@ -102,6 +111,37 @@ final class RunnerService implements Runner {
         this.settings = Objects.requireNonNull(settings);
         this.suffixes = suffixes;
         this.clock = clock;
+        this.watcher = watcher(settings, WATCH_POLL);
+    }
+
+    /** For tests: polls this often when the watch cannot be started (the mock serves no plain-HTTP watches). */
+    RunnerService(Catalog catalog, Cluster cluster, RunSettings settings, Duration pollInterval) {
+        this.catalog = Objects.requireNonNull(catalog);
+        this.cluster = Objects.requireNonNull(cluster);
+        this.clusterFactory = () -> cluster;
+        this.lazy = false;
+        this.settings = Objects.requireNonNull(settings);
+        this.suffixes = randomSuffixes();
+        this.clock = Clock.systemUTC();
+        this.watcher = watcher(settings, pollInterval);
+    }
+
+    private RunWatcher watcher(RunSettings settings, Duration pollInterval) {
+        return new RunWatcher(this::cluster, settings.namespace(), WATCH_TIMEOUT, pollInterval, WATCH_RETRY);
+    }
+
+    /** The shared watcher (tests read its mode). */
+    RunWatcher watcher() {
+        return watcher;
+    }
+
+    @Override
+    public AutoCloseable onRunsChanged(Runnable listener) {
+        if (lazy && !settings.enabled()) {
+            // a read-only catalog without a cluster client: nothing will change that it could see
+            cluster();
+        }
+        return watcher.subscribe(listener);
     }
 
     /** The cluster; a lazy one is created on first use (a failure is not kept: the next call tries again). */

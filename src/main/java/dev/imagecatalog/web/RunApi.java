@@ -40,7 +40,9 @@ import io.helidon.webserver.sse.SseSink;
  *     <li>{@code curl -H 'Content-Type: application/json' -d '{"repository":"team-a/app","tag":"v1",
  *     "node":"worker-1","command":["sh","-c"],"args":["echo hi"],"env":{"A":"1"}}' localhost:8080/api/runs}
  *     → 201 {@code {"name","namespace","node","image"}} with {@code Location}</li>
- *     <li>{@code curl localhost:8080/api/runs}, {@code curl localhost:8080/api/runs/<name>}</li>
+ *     <li>{@code curl 'localhost:8080/api/runs?repository=team-a/app&node=worker-1'} (filters optional),
+ *     {@code curl localhost:8080/api/runs/<name>}; {@code curl -N 'localhost:8080/api/runs?watch=true'}: server-sent
+ *     {@code changed} events whenever a run changes</li>
  *     <li>{@code curl 'localhost:8080/api/runs/<name>/logs?tail=100'} (text; {@code &previous=true}: the container
  *     before the last restart); {@code ?follow=true}: server-sent
  *     events, one {@code data:} per line, a final {@code end} event</li>
@@ -64,6 +66,8 @@ public final class RunApi implements HttpService {
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private static final Object END = new Object();
     private static final String REPOSITORIES = "/repositories/";
+    /** A runs watch stream lasts this long; EventSource then reconnects (so no connection lives for ever). */
+    static final Duration WATCH_STREAM = Duration.ofMinutes(10);
     private static final String NODES = "/nodes";
 
     private final Runner runner;
@@ -90,7 +94,12 @@ public final class RunApi implements HttpService {
                 })
                 .get("/runs", (req, res) -> {
                     Guard.viewer(req).require(Permission.listPods(namespace()));
-                    CatalogApi.send(res, Status.OK_200, RunJson.runs(runner.runs()));
+                    if (flag(req, "watch")) {
+                        watch(res);
+                        return;
+                    }
+                    RunFilter filter = RunFilter.of(req);
+                    CatalogApi.send(res, Status.OK_200, RunJson.runs(filter.apply(runner.runs())));
                 })
                 .post("/runs", this::launch)
                 .get("/runs/{name}", (req, res) -> {
@@ -251,6 +260,39 @@ public final class RunApi implements HttpService {
     }
 
     private record Notice(String message) {
+    }
+
+    /**
+     * {@code GET /api/runs?watch=true}: server-sent events, {@code changed} whenever a run changes (from the replica's
+     * one shared watch; several changes in a row arrive as one), heartbeat comments meanwhile. The events carry no
+     * data: the page reads the runs again with its user's rights. The stream ends after {@link #WATCH_STREAM}; the
+     * browser's EventSource reconnects by itself.
+     */
+    private void watch(ServerResponse res) {
+        BlockingQueue<Boolean> changes = new LinkedBlockingQueue<>(1);
+        long end = System.nanoTime() + WATCH_STREAM.toNanos();
+        try (AutoCloseable subscription = runner.onRunsChanged(() -> changes.offer(Boolean.TRUE))) {
+            res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+            SseSink sink = res.sink(SseSink.TYPE);
+            try {
+                sink.emit(event("watching", "runs"));
+                while (System.nanoTime() < end) {
+                    Boolean changed = changes.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+                    sink.emit(changed == null ? SseEvent.builder().comment("keep-alive").build()
+                                      : event("changed", "runs"));
+                }
+            } catch (UncheckedIOException | IllegalStateException clientGone) {
+                LOGGER.fine(() -> "runs watcher went away: " + clientGone.getMessage());
+            } finally {
+                closeQuietly(sink);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RunsDisabledException | ClusterException e) {
+            throw e;
+        } catch (Exception e) {
+            LOGGER.fine(() -> "closing the runs subscription: " + e.getMessage());
+        }
     }
 
     private static SseEvent event(String name, String data) {

@@ -86,9 +86,21 @@ public final class RunPages implements HttpService {
 
     private void runs(ServerRequest req, ServerResponse res) {
         Guard.viewer(req).require(Permission.listPods(runner.settings().namespace()));
-        List<Run> runs = runner.runs();
+        List<Run> all = runner.runs();
+        RunFilter filter = RunFilter.of(req);
+        List<Run> runs = filter.apply(all);
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", "Runs");
+        model.put("filter", Map.of("repository", filter.repository(), "node", filter.node(),
+                "active", filter.active()));
+        model.put("repositories", all.stream().map(Run::repository).filter(java.util.Objects::nonNull).distinct()
+                .sorted().toList());
+        model.put("runNodes", all.stream().map(Run::node).filter(java.util.Objects::nonNull).distinct().sorted()
+                .toList());
+        model.put("total", all.size());
+        // what the last Stop did, said once on the list it returns to (the name is only echoed, escaped)
+        String stopped = req.query().first("stopped").orElse("");
+        model.put("stopped", stopped.length() <= 253 ? stopped : "");
         model.put("enabled", runner.settings().enabled());
         model.put("namespace", runner.settings().namespace());
         model.put("token", runner.settings().enabled() ? Csrf.issue(req, res) : "");
@@ -185,13 +197,28 @@ public final class RunPages implements HttpService {
         Html.send(res, templates.render("run.ftlh", model));
     }
 
+    /**
+     * Stop asks first: without {@code confirm=yes} the answer is a confirmation page (its form sends it), so the step
+     * works without JavaScript; the pages' script asks with {@code confirm()} and sends it at once. After the stop
+     * the list says what was stopped.
+     */
     private void stop(ServerRequest req, ServerResponse res) {
         requireEnabled();
         Map<String, String> form = form(req);
         Csrf.checkForm(req, form.get(Csrf.NAME));
         Guard.viewer(req).require(Permission.deletePods(runner.settings().namespace()));
-        runner.stop(RunApi.name(req));
-        redirect(res, "/runs");
+        String name = RunApi.name(req);
+        if (!"yes".equals(form.get("confirm"))) {
+            Run r = runner.run(name).run();
+            Map<String, Object> model = new LinkedHashMap<>();
+            model.put("title", "Stop " + r.name() + "?");
+            model.put("run", run(r, Instant.now()));
+            model.put("token", Csrf.issue(req, res));
+            Html.send(res, templates.render("stop.ftlh", model));
+            return;
+        }
+        runner.stop(name);
+        redirect(res, "/runs?stopped=" + URLEncoder.encode(name, StandardCharsets.UTF_8));
     }
 
     private void requireEnabled() {

@@ -107,7 +107,7 @@ class ChartTemplateTest {
         V1Role role = RenderedChart.withSet(java.util.Map.of("runs.enabled", false)).one(V1Role.class);
 
         assertThat(role.getRules()).containsExactly(
-                rule(List.of(""), List.of("pods"), List.of("get", "list")),
+                rule(List.of(""), List.of("pods"), List.of("get", "list", "watch")),
                 rule(List.of(""), List.of("pods/log"), List.of("get")),
                 rule(List.of(""), List.of("events"), List.of("list")));
     }
@@ -120,7 +120,7 @@ class ChartTemplateTest {
 
         assertThat(role.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
         assertThat(role.getRules()).containsExactly(
-                rule(List.of(""), List.of("pods"), List.of("create", "get", "list", "delete")),
+                rule(List.of(""), List.of("pods"), List.of("create", "get", "list", "watch", "delete")),
                 rule(List.of(""), List.of("pods/log"), List.of("get")),
                 rule(List.of(""), List.of("events"), List.of("list")));
         assertThat(binding.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);

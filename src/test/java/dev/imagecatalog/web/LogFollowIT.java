@@ -174,6 +174,11 @@ class LogFollowIT {
         }
 
         @Override
+        public AutoCloseable onRunsChanged(Runnable listener) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public java.util.Optional<dev.imagecatalog.runner.Diagnosis> diagnose(Run run) {
             throw new UnsupportedOperationException();
         }
