@@ -41,6 +41,17 @@ helm_args=(
   # the registry's notifications reach the NodePort by a node container's name (docker-registry/config.yml)
   --set "server.allowedHosts={$KIND_CLUSTER_NAME-control-plane,$KIND_CLUSTER_NAME-worker,$KIND_CLUSTER_NAME-worker2}"
 )
+if [[ -n "${REGISTRY_EVENTS_TOKEN:-}" ]]; then
+  # The token the registry's notifications carry (kind-registry.sh gives the registry the same one), in a Secret;
+  # piped, so it never shows in the process list.
+  kubectl --context "$context" create namespace "$CATALOG_NAMESPACE" --dry-run=client -o yaml \
+    | kubectl --context "$context" apply -f - >/dev/null
+  printf '%s' "$REGISTRY_EVENTS_TOKEN" \
+    | kubectl --context "$context" --namespace "$CATALOG_NAMESPACE" create secret generic catalog-registry-events \
+      --from-file=token=/dev/stdin --dry-run=client -o yaml \
+    | kubectl --context "$context" --namespace "$CATALOG_NAMESPACE" apply -f - >/dev/null
+  helm_args+=(--set registry.events.existingSecret=catalog-registry-events)
+fi
 if [[ "${NETWORK_POLICY:-false}" == "true" ]]; then
   subnet=$(docker network inspect "$KIND_NETWORK" -f '{{range .IPAM.Config}}{{if .Subnet}}{{.Subnet}} {{end}}{{end}}' | awk '{print $1}')
   [[ -n "$subnet" ]] || die "cannot read the subnet of docker network '$KIND_NETWORK'"

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import dev.imagecatalog.auth.AddressSet;
 import dev.imagecatalog.auth.AuthMode;
 import dev.imagecatalog.auth.AuthSettings;
+import dev.imagecatalog.catalog.index.IndexSettings;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 
@@ -49,6 +50,18 @@ public final class AppConfig {
             Map.entry("REGISTRY_CONNECT_TIMEOUT", "registry.connect-timeout"),
             Map.entry("REGISTRY_READ_TIMEOUT", "registry.read-timeout"),
             Map.entry("REGISTRY_CACHE_MAX_ENTRIES", "registry.cache-max-entries"),
+            // deadlines, read limits and trust (issue 8)
+            Map.entry("REGISTRY_CALL_DEADLINE", "registry.call-deadline"),
+            Map.entry("REGISTRY_REQUEST_DEADLINE", "registry.request-deadline"),
+            Map.entry("REGISTRY_MAX_MANIFEST_BYTES", "registry.max-manifest-bytes"),
+            Map.entry("REGISTRY_MAX_CONFIG_BYTES", "registry.max-config-bytes"),
+            Map.entry("REGISTRY_MAX_PAGES", "registry.max-pages"),
+            Map.entry("REGISTRY_TOKEN_REALM_ALLOWED_HOSTS", "registry.token-realm-allowed-hosts"),
+            // the index (issue 7)
+            Map.entry("REGISTRY_MAX_PLATFORMS", "registry.max-platforms"),
+            Map.entry("REGISTRY_RECONCILE_INTERVAL", "registry.reconcile-interval"),
+            Map.entry("REGISTRY_RECONCILE_ROUNDS", "registry.reconcile-rounds"),
+            Map.entry("REGISTRY_EVENTS_PEERS_SERVICE", "registry.events.peers-service"),
             // sign-in and guards (issue 9)
             Map.entry("AUTH_SESSION_KEY", "auth.session-key"),
             Map.entry("AUTH_SESSION_TTL", "auth.session-ttl"),
@@ -128,7 +141,60 @@ public final class AppConfig {
                 registry.get("read-timeout").as(Duration.class).orElse(RegistrySettings.DEFAULT_READ_TIMEOUT),
                 registry.get("tag-ttl").as(Duration.class).orElse(RegistrySettings.DEFAULT_TAG_TTL),
                 registry.get("concurrency").asInt().orElse(RegistrySettings.DEFAULT_CONCURRENCY),
-                registry.get("cache-max-entries").asLong().orElse(RegistrySettings.DEFAULT_CACHE_MAX_ENTRIES));
+                registry.get("cache-max-entries").asLong().orElse(RegistrySettings.DEFAULT_CACHE_MAX_ENTRIES),
+                registry.get("call-deadline").as(Duration.class).orElse(RegistrySettings.DEFAULT_CALL_DEADLINE),
+                registry.get("request-deadline").as(Duration.class)
+                        .orElse(RegistrySettings.DEFAULT_REQUEST_DEADLINE),
+                registry.get("max-manifest-bytes").asInt().orElse(RegistrySettings.DEFAULT_MAX_MANIFEST_BYTES),
+                registry.get("max-config-bytes").asInt().orElse(RegistrySettings.DEFAULT_MAX_CONFIG_BYTES),
+                registry.get("max-pages").asInt().orElse(RegistrySettings.DEFAULT_MAX_PAGES),
+                list(registry.get("token-realm-allowed-hosts")),
+                list(registry.get("repositories")));
+    }
+
+    /**
+     * A list setting given either as a YAML list or as one comma-separated value (how an environment variable such
+     * as {@code REGISTRY_REPOSITORIES=team-a/app,team-b/db} carries it).
+     */
+    static List<String> list(Config node) {
+        if (!node.exists()) {
+            return List.of();
+        }
+        if (node.isLeaf()) {
+            return node.asString().map(v -> Arrays.stream(v.split(",")).map(String::strip)
+                    .filter(s -> !s.isEmpty()).toList()).orElse(List.of());
+        }
+        return node.asList(String.class).orElse(List.of()).stream().map(String::strip)
+                .filter(s -> !s.isEmpty()).toList();
+    }
+
+    /**
+     * Maps the index keys of the {@code registry} node: {@code max-platforms}, {@code reconcile-interval},
+     * {@code reconcile-rounds}, {@code events.token} (env {@code REGISTRY_EVENTS_TOKEN}), {@code events.peers}
+     * (list of base URLs), {@code events.peers-service} (a headless Service's DNS name) and
+     * {@code events.peers-port} (default: {@code server.port}).
+     *
+     * @param config the root configuration
+     * @return the index settings
+     * @throws IllegalArgumentException when a value is invalid
+     */
+    public static IndexSettings indexSettings(Config config) {
+        Config registry = config.get("registry");
+        Config events = registry.get("events");
+        // a YAML list, or one comma-separated value (REGISTRY_EVENTS_PEERS=http://a:8080,http://b:8080)
+        List<String> listed = events.get("peers").isLeaf()
+                ? events.get("peers").asString().map(v -> List.of(v.split(","))).orElse(List.of())
+                : events.get("peers").asList(String.class).orElse(List.of());
+        List<URI> peers = listed.stream().filter(p -> !p.isBlank()).map(p -> URI.create(p.strip())).toList();
+        return new IndexSettings(
+                registry.get("max-platforms").asInt().orElse(IndexSettings.DEFAULT_MAX_PLATFORMS),
+                registry.get("reconcile-interval").as(Duration.class).orElse(IndexSettings.DEFAULT_RECONCILE_INTERVAL),
+                registry.get("reconcile-rounds").asInt().orElse(IndexSettings.DEFAULT_RECONCILE_ROUNDS),
+                IndexSettings.DEFAULT_DETAIL_CACHE_BYTES,
+                events.get("token").asString().orElse(null),
+                peers,
+                events.get("peers-service").asString().orElse(null),
+                events.get("peers-port").asInt().orElse(config.get("server.port").asInt().orElse(8080)));
     }
 
     /**
@@ -175,15 +241,6 @@ public final class AppConfig {
                 list(config.get("server.allowed-hosts")));
     }
 
-    /** A YAML list, or a comma-separated string (as environment variables give it). */
-    static List<String> list(Config node) {
-        if (node.isList()) {
-            return node.asList(String.class).orElse(List.of());
-        }
-        return node.asString().map(v -> Arrays.stream(v.split(",")).map(String::trim)
-                .filter(x -> !x.isEmpty()).toList()).orElse(List.of());
-    }
-
     /** Whether the external file exists, for a start-up log line. */
     static boolean exists(Path externalFile) {
         return Files.isRegularFile(externalFile);
@@ -195,6 +252,10 @@ public final class AppConfig {
         EXPLICIT_ENV.forEach((name, key) -> {
             String value = env.get(name);
             if (value != null) {
+                // drop Helidon's automatic reading (REGISTRY_EVENTS_PEERS_SERVICE → registry.events.peers.service
+                // would turn registry.events.peers into an object and hide REGISTRY_EVENTS_PEERS)
+                EnvironmentVariables.expand(Map.of(name, value)).keySet().stream()
+                        .filter(k -> !k.equals(key) && !env.containsKey(k)).forEach(result::remove);
                 result.put(key, value);
             }
         });

@@ -20,7 +20,9 @@ import dev.imagecatalog.web.CatalogApi;
 import dev.imagecatalog.web.CatalogPages;
 import dev.imagecatalog.web.ErrorHandling;
 import dev.imagecatalog.web.Guard;
+import dev.imagecatalog.web.IndexApi;
 import dev.imagecatalog.web.RegistryHealthCheck;
+import dev.imagecatalog.web.RequestDeadlineFilter;
 import dev.imagecatalog.web.RequestLimits;
 import dev.imagecatalog.web.RunApi;
 import dev.imagecatalog.web.RunPages;
@@ -61,7 +63,8 @@ public final class Main {
         RegistrySettings settings = AppConfig.registrySettings(config);
         RunSettings runs = AppConfig.runSettings(config);
         AuthSettings auth = AppConfig.authSettings(config);
-        RegistryCatalog catalog = RegistryCatalog.create(settings);
+        // the index: first crawl in the background, then events and the periodic reconcile keep it current
+        RegistryCatalog catalog = RegistryCatalog.create(settings, AppConfig.indexSettings(config)).start();
         // created on first use, so a read-only catalog browsed anonymously never loads the Kubernetes client;
         // without a cluster, calls answer UNREACHABLE (the catalog keeps working)
         // (typed by its interfaces: a lambda whose signature named KubernetesCluster would load it at start)
@@ -73,7 +76,7 @@ public final class Main {
         RunSweeper sweeper = runs.enabled() ? RunSweeper.start(runner) : null;
         WebServer server = WebServer.builder()
                 .config(config.get("server"))
-                .update(builder -> setup(builder, catalog, runner, guard))
+                .update(builder -> setup(builder, catalog, runner, guard, settings.requestDeadline()))
                 .build()
                 .start();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
@@ -97,10 +100,24 @@ public final class Main {
      * @param guard   Host allow-list, sign-in and permission checks
      */
     static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard) {
+        setup(server, catalog, runner, guard, RegistrySettings.DEFAULT_REQUEST_DEADLINE);
+    }
+
+    /**
+     * {@link #setup(WebServerConfig.Builder, Catalog, Runner, Guard)} with the deadline of each page or API request.
+     *
+     * @param server          the server builder
+     * @param catalog         the catalog to serve
+     * @param runner          the runner
+     * @param guard           Host allow-list, sign-in and permission checks
+     * @param requestDeadline how long one request may wait for the registry ({@code registry.request-deadline})
+     */
+    static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard,
+                      Duration requestDeadline) {
         server.featuresDiscoverServices(false)
                 .directHandlers(RequestLimits.directHandlers(server.maxPayloadSize()))
                 .addFeature(observe(catalog))
-                .routing(routing -> routing(routing, catalog, runner, guard));
+                .routing(routing -> routing(routing, catalog, runner, guard, requestDeadline));
     }
 
     /**
@@ -112,7 +129,22 @@ public final class Main {
      * @param guard   the first filter of every request
      */
     static void routing(HttpRouting.Builder routing, Catalog catalog, Runner runner, Guard guard) {
+        routing(routing, catalog, runner, guard, RegistrySettings.DEFAULT_REQUEST_DEADLINE);
+    }
+
+    /**
+     * The routes, each request waiting at most {@code requestDeadline} for the registry (then 504).
+     *
+     * @param routing         the routing builder
+     * @param catalog         the catalog to serve
+     * @param runner          the runner
+     * @param guard           the first filter of every request
+     * @param requestDeadline how long one request may wait for the registry
+     */
+    static void routing(HttpRouting.Builder routing, Catalog catalog, Runner runner, Guard guard,
+                        Duration requestDeadline) {
         Templates templates = new Templates();
+        routing.addFilter(new RequestDeadlineFilter(requestDeadline));
         ErrorHandling.register(routing, templates);
         RequestLimits.register(routing);
         guard.register(routing, templates);
@@ -122,6 +154,7 @@ public final class Main {
                         .build()))
                 .register("/api", new RunApi(runner))
                 .register("/api", new CatalogApi(catalog))
+                .register("/api", new IndexApi(catalog, catalog instanceof RegistryCatalog indexed ? indexed : null))
                 .register(new RunPages(runner, templates, catalogPages))
                 .register(catalogPages);
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import dev.imagecatalog.auth.AuthMode;
 import dev.imagecatalog.auth.AuthSettings;
+import dev.imagecatalog.catalog.index.IndexSettings;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 
@@ -42,10 +43,53 @@ class AppConfigTest {
         assertThat(settings.readTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.tagTtl()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.concurrency()).isEqualTo(8);
+        assertThat(settings.callDeadline()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.requestDeadline()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(settings.maxManifestBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(settings.maxConfigBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(settings.maxPages()).isEqualTo(10_000);
+        assertThat(settings.tokenRealmAllowedHosts()).isEmpty();
+        assertThat(settings.repositories()).isEmpty();
+        assertThat(settings.repositoriesConfigured()).isFalse();
         assertThat(config.get("runs.enabled").asBoolean().get()).isTrue();
         assertThat(config.get("runs.namespace").asString().get()).isEqualTo("default");
         assertThat(config.get("runs.ttl").as(Duration.class).get()).isEqualTo(Duration.ofHours(1));
         assertThat(AppConfig.runSettings(config)).isEqualTo(new RunSettings(true, "default", Duration.ofHours(1)));
+    }
+
+    @Test
+    void load_hardeningEnvironmentNames_mapToTheirKeys_listsCommaSeparated() {
+        Map<String, String> env = Map.of(
+                "REGISTRY_CALL_DEADLINE", "PT7S",
+                "REGISTRY_REQUEST_DEADLINE", "PT6S",
+                "REGISTRY_MAX_MANIFEST_BYTES", "2048",
+                "REGISTRY_MAX_CONFIG_BYTES", "4096",
+                "REGISTRY_MAX_PAGES", "50",
+                "REGISTRY_TOKEN_REALM_ALLOWED_HOSTS", "Auth.Internal, other.internal",
+                "REGISTRY_REPOSITORIES", "team-a/app, team-b/db");
+        RegistrySettings settings = AppConfig.registrySettings(AppConfig.load(env, absent()));
+
+        assertThat(settings.callDeadline()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(settings.requestDeadline()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(settings.maxManifestBytes()).isEqualTo(2048);
+        assertThat(settings.maxConfigBytes()).isEqualTo(4096);
+        assertThat(settings.maxPages()).isEqualTo(50);
+        assertThat(settings.tokenRealmAllowedHosts()).containsExactly("auth.internal", "other.internal");
+        assertThat(settings.repositories()).containsExactly("team-a/app", "team-b/db");
+        assertThat(settings.repositoriesConfigured()).isTrue();
+    }
+
+    @Test
+    void load_repositoriesAsYamlList_andInvalidNamesRefusedAtStart() throws Exception {
+        Path file = dir.resolve("lists.yaml");
+        java.nio.file.Files.writeString(file, "registry:\n  repositories:\n    - team-a/app\n    - team-b/db\n");
+        assertThat(AppConfig.registrySettings(AppConfig.load(Map.of(), file)).repositories())
+                .containsExactly("team-a/app", "team-b/db");
+
+        java.nio.file.Files.writeString(file, "registry:\n  repositories: [\"../etc\", ok/name]\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AppConfig.registrySettings(AppConfig.load(Map.of(), file)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registry.repositories")
+                .hasMessageContaining("../etc");
     }
 
     @Test
@@ -100,6 +144,34 @@ class AppConfigTest {
         assertThat(AppConfig.runSettings(config).runAsNonRoot()).isTrue();
         assertThatThrownBy(() -> AppConfig.authSettings(AppConfig.load(Map.of("AUTH_BROWSE", "sometimes"), absent())))
                 .hasMessageContaining("auth.browse");
+    }
+
+    @Test
+    void indexSettings_defaultsWithoutAnEventsEndpoint_andTheirEnvironmentNames() {
+        IndexSettings defaults = AppConfig.indexSettings(AppConfig.load(Map.of(), absent()));
+        assertThat(defaults.eventsToken()).isNull();
+        assertThat(defaults.maxPlatforms()).isEqualTo(64);
+        assertThat(defaults.reconcileInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.reconcileRounds()).isEqualTo(3);
+        assertThat(defaults.peers()).isEmpty();
+        assertThat(defaults.peersService()).isNull();
+
+        IndexSettings set = AppConfig.indexSettings(AppConfig.load(Map.of(
+                "REGISTRY_EVENTS_TOKEN", "t0k3n",
+                "REGISTRY_EVENTS_PEERS", "http://10.0.0.2:8080, http://10.0.0.3:8080",
+                "REGISTRY_EVENTS_PEERS_SERVICE", "catalog-peers.catalog.svc",
+                "REGISTRY_MAX_PLATFORMS", "5",
+                "REGISTRY_RECONCILE_INTERVAL", "PT1M",
+                "REGISTRY_RECONCILE_ROUNDS", "1",
+                "SERVER_PORT", "9090"), absent()));
+        assertThat(set.eventsToken()).isEqualTo("t0k3n");
+        assertThat(set.peers()).containsExactly(URI.create("http://10.0.0.2:8080"), URI.create("http://10.0.0.3:8080"));
+        assertThat(set.peersService()).isEqualTo("catalog-peers.catalog.svc");
+        assertThat(set.peersPort()).isEqualTo(9090);
+        assertThat(set.maxPlatforms()).isEqualTo(5);
+        assertThat(set.reconcileInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(set.reconcileRounds()).isEqualTo(1);
+        assertThat(set.toString()).doesNotContain("t0k3n");
     }
 
     @Test

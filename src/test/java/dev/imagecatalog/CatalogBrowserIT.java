@@ -83,7 +83,7 @@ class CatalogBrowserIT {
         screenshot("02-filtered");
         assertThat(links()).containsExactly("multi/app", "multi/docker-list");
 
-        browser.findElement(By.cssSelector(".repo-list a[href='/repositories/" + index.repository() + "']")).click();
+        browser.findElement(By.cssSelector("table.repos a[href='/repositories/" + index.repository() + "']")).click();
         new WebDriverWait(browser, Duration.ofSeconds(10))
                 .until(ExpectedConditions.urlToBe(server.resolve("/repositories/" + index.repository()).toString()));
         screenshot("03-repository");
@@ -118,7 +118,7 @@ class CatalogBrowserIT {
     }
 
     private List<String> links() {
-        return browser.findElements(By.cssSelector(".repo-list a")).stream()
+        return browser.findElements(By.cssSelector("table.repos th[scope=row] a")).stream()
                 .map(a -> a.getAttribute("href").substring(server.resolve("/repositories/").toString().length()))
                 .toList();
     }

@@ -17,7 +17,7 @@ import io.kubernetes.client.openapi.ApiClient;
  * The assembled application for tests of the catalog alone: runs disabled over a cluster that is never reached.
  * As an instance it owns the registry process and the catalog reading it, and closes both.
  */
-final class ReadOnlyApp implements AutoCloseable {
+public final class ReadOnlyApp implements AutoCloseable {
 
     private final LocalRegistry registry;
     private final RegistryCatalog catalog;
@@ -33,12 +33,23 @@ final class ReadOnlyApp implements AutoCloseable {
      * @param server  the server builder
      * @param catalog the catalog to serve
      */
-    static void setup(WebServerConfig.Builder server, Catalog catalog) {
+    public static void setup(WebServerConfig.Builder server, Catalog catalog) {
+        setup(server, catalog, RegistrySettings.DEFAULT_REQUEST_DEADLINE);
+    }
+
+    /**
+     * {@link Main#setup} with a read-only runner and this deadline per request.
+     *
+     * @param server          the server builder
+     * @param catalog         the catalog to serve
+     * @param requestDeadline how long one request may wait for the registry
+     */
+    public static void setup(WebServerConfig.Builder server, Catalog catalog, java.time.Duration requestDeadline) {
         // nothing listens on port 9 of the loopback; with runs disabled only the nodes page would try it
         KubernetesCluster unreachable = new KubernetesCluster(new ApiClient().setBasePath("http://127.0.0.1:9"));
         Runner readOnly = Runner.create(catalog, unreachable, new RunSettings(false, "default", RunSettings.DEFAULT_TTL));
         // the default sign-in (kubernetes); browsing the catalog needs none
-        Main.setup(server, catalog, readOnly, Guard.create(AuthSettings.kubernetes(), unreachable));
+        Main.setup(server, catalog, readOnly, Guard.create(AuthSettings.kubernetes(), unreachable), requestDeadline);
     }
 
     /** Serves a catalog of {@code registry} with default settings (anonymous, pull host localhost:5001). */

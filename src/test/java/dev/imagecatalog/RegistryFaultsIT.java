@@ -66,7 +66,13 @@ class RegistryFaultsIT {
             assertThat(api.status()).isEqualTo(Status.SERVICE_UNAVAILABLE_503);
             assertThat(JSON.readTree(api.entity()).get("error").asText()).isNotBlank();
 
+            // readiness reuses one registry probe for a few seconds (RegistryHealthCheck.PROBE_INTERVAL)
             ClientResponseTyped<String> ready = CatalogWebIT.request(client, "/observe/health/ready");
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (ready.status() == Status.OK_200 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                ready = CatalogWebIT.request(client, "/observe/health/ready");
+            }
             assertThat(ready.status()).isEqualTo(Status.SERVICE_UNAVAILABLE_503);
             JsonNode readiness = JSON.readTree(ready.entity());
             assertThat(readiness.get("status").asText()).isEqualTo("DOWN");
@@ -79,6 +85,12 @@ class RegistryFaultsIT {
             registry.restart();
         }
         assertThat(CatalogWebIT.request(client, "/").status()).isEqualTo(Status.OK_200);
-        assertThat(CatalogWebIT.request(client, "/observe/health/ready").status()).isEqualTo(Status.OK_200);
+        ClientResponseTyped<String> ready = CatalogWebIT.request(client, "/observe/health/ready");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (ready.status() != Status.OK_200 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            ready = CatalogWebIT.request(client, "/observe/health/ready");
+        }
+        assertThat(ready.status()).isEqualTo(Status.OK_200);
     }
 }

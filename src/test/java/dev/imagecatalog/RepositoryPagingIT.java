@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RepositoryPagingIT {
 
     private static final int COUNT = 123;
-    private static final Pattern LINK = Pattern.compile("<li><a href=\"/repositories/([^\"]+)\">");
+    private static final Pattern LINK = Pattern.compile("<th scope=\"row\"><a href=\"/repositories/([^\"]+)\">");
 
     private static LocalRegistry registry;
     private static ReadOnlyApp app;

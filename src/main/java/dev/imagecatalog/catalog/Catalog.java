@@ -1,14 +1,18 @@
 package dev.imagecatalog.catalog;
 
 import java.util.List;
+import java.util.function.Consumer;
 
+import dev.imagecatalog.catalog.index.IndexChange;
+import dev.imagecatalog.catalog.index.IndexStatus;
 import dev.imagecatalog.registry.RegistryException;
 import dev.imagecatalog.registry.TagDetail;
 import dev.imagecatalog.registry.TagSummary;
 
 /**
  * Use cases of the catalog: what the pages and the JSON API ask of the registry.
- * All methods throw {@link RegistryException} for registry faults.
+ * All methods throw {@link RegistryException} for registry faults. The methods with a default body are what the
+ * index makes possible; a catalog without an index (a test double) does not offer them.
  */
 public interface Catalog {
 
@@ -43,6 +47,49 @@ public interface Catalog {
     /** Cheap reachability check for readiness ({@code GET /v2/}); throws RegistryException when not ready. */
     void ping();
 
+    /**
+     * Whether {@link #repositories} lists the configured {@code registry.repositories} rather than what the
+     * registry's {@code _catalog} reports (pages say so).
+     */
+    default boolean repositoriesConfigured() {
+        return false;
+    }
+
     /** Host nodes pull from ({@code registry.pull-host}), e.g. {@code localhost:5001}. */
     String pullHost();
+
+    /** Repositories with their counts and sizes, filtered by {@code q} and sorted, plus the registry's totals. */
+    default Overview overview(String q, RepositorySort sort) {
+        throw new UnsupportedOperationException("this catalog keeps no index");
+    }
+
+    /** Unique and shared bytes of a repository; NOT_FOUND if unknown. */
+    default Storage storage(String repository) {
+        throw new UnsupportedOperationException("this catalog keeps no index");
+    }
+
+    /** Bytes a delete of the manifest {@code digest} of this repository would free after garbage collection. */
+    default long freedByDelete(String repository, String digest) {
+        throw new UnsupportedOperationException("this catalog keeps no index");
+    }
+
+    /** Whether an index tag lists more platforms than were read ({@code registry.max-platforms}). */
+    default boolean platformsCapped(String repository, String digest) {
+        return false;
+    }
+
+    /** Repository names, tag names, digest prefixes and label values matching {@code q}, grouped by repository. */
+    default SearchResult search(String q) {
+        throw new UnsupportedOperationException("this catalog keeps no index");
+    }
+
+    /** The index's progress and freshness. */
+    default IndexStatus status() {
+        throw new UnsupportedOperationException("this catalog keeps no index");
+    }
+
+    /** Subscribes to changes of the index (closing the handle unsubscribes). */
+    default AutoCloseable subscribe(Consumer<IndexChange> subscriber) {
+        return () -> { };
+    }
 }

@@ -1,26 +1,31 @@
 package dev.imagecatalog.catalog;
 
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.Map;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.function.Supplier;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.imagecatalog.registry.ArtifactKind;
+import dev.imagecatalog.catalog.index.EventIntake;
+import dev.imagecatalog.catalog.index.IndexChange;
+import dev.imagecatalog.catalog.index.IndexSettings;
+import dev.imagecatalog.catalog.index.IndexStatus;
+import dev.imagecatalog.catalog.index.IndexUpdater;
+import dev.imagecatalog.catalog.index.IndexedManifest;
+import dev.imagecatalog.catalog.index.PeerForwarder;
+import dev.imagecatalog.catalog.index.RegistryIndex;
+import dev.imagecatalog.catalog.index.RepositorySnapshot;
+import dev.imagecatalog.catalog.index.StorageAccounting;
 import dev.imagecatalog.registry.DistributionClient;
+import dev.imagecatalog.registry.HistoryEntry;
 import dev.imagecatalog.registry.ImageConfig;
-import dev.imagecatalog.registry.Manifest;
-import dev.imagecatalog.registry.ManifestParser;
 import dev.imagecatalog.registry.PlatformDetail;
 import dev.imagecatalog.registry.PlatformImage;
 import dev.imagecatalog.registry.RegistryException;
@@ -29,47 +34,116 @@ import dev.imagecatalog.registry.TagDetail;
 import dev.imagecatalog.registry.TagSummary;
 
 /**
- * The catalog over a Distribution registry. Listing repositories never reads manifests; a repository page reads
- * only that repository's manifests, several at once (virtual threads, at most {@code registry.concurrency}
- * requests in flight). Manifests and config blobs are immutable per digest and cached without expiry (bounded);
- * tag lists and tag→digest answers are reused for {@code registry.tag-ttl}, after which a tag costs one HEAD.
+ * The catalog over a Distribution registry, served from the in-memory {@link RegistryIndex}: views read the index
+ * only; a repository not indexed yet is read once on demand and is indexed from then on. {@link #start()} runs the
+ * first crawl in the background and then the periodic reconcile; registry notifications ({@link #events()}) keep
+ * it current in between.
+ *
+ * <p>What the index keeps and what is read on demand: everything the repository page, the home page, search and
+ * storage accounting need (tags, digests, platforms, sizes, created, layers as shared descriptors, labels bounded
+ * to {@value #LABELS_NOTE}). A tag page's build history and complete labels live only in the config blob: they
+ * are read on demand by config digest — immutable, so cached without expiry, bounded by weight
+ * ({@code detailCacheBytes}) — because history is often larger than the rest of a tag's entry together and only
+ * the tag page shows it.
  */
 public final class RegistryCatalog implements Catalog, AutoCloseable {
 
+    static final String LABELS_NOTE = "1 KiB per image";
+    private static final Logger LOGGER = Logger.getLogger(RegistryCatalog.class.getName());
+    private static final Duration CRAWL_RETRY = Duration.ofSeconds(5);
+    private static final int MAX_SEARCH_HITS = 500;
+
     private final DistributionClient client;
     private final RegistrySettings settings;
-    private final Cache<String, Manifest> manifests;
-    private final Cache<String, ImageConfig> configs;
-    private final Cache<String, List<String>> repositoryList;
-    private final Cache<String, List<String>> tagLists;
-    private final Cache<String, String> tagDigests;
-    private final Cache<String, String> lastKnownDigests;
+    private final IndexSettings indexSettings;
+    private final RegistryIndex index = new RegistryIndex();
+    private final IndexUpdater updater;
+    private final EventIntake events;
+    private final Cache<String, ImageConfig> details;
+    private final ScheduledExecutorService scheduler;
+    /** Storage accounting at one index version (recomputed after a change, when asked). */
+    private volatile StorageAccounting accounting;
 
-    RegistryCatalog(DistributionClient client, RegistrySettings settings) {
+    RegistryCatalog(DistributionClient client, RegistrySettings settings, IndexSettings indexSettings) {
         this.client = client;
         this.settings = settings;
-        this.manifests = Caffeine.newBuilder().maximumSize(settings.cacheMaxEntries()).build();
-        this.configs = Caffeine.newBuilder().maximumSize(settings.cacheMaxEntries()).build();
-        this.repositoryList = Caffeine.newBuilder().expireAfterWrite(settings.tagTtl()).maximumSize(1).build();
-        this.tagLists = Caffeine.newBuilder().expireAfterWrite(settings.tagTtl())
-                .maximumSize(settings.cacheMaxEntries()).build();
-        this.tagDigests = Caffeine.newBuilder().expireAfterWrite(settings.tagTtl())
-                .maximumSize(settings.cacheMaxEntries()).build();
-        this.lastKnownDigests = Caffeine.newBuilder().maximumSize(settings.cacheMaxEntries()).build();
+        this.indexSettings = indexSettings;
+        this.updater = new IndexUpdater(client, index, indexSettings, settings.concurrency());
+        this.events = new EventIntake(updater, index, new PeerForwarder(indexSettings));
+        this.details = Caffeine.newBuilder().maximumWeight(indexSettings.detailCacheBytes())
+                .weigher((String digest, ImageConfig config) -> weight(config)).build();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("index")
+                .factory());
     }
 
-    /** The catalog for the registry these settings describe; close it to release the HTTP client. */
+    /** The catalog for the registry these settings describe, with default index settings; not started. */
     public static RegistryCatalog create(RegistrySettings settings) {
-        return new RegistryCatalog(new DistributionClient(settings), settings);
+        return create(settings, IndexSettings.defaults());
     }
+
+    /** The catalog for this registry and index settings; call {@link #start()} for the crawl and the reconcile. */
+    public static RegistryCatalog create(RegistrySettings settings, IndexSettings indexSettings) {
+        return new RegistryCatalog(new DistributionClient(settings), settings, indexSettings);
+    }
+
+    /** Starts the first crawl in the background (retried until the registry answers), then the periodic reconcile. */
+    public RegistryCatalog start() {
+        scheduler.execute(this::firstCrawl);
+        return this;
+    }
+
+    private void firstCrawl() {
+        try {
+            updater.crawl();
+            IndexStatus s = index.status();
+            LOGGER.info(() -> "Indexed " + s.indexed() + " repositories, " + s.tags() + " tags");
+            Duration interval = indexSettings.reconcileInterval();
+            if (!interval.isZero()) {
+                scheduler.scheduleWithFixedDelay(this::reconcile, interval.toMillis(), interval.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        } catch (RuntimeException e) {
+            LOGGER.warning(() -> "First crawl failed (retrying in " + CRAWL_RETRY.toSeconds() + " s): "
+                    + e.getMessage());
+            scheduler.schedule(this::firstCrawl, CRAWL_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The first crawl now, in the caller's thread ({@link #start()} runs it in the background). */
+    public void crawl() {
+        updater.crawl();
+    }
+
+    /** One reconcile now (the scheduler calls it every {@code registry.reconcile-interval}). */
+    public void reconcile() {
+        try {
+            updater.reconcile();
+        } catch (RuntimeException e) {
+            LOGGER.warning(() -> "Reconcile failed: " + e.getMessage());
+        }
+    }
+
+    /** Where registry notifications go. */
+    public EventIntake events() {
+        return events;
+    }
+
+    /** The index (read-only use: status, measurements). */
+    public RegistryIndex index() {
+        return index;
+    }
+
+    /** The index settings (events token, peers). */
+    public IndexSettings indexSettings() {
+        return indexSettings;
+    }
+
+    // ---- catalog use cases ----------------------------------------------------------------------------------
 
     @Override
     public List<String> repositories(String q) {
-        List<String> all = repositoryList.getIfPresent("");
-        if (all == null) {
-            all = client.catalog().stream().sorted().toList();
-            repositoryList.put("", all);
-        }
+        updater.ensureCatalog();
+        List<String> all = index.names();
         if (q == null || q.isBlank()) {
             return all;
         }
@@ -79,50 +153,30 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
 
     @Override
     public List<TagSummary> tags(String repository) {
-        List<String> names = tagLists.getIfPresent(repository);
-        if (names == null) {
-            names = client.tags(repository);
-            tagLists.put(repository, names);
-        }
-        Limiter limiter = new Limiter(settings.concurrency());
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Optional<TagSummary>>> futures = new ArrayList<>();
-            for (String tag : names) {
-                futures.add(executor.submit(() -> {
-                    try {
-                        return Optional.of(build(repository, tag, resolve(repository, tag, limiter), limiter,
-                                executor).summary());
-                    } catch (RegistryException e) {
-                        if (e.kind() == RegistryException.Kind.NOT_FOUND) {
-                            return Optional.<TagSummary>empty(); // deleted since the tag list was read
-                        }
-                        throw e;
-                    }
-                }));
-            }
-            List<TagSummary> result = new ArrayList<>();
-            for (Future<Optional<TagSummary>> f : futures) {
-                join(f).ifPresent(result::add);
-            }
-            result.sort(Comparator.comparing(TagSummary::name));
-            return List.copyOf(result);
-        }
+        return updater.repository(repository).tags();
     }
 
     @Override
     public TagDetail tag(String repository, String tag) {
-        Limiter limiter = new Limiter(settings.concurrency());
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            return build(repository, tag, resolve(repository, tag, limiter), limiter, executor);
+        RepositorySnapshot snapshot = updater.repository(repository);
+        TagSummary summary = snapshot.tag(tag);
+        if (summary == null) {
+            // pushed since the last event or reconcile reached us: one read of that tag (NOT_FOUND when none)
+            summary = updater.readTag(repository, tag);
+            snapshot = index.get(repository);
         }
+        if (summary.error() != null) {
+            throw new RegistryException(RegistryException.Kind.BAD_RESPONSE, summary.error());
+        }
+        return detail(repository, snapshot, summary);
     }
 
     @Override
     public TagDetail digest(String repository, String digest) {
-        Limiter limiter = new Limiter(settings.concurrency());
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            return build(repository, digest, manifestByDigest(repository, digest, limiter), limiter, executor);
-        }
+        updater.repository(repository);
+        // known to the index: no request; else the manifest (and what it reaches) is read, not indexed
+        RepositorySnapshot snapshot = updater.readDigest(repository, digest);
+        return detail(repository, snapshot, snapshot.tags().getFirst());
     }
 
     @Override
@@ -144,171 +198,134 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     }
 
     @Override
+    public boolean repositoriesConfigured() {
+        return client.repositoriesConfigured();
+    }
+
+    @Override
     public String pullHost() {
         return settings.pullHost();
     }
 
     @Override
+    public Overview overview(String q, RepositorySort sort) {
+        List<String> names = repositories(q);
+        List<RepositoryInfo> infos = new ArrayList<>(names.size());
+        for (String name : names) {
+            RepositorySnapshot s = index.get(name);
+            infos.add(s == null ? new RepositoryInfo(name, false, 0, 0, null, List.of())
+                    : new RepositoryInfo(name, true, s.tags().size(), s.size(), s.newestCreated(), s.platforms()));
+        }
+        infos.sort(sort.order());
+        IndexStatus status = index.status();
+        return new Overview(List.copyOf(infos), index.names().size(), status.tags(), accounting().totalSize(),
+                status);
+    }
+
+    @Override
+    public Storage storage(String repository) {
+        RepositorySnapshot s = updater.repository(repository);
+        long unique = accounting().unique(s);
+        return new Storage(s.size(), unique, s.size() - unique);
+    }
+
+    @Override
+    public long freedByDelete(String repository, String digest) {
+        return accounting().freed(updater.repository(repository), digest);
+    }
+
+    @Override
+    public boolean platformsCapped(String repository, String digest) {
+        RepositorySnapshot s = index.get(repository);
+        return s != null && s.manifest(digest) instanceof IndexedManifest.Index idx && idx.capped();
+    }
+
+    @Override
+    public SearchResult search(String q) {
+        return Search.run(index.snapshots(), q, MAX_SEARCH_HITS);
+    }
+
+    @Override
+    public IndexStatus status() {
+        return index.status();
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<IndexChange> subscriber) {
+        return index.subscribe(subscriber);
+    }
+
+    @Override
     public void close() {
+        scheduler.shutdownNow();
+        events.close();
         client.close();
     }
 
-    // ---- resolution with caches -----------------------------------------------------------------------------
+    // ---- details --------------------------------------------------------------------------------------------
 
-    /** Tag → manifest: fresh tag→digest answer, else a HEAD when the digest's manifest is cached, else a GET. */
-    private Manifest resolve(String repository, String tag, Limiter limiter) {
-        String key = repository + ":" + tag;
-        String digest = tagDigests.getIfPresent(key);
-        if (digest == null) {
-            String known = lastKnownDigests.getIfPresent(key);
-            if (known != null && manifests.getIfPresent(repository + "@" + known) != null) {
-                digest = limiter.call(() -> client.manifestDigest(repository, tag)).orElse(null);
-            }
+    private StorageAccounting accounting() {
+        StorageAccounting a = accounting;
+        if (a == null || a.version() != index.version()) {
+            a = StorageAccounting.of(index);
+            accounting = a;
         }
-        Manifest manifest;
-        if (digest != null) {
-            manifest = manifestByDigest(repository, digest, limiter);
-        } else {
-            manifest = limiter.call(() -> client.manifest(repository, tag));
-            manifests.put(repository + "@" + manifest.digest(), manifest);
-        }
-        tagDigests.put(key, manifest.digest());
-        lastKnownDigests.put(key, manifest.digest());
-        return manifest;
+        return a;
     }
 
-    private Manifest manifestByDigest(String repository, String digest, Limiter limiter) {
-        String key = repository + "@" + digest;
-        Manifest cached = manifests.getIfPresent(key);
+    /** A tag's detail: the index's summary and layers, history and complete labels from the config (on demand). */
+    private TagDetail detail(String repository, RepositorySnapshot snapshot, TagSummary summary) {
+        List<PlatformDetail> platforms = new ArrayList<>();
+        for (PlatformImage p : summary.platforms()) {
+            if (!(snapshot.manifest(p.digest()) instanceof IndexedManifest.Image image)) {
+                continue;
+            }
+            ImageConfig config = config(repository, image);
+            Map<String, String> labels = config != null ? config.labels() : image.labels();
+            List<HistoryEntry> history = config != null ? config.history() : List.of();
+            platforms.add(new PlatformDetail(p, image.layers(), history, labels));
+        }
+        return new TagDetail(repository, summary, List.copyOf(platforms));
+    }
+
+    /** The whole config of an image, from the weight-bounded cache or the registry; {@code null} if unreadable. */
+    private ImageConfig config(String repository, IndexedManifest.Image image) {
+        if (image.config() == null) {
+            return null;
+        }
+        String digest = image.config().digest();
+        ImageConfig cached = details.getIfPresent(digest);
         if (cached != null) {
             return cached;
         }
-        // getIfPresent/put instead of Cache.get(key, loader): a loader doing I/O would pin the carrier thread
-        Manifest fetched = limiter.call(() -> client.manifest(repository, digest));
-        manifests.put(key, fetched);
-        return fetched;
-    }
-
-    private ImageConfig config(String repository, String digest, Limiter limiter) {
-        String key = repository + "@" + digest;
-        ImageConfig cached = configs.getIfPresent(key);
-        if (cached != null) {
-            return cached;
-        }
-        ImageConfig parsed = ManifestParser.parseConfig(limiter.call(() -> client.blob(repository, digest)), digest);
-        configs.put(key, parsed);
-        return parsed;
-    }
-
-    // ---- building summaries ---------------------------------------------------------------------------------
-
-    private TagDetail build(String repository, String name, Manifest manifest, Limiter limiter,
-                            ExecutorService executor) {
-        ArtifactKind kind = ManifestParser.classify(name, manifest);
-        return switch (kind) {
-            case IMAGE -> {
-                PlatformDetail detail = platformDetail(repository, (Manifest.Image) manifest, null, limiter);
-                PlatformImage image = detail.image();
-                yield new TagDetail(repository, new TagSummary(name, manifest.digest(), manifest.mediaType(),
-                        image.size(), image.created(), kind, List.of(image)), List.of(detail));
-            }
-            case INDEX -> {
-                List<PlatformDetail> details = indexPlatforms(repository, (Manifest.Index) manifest, limiter, executor);
-                List<PlatformImage> images = details.stream().map(PlatformDetail::image).toList();
-                Instant newest = images.stream().map(PlatformImage::created).filter(Objects::nonNull)
-                        .max(Comparator.naturalOrder()).orElse(null);
-                yield new TagDetail(repository, new TagSummary(name, manifest.digest(), manifest.mediaType(),
-                        null, newest, kind, images), details);
-            }
-            default -> {
-                Long size = manifest instanceof Manifest.Image image ? image.size() : null;
-                Instant created = manifest instanceof Manifest.Image image
-                        ? instant(image.annotations().get("org.opencontainers.image.created")) : null;
-                yield new TagDetail(repository, new TagSummary(name, manifest.digest(), manifest.mediaType(), size,
-                        created, kind, List.of()), List.of());
-            }
-        };
-    }
-
-    /** One detail per real platform child; attestations and children that are gone (404) are not platforms. */
-    private List<PlatformDetail> indexPlatforms(String repository, Manifest.Index index, Limiter limiter,
-                                                ExecutorService executor) {
-        List<Future<Optional<PlatformDetail>>> futures = new ArrayList<>();
-        for (Manifest.IndexEntry entry : index.platformEntries()) {
-            futures.add(executor.submit(() -> {
-                Manifest child;
-                try {
-                    child = manifestByDigest(repository, entry.descriptor().digest(), limiter);
-                } catch (RegistryException e) {
-                    if (e.kind() == RegistryException.Kind.NOT_FOUND) {
-                        return Optional.<PlatformDetail>empty();
-                    }
-                    throw e;
-                }
-                if (!(child instanceof Manifest.Image image) || ManifestParser.classify(null, child) != ArtifactKind.IMAGE) {
-                    return Optional.<PlatformDetail>empty();
-                }
-                return Optional.of(platformDetail(repository, image, entry, limiter));
-            }));
-        }
-        List<PlatformDetail> details = new ArrayList<>();
-        for (Future<Optional<PlatformDetail>> f : futures) {
-            join(f).ifPresent(details::add);
-        }
-        return List.copyOf(details);
-    }
-
-    private PlatformDetail platformDetail(String repository, Manifest.Image image, Manifest.IndexEntry entry,
-                                          Limiter limiter) {
-        ImageConfig config = config(repository, image.config().digest(), limiter);
-        // An index entry names its platform; a single image carries it only in its config.
-        var platform = entry != null && entry.platform() != null ? entry.platform() : config.platform();
-        PlatformImage platformImage = new PlatformImage(platform, image.digest(), image.size(), config.created());
-        return new PlatformDetail(platformImage, image.layers(), config.history(), config.labels());
-    }
-
-    private static Instant instant(String value) {
         try {
-            return value == null ? null : java.time.OffsetDateTime.parse(value).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
+            // getIfPresent/put instead of Cache.get(key, loader): a loader doing I/O would pin the carrier thread
+            ImageConfig read = updater.config(repository, digest, image.config().size());
+            details.put(digest, read);
+            return read;
+        } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.UNREACHABLE || e.kind() == RegistryException.Kind.UNAUTHORIZED) {
+                throw e;
+            }
+            LOGGER.fine(() -> "Config " + digest + " of " + repository + " unreadable: " + e.getMessage());
             return null;
         }
     }
 
-    private static <T> T join(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RegistryException(RegistryException.Kind.UNREACHABLE, "Interrupted while reading the registry", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
+    /** Rough retained bytes of a parsed config (strings dominate). */
+    private static int weight(ImageConfig config) {
+        long bytes = 256;
+        for (Map.Entry<String, String> e : config.labels().entrySet()) {
+            bytes += 64 + e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length());
         }
+        for (HistoryEntry h : config.history()) {
+            bytes += 96 + length(h.createdBy()) + length(h.comment());
+        }
+        return (int) Math.min(Integer.MAX_VALUE, bytes);
     }
 
-    /** Bounds the registry requests in flight for one page; acquired per request, so nested fetches cannot deadlock. */
-    private static final class Limiter {
-        private final Semaphore permits;
-
-        Limiter(int concurrency) {
-            this.permits = new Semaphore(concurrency);
-        }
-
-        <T> T call(Supplier<T> request) {
-            try {
-                permits.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RegistryException(RegistryException.Kind.UNREACHABLE, "Interrupted while reading the registry", e);
-            }
-            try {
-                return request.get();
-            } finally {
-                permits.release();
-            }
-        }
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
+
 }

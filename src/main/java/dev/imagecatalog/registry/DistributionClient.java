@@ -2,55 +2,55 @@ package dev.imagecatalog.registry;
 
 import java.io.IOException;
 import java.net.URI;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.net.URISyntaxException;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
+import dev.imagecatalog.registry.RegistryTransport.Response;
 import io.helidon.http.Method;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
 
 /**
- * The adapter to a Distribution registry (HTTP API v2) over Helidon's {@link WebClient}: catalog and tag paging,
- * manifests with the full Accept list, tag→digest HEAD checks, blobs (following redirects without leaking
- * credentials), ping. Authentication semantics live in {@link RegistryAuth}; registry errors become
- * {@link RegistryException}s carrying the registry's own message.
+ * The adapter to a Distribution registry (HTTP API v2): catalog and tag paging, manifests with the full Accept
+ * list, tag→digest HEAD checks, blobs (following redirects without leaking credentials), ping.
+ *
+ * <p>Everything the registry says is input: pagination links must stay on the registry's origin and listings end
+ * (repeated or empty pages, {@code registry.max-pages}); digests are computed from the bytes received and checked
+ * against the digest asked for or announced; every digest is validated ({@link Digests}); manifests and config
+ * blobs are read up to their limits; every exchange ends by {@code registry.call-deadline}. Identical calls in
+ * flight at the same time are shared ({@link SingleFlight}) and each caller waits at most until its
+ * {@link RequestDeadline}. Authentication semantics live in {@link RegistryAuth}, one bounded exchange in
+ * {@link RegistryTransport}; registry errors become {@link RegistryException}s carrying the registry's own message.
  */
 public final class DistributionClient implements AutoCloseable {
 
+    private static final Logger LOGGER = Logger.getLogger(DistributionClient.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HeaderName DOCKER_CONTENT_DIGEST = HeaderNames.create("Docker-Content-Digest");
-    private static final HeaderName LINK = HeaderNames.create("Link");
-    private static final HeaderName WWW_AUTHENTICATE = HeaderNames.create("WWW-Authenticate");
-    private static final Pattern LINK_NEXT = Pattern.compile("<([^>]+)>\\s*;[^,]*rel=\"?next\"?");
+    private static final Pattern LINK_NEXT = Pattern.compile("<([^>]*)>\\s*;[^,]*rel=\"?next\"?");
     private static final Pattern NAME = Pattern.compile(
             "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
     private static final Pattern TAG = Pattern.compile("\\w[\\w.-]{0,127}");
-    private static final Pattern DIGEST = Pattern.compile("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+");
+    private static final Pattern LAST = Pattern.compile("(?:^|&)last=([^&]*)");
     private static final int PAGE_SIZE = 100;
     private static final int MAX_REDIRECTS = 5;
-    /** Manifests, configs and lists are small; a bigger answer is not what we asked for. */
-    private static final int MAX_BODY = 16 * 1024 * 1024;
+    /** Lists, token answers and error bodies: small, but a list of every tag of a big repository comes at once. */
+    private static final int MAX_OTHER_BODY = 16 * 1024 * 1024;
+    private static final String PAGINATION_NUMBER_INVALID = "PAGINATION_NUMBER_INVALID";
 
     private final URI base;
-    private final WebClient http;
+    private final RegistrySettings settings;
+    private final RegistryTransport transport;
     private final RegistryAuth auth;
-
-    /** One answer, body fully read. */
-    private record Response(int status, String contentType, String digest, String link, String location,
-                            String challenge, byte[] body, URI uri) {
-    }
+    private final SingleFlight flights = new SingleFlight();
 
     /** A client for the registry described by {@code settings}. */
     public DistributionClient(RegistrySettings settings) {
@@ -59,107 +59,98 @@ public final class DistributionClient implements AutoCloseable {
 
     DistributionClient(RegistrySettings settings, Clock clock) {
         this.base = settings.url();
-        this.auth = new RegistryAuth(settings.username(), settings.password(), clock);
-        this.http = WebClient.builder()
-                .connectTimeout(settings.connectTimeout())
-                .readTimeout(settings.readTimeout())
-                .followRedirects(false)
-                .build();
+        this.settings = settings;
+        this.auth = new RegistryAuth(base, settings.tokenRealmAllowedHosts(), settings.username(),
+                settings.password(), clock);
+        this.transport = new RegistryTransport(settings);
     }
 
-    /** Every repository name, following the relative {@code Link} header of each page until there is none. */
+    /**
+     * Every repository name: {@code registry.repositories} when configured (the registry is not asked), else every
+     * page of {@code _catalog} by its {@code Link} header, names deduplicated. A listing that repeats a page or
+     * adds nothing new ends with what it has; one longer than {@code registry.max-pages} is an error.
+     */
     public List<String> catalog() {
-        List<String> names = new ArrayList<>();
-        URI next = base.resolve("/v2/_catalog?n=" + PAGE_SIZE);
-        while (next != null) {
-            Response r = send(Method.GET, next, RegistryAuth.CATALOG_SCOPE, null, "Listing repositories");
-            JsonNode json = json(r, "repository list");
-            json.path("repositories").forEach(n -> names.add(n.asText()));
-            next = nextPage(r);
+        if (settings.repositoriesConfigured()) {
+            return settings.repositories();
         }
-        return names;
+        String what = "Listing repositories";
+        return flights.run("catalog", what, () -> list(base.resolve("/v2/_catalog?n=" + PAGE_SIZE),
+                RegistryAuth.CATALOG_SCOPE, "repositories", NAME, what, true));
+    }
+
+    /** Whether {@link #catalog()} answers {@code registry.repositories} instead of the registry's own list. */
+    public boolean repositoriesConfigured() {
+        return settings.repositoriesConfigured();
     }
 
     /** Every tag of a repository (paged like the catalog); NOT_FOUND for an unknown repository. */
     public List<String> tags(String repository) {
         checkName(repository);
-        List<String> tags = new ArrayList<>();
-        URI next = base.resolve("/v2/" + repository + "/tags/list?n=" + PAGE_SIZE);
-        while (next != null) {
-            Response r = send(Method.GET, next, RegistryAuth.repositoryScope(repository), null,
-                    "Listing tags of " + repository);
-            json(r, "tag list").path("tags").forEach(t -> tags.add(t.asText()));
-            next = nextPage(r);
-        }
-        return tags;
+        String what = "Listing tags of " + repository;
+        return flights.run("tags " + repository, what, () -> list(
+                base.resolve("/v2/" + repository + "/tags/list?n=" + PAGE_SIZE),
+                RegistryAuth.repositoryScope(repository), "tags", TAG, what, false));
     }
 
     /**
-     * A manifest by tag or digest, parsed; the digest is {@code Docker-Content-Digest}, else the sha256 of the exact
-     * body bytes. NOT_FOUND when it does not exist.
+     * A manifest by tag or digest, parsed, its digest computed from the bytes received. By digest the bytes must
+     * hash to it; by tag a {@code Docker-Content-Digest} that disagrees with the bytes is DIGEST_MISMATCH (schema 1
+     * excepted: its digest covers the unsigned payload, so the registry's header is kept). NOT_FOUND when it does not
+     * exist; TOO_LARGE beyond {@code registry.max-manifest-bytes}.
      */
     public Manifest manifest(String repository, String reference) {
         checkName(repository);
         checkReference(reference);
-        Response r = send(Method.GET, base.resolve("/v2/" + repository + "/manifests/" + reference),
-                RegistryAuth.repositoryScope(repository), MediaTypes.MANIFEST_ACCEPT,
-                "Reading manifest " + repository + ":" + reference);
-        String computed = sha256(r.body());
-        String digest = r.digest() != null ? r.digest() : computed;
-        Manifest manifest = ManifestParser.parse(r.body(), r.contentType(), digest);
-        // Schema 1 digests cover the unsigned payload, not the served bytes, so only newer manifests are checked.
-        if (reference.startsWith("sha256:") && !reference.equals(computed)
-                && !(manifest instanceof Manifest.Schema1)) {
-            throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
-                    "The registry served a manifest for " + repository + "@" + reference + " whose content does not"
-                            + " match that digest");
-        }
-        return manifest;
+        String what = "Reading manifest " + repository + (isDigest(reference) ? "@" : ":") + reference;
+        return flights.run("manifest " + repository + "@" + reference, what,
+                () -> fetchManifest(repository, reference, what));
     }
 
     /**
      * The digest a tag points at now (cheap HEAD); NOT_FOUND when the tag does not exist, empty when the registry
-     * sends no {@code Docker-Content-Digest} (then only a GET tells).
+     * sends no {@code Docker-Content-Digest} (then only a GET tells); DIGEST_MISMATCH when the header is not a digest.
      */
     public Optional<String> manifestDigest(String repository, String reference) {
         checkName(repository);
         checkReference(reference);
-        Response r = send(Method.HEAD, base.resolve("/v2/" + repository + "/manifests/" + reference),
-                RegistryAuth.repositoryScope(repository), MediaTypes.MANIFEST_ACCEPT,
-                "Checking tag " + repository + ":" + reference);
-        return Optional.ofNullable(r.digest());
+        String what = "Checking tag " + repository + ":" + reference;
+        return flights.run("head " + repository + ":" + reference, what, () -> {
+            Response r = send(Method.HEAD, base.resolve("/v2/" + repository + "/manifests/" + reference),
+                    RegistryAuth.repositoryScope(repository), MediaTypes.MANIFEST_ACCEPT, what, 0);
+            return Optional.ofNullable(r.digest()).map(d -> announced(d, what));
+        });
     }
 
     /**
-     * A blob's bytes by digest. Redirects (e.g. 307 to object storage) are followed; Authorization is sent only
-     * to the registry's own origin, never to another host.
+     * A blob's bytes by digest, verified against it, at most {@code registry.max-config-bytes} (blobs read here are
+     * config blobs). Redirects (e.g. 307 to object storage) are followed; Authorization is sent only to the
+     * registry's own origin, never to another host. Concurrent callers of the same blob share one array: do not
+     * modify it.
      */
     public byte[] blob(String repository, String digest) {
         checkName(repository);
-        if (!DIGEST.matcher(digest).matches()) {
+        if (!Digests.isValid(digest)) {
             throw new RegistryException(RegistryException.Kind.NOT_FOUND, "Not a valid digest: " + digest);
         }
-        String scope = RegistryAuth.repositoryScope(repository);
-        URI uri = base.resolve("/v2/" + repository + "/blobs/" + digest);
         String what = "Reading blob " + repository + "@" + digest;
-        for (int i = 0; i <= MAX_REDIRECTS; i++) {
-            Response r = sameOrigin(uri) ? sendRaw(Method.GET, uri, scope, null, what)
-                    : execute(Method.GET, uri, null, null, what);
-            if (isRedirect(r.status()) && r.location() != null) {
-                uri = uri.resolve(r.location());
-                continue;
+        return flights.run("blob " + repository + "@" + digest, what, () -> {
+            byte[] body = follow(base.resolve("/v2/" + repository + "/blobs/" + digest), base,
+                    RegistryAuth.repositoryScope(repository), null, what, settings.maxConfigBytes(),
+                    "registry.max-config-bytes").body();
+            String computed = Digests.compute(digest, body);
+            if (!computed.equals(digest)) {
+                throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH,
+                        what + ": the bytes received hash to " + computed + ", not to the digest asked for");
             }
-            if (r.status() / 100 != 2) {
-                throw error(r, what);
-            }
-            return r.body();
-        }
-        throw new RegistryException(RegistryException.Kind.BAD_RESPONSE, what + ": too many redirects");
+            return body;
+        });
     }
 
     /** {@code GET /v2/}: throws unless the registry answers and accepts our credentials. */
     public void ping() {
-        send(Method.GET, base.resolve("/v2/"), null, null, "Checking the registry");
+        String what = "Checking the registry";
+        flights.run("ping", what, () -> send(Method.GET, base.resolve("/v2/"), null, null, what, MAX_OTHER_BODY));
     }
 
     /** The registry base URL. */
@@ -169,24 +160,183 @@ public final class DistributionClient implements AutoCloseable {
 
     @Override
     public void close() {
-        http.closeResource();
+        transport.close();
     }
 
-    // ---- transport ------------------------------------------------------------------------------------------
+    /** Loads in flight now (tests use it to know that concurrent callers are sharing one). */
+    int loadsInFlight() {
+        return flights.inFlight();
+    }
+
+    // ---- listings -------------------------------------------------------------------------------------------
+
+    /**
+     * All names of a paged listing. Ends when there is no {@code Link}, or — a registry that loops — when a page URL
+     * or {@code last} repeats or a page adds no new name (the names seen so far are the answer; logged). Beyond
+     * {@code registry.max-pages} the listing is refused rather than shown incomplete. Distribution refuses an
+     * {@code n} above its {@code catalog.maxentries} (PAGINATION_NUMBER_INVALID): the first page is then asked again
+     * without {@code n}, and the registry's own page size carries on in its links.
+     */
+    private List<String> list(URI first, String scope, String field, Pattern valid, String what, boolean catalog) {
+        Set<String> names = new LinkedHashSet<>();
+        Set<String> seenUris = new HashSet<>();
+        Set<String> seenLasts = new HashSet<>();
+        URI next = first;
+        int pages = 0;
+        boolean withoutN = false;
+        while (next != null) {
+            String last = lastParameter(next);
+            if (!seenUris.add(next.toString()) || (last != null && !seenLasts.add(last))) {
+                LOGGER.warning(() -> what + ": the registry's pagination repeats a page; listing ends there");
+                break;
+            }
+            if (++pages > settings.maxPages()) {
+                throw new RegistryException(RegistryException.Kind.BAD_RESPONSE, what + ": the registry's list did"
+                        + " not end after " + settings.maxPages() + " pages (registry.max-pages)");
+            }
+            Response r = sendRaw(Method.GET, next, scope, null, what, MAX_OTHER_BODY);
+            if (pages == 1 && !withoutN && r.status() == 400
+                    && registryCode(r).filter(PAGINATION_NUMBER_INVALID::equals).isPresent()) {
+                withoutN = true;
+                pages = 0;
+                seenUris.clear();
+                next = base.resolve(first.getRawPath());
+                continue;
+            }
+            if (r.status() / 100 != 2) {
+                throw catalog ? catalogError(r, what) : error(r, what);
+            }
+            int before = names.size();
+            int received = 0;
+            for (JsonNode n : json(r, catalog ? "repository list" : "tag list").path(field)) {
+                received++;
+                String name = n.asText();
+                if (valid.matcher(name).matches() && (!catalog || name.length() <= 255)) {
+                    names.add(name);
+                } else {
+                    LOGGER.warning(() -> what + ": skipping an invalid name from the registry: " + abbreviate(name));
+                }
+            }
+            next = nextPage(r, what);
+            if (next != null && received > 0 && names.size() == before) {
+                LOGGER.warning(() -> what + ": a page of the registry's list added no new name; listing ends there");
+                break;
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** A failing {@code _catalog}: many registries do not serve it; say how to configure the list instead. */
+    private RegistryException catalogError(Response r, String what) {
+        RegistryException e = error(r, what);
+        if (r.status() != 401 && r.status() != 403 && r.status() != 404) {
+            return e;
+        }
+        return new RegistryException(r.status() == 404 ? RegistryException.Kind.BAD_RESPONSE : e.kind(),
+                e.getMessage() + ". If this registry does not list its repositories (GitLab, Harbor robot accounts"
+                        + " and some cloud registries refuse _catalog), set registry.repositories"
+                        + " (env REGISTRY_REPOSITORIES, comma-separated) to the repositories to show");
+    }
+
+    /**
+     * The next page from {@code Link: </v2/_catalog?last=x&n=100>; rel="next"}, resolved against the page; a link to
+     * any other origin than the registry's is refused, never followed.
+     */
+    private URI nextPage(Response r, String what) {
+        if (r.link() == null) {
+            return null;
+        }
+        Matcher m = LINK_NEXT.matcher(r.link());
+        if (!m.find()) {
+            return null;
+        }
+        URI next;
+        try {
+            next = r.uri().resolve(new URI(m.group(1)));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
+                    what + ": the registry sent an invalid pagination link: " + abbreviate(m.group(1)), e);
+        }
+        if (!sameOrigin(next, base) || next.getRawUserInfo() != null) {
+            throw new RegistryException(RegistryException.Kind.BAD_RESPONSE, what + ": the registry's pagination"
+                    + " link points to " + abbreviate(RegistryTransport.origin(next)) + ", not to the registry "
+                    + RegistryTransport.origin(base) + "; it is not followed");
+        }
+        return next;
+    }
+
+    private static String lastParameter(URI uri) {
+        String query = uri.getRawQuery();
+        if (query == null) {
+            return null;
+        }
+        Matcher m = LAST.matcher(query);
+        return m.find() ? m.group(1) : null;
+    }
+
+    // ---- manifests ------------------------------------------------------------------------------------------
+
+    private Manifest fetchManifest(String repository, String reference, String what) {
+        Response r = send(Method.GET, base.resolve("/v2/" + repository + "/manifests/" + reference),
+                RegistryAuth.repositoryScope(repository), MediaTypes.MANIFEST_ACCEPT, what,
+                settings.maxManifestBytes(), "registry.max-manifest-bytes");
+        if (isDigest(reference)) {
+            String computed = Digests.compute(reference, r.body());
+            Manifest manifest = ManifestParser.parse(r.body(), r.contentType(), reference);
+            // Schema 1 digests cover the unsigned payload, not the served bytes, so only newer manifests are checked.
+            if (!computed.equals(reference) && !(manifest instanceof Manifest.Schema1)) {
+                throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, what + ": the bytes received"
+                        + " hash to " + computed + ", not to the digest asked for");
+            }
+            return manifest;
+        }
+        String header = r.digest() == null ? null : announced(r.digest(), what);
+        String computed = Digests.compute(header, r.body());
+        if (header == null || header.equals(computed)) {
+            return ManifestParser.parse(r.body(), r.contentType(), computed);
+        }
+        Manifest manifest = ManifestParser.parse(r.body(), r.contentType(), header);
+        if (manifest instanceof Manifest.Schema1) {
+            return manifest;
+        }
+        throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, what + ": the registry announced "
+                + header + " (Docker-Content-Digest) but the bytes received hash to " + computed);
+    }
+
+    /** A digest the registry announced in a header, validated before anything uses it. */
+    private static String announced(String value, String what) {
+        if (!Digests.isValid(value)) {
+            throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH,
+                    what + ": the registry announced an invalid digest: \"" + abbreviate(value) + "\"");
+        }
+        return value;
+    }
+
+    // ---- transport with authentication ----------------------------------------------------------------------
+
+    private Response send(Method method, URI uri, String scope, List<String> accept, String what, int maxBytes) {
+        return send(method, uri, scope, accept, what, maxBytes, null);
+    }
 
     /** A call that must succeed (2xx), authenticating as needed. */
-    private Response send(Method method, URI uri, String scope, List<String> accept, String what) {
-        Response r = sendRaw(method, uri, scope, accept, what);
+    private Response send(Method method, URI uri, String scope, List<String> accept, String what, int maxBytes,
+                          String limitKey) {
+        Response r = sendRaw(method, uri, scope, accept, what, maxBytes, limitKey);
         if (r.status() / 100 != 2) {
             throw error(r, what);
         }
         return r;
     }
 
+    private Response sendRaw(Method method, URI uri, String scope, List<String> accept, String what, int maxBytes) {
+        return sendRaw(method, uri, scope, accept, what, maxBytes, null);
+    }
+
     /** A call to the registry, answering a 401 challenge once (Bearer token or Basic). */
-    private Response sendRaw(Method method, URI uri, String scope, List<String> accept, String what) {
+    private Response sendRaw(Method method, URI uri, String scope, List<String> accept, String what, int maxBytes,
+                             String limitKey) {
         String authorization = auth.authorization(scope);
-        Response r = execute(method, uri, authorization, accept, what);
+        Response r = execute(method, uri, authorization, accept, what, maxBytes, limitKey);
         if (r.status() != 401) {
             return r;
         }
@@ -194,58 +344,83 @@ public final class DistributionClient implements AutoCloseable {
         if (challenge.isPresent() && challenge.get().isBearer()) {
             auth.forget(scope);
             String bearer = fetchToken(challenge.get(), scope);
-            return execute(method, uri, bearer, accept, what);
+            return execute(method, uri, bearer, accept, what, maxBytes, limitKey);
         }
         if (auth.hasCredentials() && !Objects.equals(authorization, auth.basic())) {
-            return execute(method, uri, auth.basic(), accept, what);
+            return execute(method, uri, auth.basic(), accept, what, maxBytes, limitKey);
         }
         return r;
     }
 
     private String fetchToken(AuthChallenge challenge, String scope) {
         URI tokenUri = auth.tokenUri(challenge, scope);
-        Response r = execute(Method.GET, tokenUri, auth.basic(), List.of("application/json"),
-                "Requesting a registry token");
+        Response r = follow(tokenUri, tokenUri, null, List.of("application/json"), "Requesting a registry token",
+                MAX_OTHER_BODY, null);
         if (r.status() / 100 != 2) {
             throw new RegistryException(RegistryException.Kind.UNAUTHORIZED,
-                    "The registry's token server " + tokenUri.getHost() + " refused "
+                    "The registry's token server " + r.uri().getHost() + " refused "
                             + (auth.hasCredentials() ? "the configured credentials" : "anonymous access")
                             + " (HTTP " + r.status() + registryMessage(r).map(m -> ": " + m).orElse("") + ")");
         }
         return auth.acceptTokenResponse(scope, r.body());
     }
 
-    private Response execute(Method method, URI uri, String authorization, List<String> accept, String what) {
-        try (HttpClientResponse res = http.method(method).uri(uri).followRedirects(false).headers(h -> {
-            if (authorization != null) {
-                h.set(HeaderNames.AUTHORIZATION, authorization);
+    /**
+     * GET with redirects followed (at most {@value #MAX_REDIRECTS}): credentials — the registry's for
+     * {@code scope}, else Basic for a token request — only while the URL stays on {@code credentialsOrigin};
+     * another host gets the request without Authorization. A non-2xx answer other than a redirect is returned for
+     * the token request and an error otherwise.
+     */
+    private Response follow(URI start, URI credentialsOrigin, String scope, List<String> accept, String what,
+                            int maxBytes, String limitKey) {
+        URI uri = start;
+        for (int i = 0; i <= MAX_REDIRECTS; i++) {
+            Response r;
+            if (!sameOrigin(uri, credentialsOrigin)) {
+                r = execute(Method.GET, uri, null, accept, what, maxBytes, limitKey);
+            } else if (scope != null) {
+                r = sendRaw(Method.GET, uri, scope, accept, what, maxBytes, limitKey);
+            } else {
+                r = execute(Method.GET, uri, auth.basic(), accept, what, maxBytes, limitKey);
             }
-            if (accept != null) {
-                h.set(HeaderNames.ACCEPT, String.join(", ", accept));
+            if (isRedirect(r.status()) && r.location() != null) {
+                uri = redirectTarget(uri, r.location(), what);
+                continue;
             }
-        }).request()) {
-            byte[] body = method == Method.HEAD ? new byte[0] : res.inputStream().readNBytes(MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
-                throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
-                        what + ": the registry's answer is larger than " + MAX_BODY + " bytes");
+            if (r.status() / 100 != 2 && scope != null) {
+                throw error(r, what);
             }
-            var headers = res.headers();
-            return new Response(res.status().code(),
-                    headers.first(HeaderNames.CONTENT_TYPE).orElse(null),
-                    headers.first(DOCKER_CONTENT_DIGEST).orElse(null),
-                    headers.first(LINK).orElse(null),
-                    headers.first(HeaderNames.LOCATION).orElse(null),
-                    headers.first(WWW_AUTHENTICATE).orElse(null),
-                    body, uri);
+            return r;
+        }
+        throw new RegistryException(RegistryException.Kind.BAD_RESPONSE, what + ": too many redirects");
+    }
+
+    private static URI redirectTarget(URI from, String location, String what) {
+        try {
+            URI target = from.resolve(new URI(location));
+            if (("http".equals(target.getScheme()) || "https".equals(target.getScheme())) && target.getHost() != null) {
+                return target;
+            }
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            // answered below
+        }
+        throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
+                what + ": the registry redirected to an invalid location: " + abbreviate(location));
+    }
+
+    private Response execute(Method method, URI uri, String authorization, List<String> accept, String what,
+                             int maxBytes, String limitKey) {
+        try {
+            return transport.execute(method, uri, authorization, accept, what, maxBytes);
         } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.TOO_LARGE && limitKey != null) {
+                throw new RegistryException(e.kind(), e.getMessage() + " (" + limitKey + ")", e);
+            }
             throw e;
-        } catch (IOException | RuntimeException e) {
-            // Connection refused, timeouts, resets: all mean "cannot talk to the registry right now".
-            throw new RegistryException(RegistryException.Kind.UNREACHABLE,
-                    what + ": cannot reach the registry at " + uri.getScheme() + "://" + uri.getAuthority()
-                            + " (" + describe(e) + ")", e);
         }
     }
+
+    // ---- answers --------------------------------------------------------------------------------------------
 
     private RegistryException error(Response r, String what) {
         Optional<String> code = registryCode(r);
@@ -276,34 +451,33 @@ public final class DistributionClient implements AutoCloseable {
     }
 
     private static Optional<String> registryMessage(Response r) {
-        return firstError(r).map(e -> e.path("message").asText(null)).filter(m -> !m.isBlank());
+        return firstError(r).map(e -> e.path("message").asText(null)).filter(m -> !m.isBlank())
+                .map(DistributionClient::abbreviate);
     }
 
     private static Optional<String> registryCode(Response r) {
-        return firstError(r).map(e -> e.path("code").asText(null)).filter(c -> !c.isBlank());
+        return firstError(r).map(e -> e.path("code").asText(null)).filter(c -> !c.isBlank())
+                .map(DistributionClient::abbreviate);
     }
 
-    private JsonNode json(Response r, String what) {
+    private static JsonNode json(Response r, String what) {
         try {
-            return JSON.readTree(r.body());
+            JsonNode json = JSON.readTree(r.body());
+            if (json == null || !json.isObject()) {
+                throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
+                        "The registry returned an invalid " + what + " (not a JSON object)");
+            }
+            return json;
         } catch (IOException e) {
             throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
                     "The registry returned an unreadable " + what, e);
         }
     }
 
-    /** The next page from {@code Link: </v2/_catalog?last=x&n=100>; rel="next"} (relative to the registry). */
-    private URI nextPage(Response r) {
-        if (r.link() == null) {
-            return null;
-        }
-        Matcher m = LINK_NEXT.matcher(r.link());
-        return m.find() ? r.uri().resolve(m.group(1)) : null;
-    }
-
-    private boolean sameOrigin(URI uri) {
-        return Objects.equals(uri.getScheme(), base.getScheme()) && Objects.equals(uri.getHost(), base.getHost())
-                && port(uri) == port(base);
+    static boolean sameOrigin(URI uri, URI origin) {
+        return Objects.equals(uri.getScheme(), origin.getScheme())
+                && uri.getHost() != null && uri.getHost().equalsIgnoreCase(origin.getHost())
+                && port(uri) == port(origin);
     }
 
     private static int port(URI uri) {
@@ -314,35 +488,32 @@ public final class DistributionClient implements AutoCloseable {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
-    private static String describe(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String msg = t.getMessage();
-        return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    /** Registry text quoted in our messages is cut short: it is input, and messages end up on pages and in logs. */
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "…";
+    }
+
+    private static boolean isDigest(String reference) {
+        return reference.indexOf(':') >= 0;
+    }
+
+    /** Whether {@code repository} is a valid repository name (Distribution's grammar, at most 255 characters). */
+    static boolean validName(String repository) {
+        return repository != null && repository.length() <= 255 && NAME.matcher(repository).matches();
     }
 
     /** Repository names are validated so that user input can never change the request path. */
     static void checkName(String repository) {
-        if (repository == null || repository.length() > 255 || !NAME.matcher(repository).matches()) {
+        if (!validName(repository)) {
             throw new RegistryException(RegistryException.Kind.NOT_FOUND,
                     "No such repository: \"" + repository + "\" is not a valid repository name");
         }
     }
 
     static void checkReference(String reference) {
-        if (reference == null || !(TAG.matcher(reference).matches() || DIGEST.matcher(reference).matches())) {
+        if (reference == null || !(TAG.matcher(reference).matches() || Digests.isValid(reference))) {
             throw new RegistryException(RegistryException.Kind.NOT_FOUND,
                     "No such tag: \"" + reference + "\" is not a valid tag or digest");
-        }
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

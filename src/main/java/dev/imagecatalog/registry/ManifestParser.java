@@ -105,12 +105,30 @@ public final class ManifestParser {
         };
     }
 
+    /**
+     * A descriptor, its digest validated: a manifest is input, and a child or config digest ends up in request
+     * paths and pod images ({@code not-a-digest/../../x} must never get there).
+     */
     private static Descriptor descriptor(JsonNode node, String context) {
         if (node == null || !node.hasNonNull("digest")) {
             throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
                     "Manifest " + context + " has a descriptor without digest");
         }
-        return new Descriptor(text(node, "mediaType"), node.get("digest").asText(), node.path("size").asLong(0));
+        String digest = node.get("digest").asText();
+        if (!Digests.isValid(digest)) {
+            throw new RegistryException(RegistryException.Kind.BAD_RESPONSE, "Manifest " + context
+                    + " has a descriptor with an invalid digest: \"" + abbreviate(digest) + "\"");
+        }
+        long size = node.path("size").asLong(0);
+        if (size < 0) {
+            throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
+                    "Manifest " + context + " has a descriptor with a negative size");
+        }
+        return new Descriptor(text(node, "mediaType"), digest, size);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "…";
     }
 
     private static JsonNode read(byte[] body, String what) {

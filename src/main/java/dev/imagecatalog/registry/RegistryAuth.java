@@ -2,12 +2,15 @@ package dev.imagecatalog.registry;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,6 +20,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * HTTP semantics of registry authentication, without transport: anonymous, HTTP Basic, and the Docker Bearer token
  * flow (challenge → token request URI → token response → reuse until {@code expires_in} elapses).
+ *
+ * <p>Where credentials may go is decided here: the realm a registry names is input, so a relative realm is resolved
+ * against the registry URL, and the credentials are sent only to the registry's own origin, to an {@code https}
+ * realm, to a plain-{@code http} realm on the registry's own host, or to a host listed in
+ * {@code registry.token-realm-allowed-hosts}.
  */
 final class RegistryAuth {
 
@@ -27,6 +35,11 @@ final class RegistryAuth {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Longest token lifetime believed: a larger {@code expires_in} would only overflow the clock. */
+    static final Duration MAX_EXPIRES_IN = Duration.ofHours(24);
+
+    private final URI registry;
+    private final List<String> allowedRealmHosts;
     private final String basic;
     private final Clock clock;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
@@ -36,7 +49,13 @@ final class RegistryAuth {
     record Token(String value, Instant expiresAt) {
     }
 
-    RegistryAuth(String username, String password, Clock clock) {
+    /**
+     * @param registry          the registry URL (base of relative realms, and the host credentials belong to)
+     * @param allowedRealmHosts further hosts whose plain-http realm may receive the credentials (lower-case)
+     */
+    RegistryAuth(URI registry, List<String> allowedRealmHosts, String username, String password, Clock clock) {
+        this.registry = registry;
+        this.allowedRealmHosts = List.copyOf(allowedRealmHosts);
         this.basic = username == null ? null : "Basic " + Base64.getEncoder()
                 .encodeToString((username + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
         this.clock = clock;
@@ -69,11 +88,36 @@ final class RegistryAuth {
         return basic != null;
     }
 
-    /** The token request for a Bearer challenge: realm with {@code service} and {@code scope} query parameters. */
+    /**
+     * The token request for a Bearer challenge: the realm resolved against the registry URL, with {@code service}
+     * and {@code scope} query parameters.
+     *
+     * @throws RegistryException BAD_RESPONSE when the realm is not an http(s) URL, or when credentials are
+     *                           configured and the realm is not a place they may be sent to (message names the realm)
+     */
     URI tokenUri(AuthChallenge challenge, String scope) {
         bearerRealm = true;
-        StringBuilder uri = new StringBuilder(challenge.param("realm"));
-        char sep = uri.indexOf("?") < 0 ? '?' : '&';
+        String realm = challenge.param("realm");
+        URI realmUri;
+        try {
+            realmUri = registry.resolve(new URI(realm));
+        } catch (URISyntaxException | IllegalArgumentException | NullPointerException e) {
+            throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
+                    "The registry named a token realm that is not a valid URL: \"" + realm + "\"", e);
+        }
+        if (!("http".equals(realmUri.getScheme()) || "https".equals(realmUri.getScheme()))
+                || realmUri.getHost() == null || realmUri.getRawUserInfo() != null) {
+            throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
+                    "The registry named a token realm that is not an http(s) URL: \"" + realm + "\"");
+        }
+        if (hasCredentials() && !mayReceiveCredentials(realmUri)) {
+            throw new RegistryException(RegistryException.Kind.BAD_RESPONSE, "The registry's token realm "
+                    + realmUri + " is plain http on another host than the registry (" + registry.getHost()
+                    + "); the credentials are not sent there. Use an https realm, or allow the host with "
+                    + "registry.token-realm-allowed-hosts");
+        }
+        StringBuilder uri = new StringBuilder(realmUri.toString());
+        char sep = realmUri.getRawQuery() == null ? '?' : '&';
         if (challenge.param("service") != null) {
             uri.append(sep).append("service=").append(encode(challenge.param("service")));
             sep = '&';
@@ -81,7 +125,20 @@ final class RegistryAuth {
         if (scope != null) {
             uri.append(sep).append("scope=").append(encode(scope));
         }
-        return URI.create(uri.toString());
+        try {
+            return new URI(uri.toString());
+        } catch (URISyntaxException e) {
+            throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
+                    "The registry named a token realm that is not a valid URL: \"" + realm + "\"", e);
+        }
+    }
+
+    /** Whether Basic credentials may go to this (token) URI: see the class comment. */
+    boolean mayReceiveCredentials(URI uri) {
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        boolean sameHost = host.equalsIgnoreCase(registry.getHost());
+        return "https".equals(uri.getScheme()) || ("http".equals(uri.getScheme())
+                && (sameHost || allowedRealmHosts.contains(host)));
     }
 
     /** Reads a token response ({@code token} or {@code access_token}, {@code expires_in}) and remembers the token. */
@@ -99,7 +156,8 @@ final class RegistryAuth {
                     "The registry's token server returned no token");
         }
         long seconds = json.path("expires_in").asLong(0);
-        Duration lifetime = seconds > 0 ? Duration.ofSeconds(seconds) : DEFAULT_EXPIRES_IN;
+        Duration lifetime = seconds <= 0 ? DEFAULT_EXPIRES_IN
+                : seconds > MAX_EXPIRES_IN.toSeconds() ? MAX_EXPIRES_IN : Duration.ofSeconds(seconds);
         tokens.put(key(scope), new Token(value, clock.instant().plus(lifetime)));
         return "Bearer " + value;
     }

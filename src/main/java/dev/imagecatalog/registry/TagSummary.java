@@ -14,6 +14,8 @@ import java.util.List;
  * @param kind      what the tag points at
  * @param platforms one entry for a single image (its digest is the tag's digest), one per platform for an index,
  *                  none for artifacts that are not images
+ * @param error     why the tag could not be read (e.g. its manifest is too large or does not match its digest),
+ *                  {@code null} when it was read; such a tag is listed with the error and is not runnable
  */
 public record TagSummary(String name,
                          String digest,
@@ -21,10 +23,22 @@ public record TagSummary(String name,
                          Long size,
                          Instant created,
                          ArtifactKind kind,
-                         List<PlatformImage> platforms) {
+                         List<PlatformImage> platforms,
+                         String error) {
+
+    /** A tag that was read without error. */
+    public TagSummary(String name, String digest, String mediaType, Long size, Instant created, ArtifactKind kind,
+                      List<PlatformImage> platforms) {
+        this(name, digest, mediaType, size, created, kind, platforms, null);
+    }
+
+    /** A tag listed by the registry whose manifest could not be read (listed with the reason, not runnable). */
+    public static TagSummary failed(String name, String digest, String error) {
+        return new TagSummary(name, digest, null, null, null, ArtifactKind.ARTIFACT, List.of(), error);
+    }
 
     /** Whether a pod can run this tag. */
     public boolean runnable() {
-        return kind.runnable() && !platforms.isEmpty();
+        return error == null && kind.runnable() && !platforms.isEmpty();
     }
 }

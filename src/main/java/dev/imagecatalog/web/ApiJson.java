@@ -5,6 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.imagecatalog.catalog.Overview;
+import dev.imagecatalog.catalog.index.IndexChange;
+import dev.imagecatalog.catalog.index.IndexStatus;
 import dev.imagecatalog.registry.ArtifactKind;
 import dev.imagecatalog.registry.HistoryEntry;
 import dev.imagecatalog.registry.Layer;
@@ -29,21 +32,59 @@ final class ApiJson {
     private ApiJson() {
     }
 
-    /** {@code {"repositories":[{"name":…}]}}. */
-    record Repositories(List<Repository> repositories) {
+    /** {@code {"repositories":[{"name":…,"tagCount",…}],"total":{"repositories","tags","size"},"index":{…}}}. */
+    record Repositories(List<Repository> repositories, Total total, Status index) {
     }
 
-    /** {@code {"name":"team-a/app"}}. */
-    record Repository(String name) {
+    /**
+     * A repository with what the index knows of it; {@code indexed=false} while the first crawl has not reached it
+     * (then the counts are 0 and {@code newestCreated} null).
+     */
+    record Repository(String name, boolean indexed, int tagCount, long size, String newestCreated,
+                      List<String> platforms) {
+    }
+
+    /** Registry totals: {@code size} counts each distinct blob once. */
+    record Total(int repositories, long tags, long size) {
+    }
+
+    /** {@code GET /api/status}. */
+    record Status(int indexed, int repositories, long tags, long manifests, boolean crawling, boolean ready,
+                  String lastEvent, String lastReconcile, String lastError) {
+    }
+
+    /** One change of the index (server-sent event data). */
+    record Change(String repository, List<String> added, List<String> changed, List<String> removed,
+                  boolean created, boolean deleted) {
+    }
+
+    /** {@code {"accepted":n}}: events that will update the index. */
+    record Accepted(int accepted) {
+    }
+
+    static Repositories repositories(Overview overview) {
+        return new Repositories(overview.repositories().stream().map(r -> new Repository(r.name(), r.indexed(),
+                r.tagCount(), r.size(), Formats.rfc3339(r.newestCreated()), r.platforms())).toList(),
+                new Total(overview.totalRepositories(), overview.totalTags(), overview.totalSize()),
+                status(overview.status()));
+    }
+
+    static Status status(IndexStatus s) {
+        return new Status(s.indexed(), s.repositories(), s.tags(), s.manifests(), s.crawling(), s.ready(),
+                Formats.rfc3339(s.lastEvent()), Formats.rfc3339(s.lastReconcile()), s.lastError());
+    }
+
+    static Change change(IndexChange c) {
+        return new Change(c.repository(), c.added(), c.changed(), c.removed(), c.created(), c.deleted());
     }
 
     /** {@code {"repository":…,"tags":[…]}}. */
     record Tags(String repository, List<Tag> tags) {
     }
 
-    /** A tag as listed; {@code size} is null for an index (see platforms). */
+    /** A tag as listed; {@code size} is null for an index (see platforms); {@code error} when it could not be read. */
     record Tag(String name, String digest, String mediaType, Long size, String created, boolean runnable, String kind,
-               List<Platform> platforms) {
+               List<Platform> platforms, String error) {
     }
 
     /** A platform of a listed tag. */
@@ -96,7 +137,7 @@ final class ApiJson {
 
     static Tag tag(TagSummary t) {
         return new Tag(t.name(), t.digest(), t.mediaType(), t.size(), Formats.rfc3339(t.created()), t.runnable(),
-                kind(t.kind()), t.platforms().stream().map(ApiJson::platform).toList());
+                kind(t.kind()), t.platforms().stream().map(ApiJson::platform).toList(), t.error());
     }
 
     static TagDetailDoc detail(TagDetail detail) {

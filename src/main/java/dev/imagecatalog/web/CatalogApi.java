@@ -1,6 +1,7 @@
 package dev.imagecatalog.web;
 
 import dev.imagecatalog.catalog.Catalog;
+import dev.imagecatalog.catalog.RepositorySort;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -13,7 +14,8 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * The catalog's JSON API, registered under {@code /api}.
  * <ul>
- *     <li>{@code curl 'localhost:8080/api/repositories?q=team'} → {@code {"repositories":[{"name":"team-a/app"}]}}</li>
+ *     <li>{@code curl 'localhost:8080/api/repositories?q=team&sort=size'} → {@code {"repositories":[{"name":"team-a/app",
+ *     "tagCount","size","newestCreated","platforms"}],"total":{"repositories","tags","size"}}}</li>
  *     <li>{@code curl localhost:8080/api/repositories/team-a/app/tags} → {@code {"repository":…,"tags":[…]}}</li>
  *     <li>{@code curl localhost:8080/api/repositories/team-a/app/tags/v1} → the tag with layers, history, labels</li>
  * </ul>
@@ -40,8 +42,7 @@ public final class CatalogApi implements HttpService {
 
     private void repositories(ServerRequest req, ServerResponse res) {
         String q = req.query().first("q").orElse("").trim();
-        send(res, Status.OK_200, new ApiJson.Repositories(
-                catalog.repositories(q).stream().map(ApiJson.Repository::new).toList()));
+        send(res, Status.OK_200, ApiJson.repositories(catalog.overview(q, sort(req))));
     }
 
     private void repositoryPath(ServerRequest req, ServerResponse res) {
@@ -55,6 +56,16 @@ public final class CatalogApi implements HttpService {
             throw WebException.notFound("No such endpoint: use /api/repositories/" + target.repository()
                     + "/tags or /api/repositories/" + target.repository() + "/tags/<tag>.");
         }
+    }
+
+    /** {@code ?sort=name|size|newest|tags}; 400 for anything else. */
+    static RepositorySort sort(ServerRequest req) {
+        String value = req.query().first("sort").orElse("");
+        RepositorySort sort = RepositorySort.parse(value);
+        if (sort == null) {
+            throw WebException.badRequest("Unknown sort \"" + value + "\": use name, size, newest or tags.");
+        }
+        return sort;
     }
 
     /** Writes a JSON document with a status. */

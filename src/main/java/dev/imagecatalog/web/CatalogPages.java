@@ -4,11 +4,16 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.imagecatalog.auth.Identity;
 import dev.imagecatalog.auth.Permission;
 import dev.imagecatalog.catalog.Catalog;
+import dev.imagecatalog.catalog.Overview;
+import dev.imagecatalog.catalog.RepositoryInfo;
+import dev.imagecatalog.catalog.RepositorySort;
+import dev.imagecatalog.catalog.SearchResult;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.registry.ArtifactKind;
@@ -29,8 +34,11 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * The catalog's HTML pages.
  * <ul>
- *     <li>{@code curl 'localhost:8080/?q=team&page=2'} — repositories, filtered and paged</li>
- *     <li>{@code curl localhost:8080/repositories/team-a/app?sort=size} — tags of a repository</li>
+ *     <li>{@code curl 'localhost:8080/?q=team&sort=size&page=2'} — repositories with counts and sizes, filtered,
+ *     sorted and paged, and the registry's totals</li>
+ *     <li>{@code curl 'localhost:8080/repositories/team-a/app?sort=size&tag=v1&page=2'} — tags of a repository, 100
+ *     a page, tags of the same digest grouped, its unique and shared bytes</li>
+ *     <li>{@code curl 'localhost:8080/search?q=sha256:3a4b'} — search across the registry</li>
  *     <li>{@code curl localhost:8080/repositories/team-a/app/tags/v1} — one tag: platforms, layers, history, and the
  *     Run form when runs are enabled and the tag is runnable</li>
  * </ul>
@@ -39,6 +47,8 @@ public final class CatalogPages implements HttpService {
 
     /** Repositories per page of {@code /}. */
     static final int PAGE_SIZE = 50;
+    /** Tags (grouped by digest) per page of a repository. */
+    static final int TAGS_PER_PAGE = 100;
     private static final String PREFIX = "/repositories/";
 
     private final Catalog catalog;
@@ -59,6 +69,7 @@ public final class CatalogPages implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/", this::repositories)
+                .get("/search", this::search)
                 .get("/repositories", (req, res) -> redirect(res, "/"))
                 .get("/repositories/*", this::repositoryOrTag);
     }
@@ -66,22 +77,42 @@ public final class CatalogPages implements HttpService {
     private void repositories(ServerRequest req, ServerResponse res) {
         String q = req.query().first("q").orElse("").trim();
         int requested = page(req.query().first("page").orElse("1"));
-        List<String> all = catalog.repositories(q);
+        RepositorySort sort = CatalogApi.sort(req);
+        Overview overview = catalog.overview(q, sort);
+        List<RepositoryInfo> all = overview.repositories();
         int pages = Math.max(1, (all.size() + PAGE_SIZE - 1) / PAGE_SIZE);
         int page = Math.min(requested, pages);
-        List<String> shown = all.subList((page - 1) * PAGE_SIZE, Math.min(all.size(), page * PAGE_SIZE));
+        List<RepositoryInfo> shown = all.subList((page - 1) * PAGE_SIZE, Math.min(all.size(), page * PAGE_SIZE));
+        long largest = all.stream().mapToLong(RepositoryInfo::size).max().orElse(0);
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", "Repositories");
         model.put("q", q);
+        model.put("sort", sort.key());
+        model.put("sortHrefs", Views.sortHrefs(q));
         model.put("total", all.size());
+        model.put("configured", catalog.repositoriesConfigured());
         model.put("page", page);
         model.put("pages", pages);
         model.put("from", all.isEmpty() ? 0 : (page - 1) * PAGE_SIZE + 1);
         model.put("to", (page - 1) * PAGE_SIZE + shown.size());
-        model.put("repositories", shown.stream().map(CatalogPages::repositoryLink).toList());
-        model.put("prevHref", page > 1 ? pageHref(q, page - 1) : "");
-        model.put("nextHref", page < pages ? pageHref(q, page + 1) : "");
+        model.put("repositories", shown.stream().map(r -> Views.repositoryRow(r, largest)).toList());
+        model.put("totals", Views.totals(overview));
+        model.put("progress", Views.progress(overview.status()));
+        model.put("prevHref", page > 1 ? pageHref(q, sort, page - 1) : "");
+        model.put("nextHref", page < pages ? pageHref(q, sort, page + 1) : "");
         Html.send(res, templates.render("index.ftlh", model));
+    }
+
+    private void search(ServerRequest req, ServerResponse res) {
+        String q = req.query().first("q").orElse("").trim();
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("title", q.isEmpty() ? "Search" : "Search: " + q);
+        model.put("q", q);
+        SearchResult result = q.isEmpty() ? new SearchResult("", List.of(), false) : catalog.search(q);
+        model.put("groups", Views.searchGroups(result));
+        model.put("hits", result.groups().stream().mapToInt(g -> g.hits().size()).sum());
+        model.put("truncated", result.truncated());
+        Html.send(res, templates.render("search.ftlh", model));
     }
 
     private void repositoryOrTag(ServerRequest req, ServerResponse res) {
@@ -115,14 +146,39 @@ public final class CatalogPages implements HttpService {
 
     private void repository(ServerRequest req, ServerResponse res, String repository, List<TagSummary> tags) {
         Views.Sort sort = Views.Sort.parse(req.query().first("sort").orElse(null));
+        String filter = req.query().first("tag").orElse("").trim();
+        List<TagSummary> matching = filter.isEmpty() ? tags : tags.stream()
+                .filter(t -> t.name().toLowerCase(Locale.ROOT).contains(filter.toLowerCase(Locale.ROOT))).toList();
+        List<List<TagSummary>> groups = Views.groupByDigest(matching, sort);
+        int pages = Math.max(1, (groups.size() + TAGS_PER_PAGE - 1) / TAGS_PER_PAGE);
+        int page = Math.min(page(req.query().first("page").orElse("1")), pages);
+        List<List<TagSummary>> shown = groups.subList((page - 1) * TAGS_PER_PAGE,
+                Math.min(groups.size(), page * TAGS_PER_PAGE));
+        String href = Links.repository(repository);
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", repository);
         model.put("repository", repository);
-        model.put("href", Links.repository(repository));
+        model.put("href", href);
         model.put("sort", sort.key());
+        model.put("filter", filter);
         model.put("tagCount", tags.size());
-        model.put("rows", Views.rows(repository, tags, sort));
+        model.put("matchCount", matching.size());
+        model.put("rows", Views.rows(repository, shown, Views.largest(tags)));
+        model.put("page", page);
+        model.put("pages", pages);
+        model.put("prevHref", page > 1 ? Views.repositoryHref(href, sort, filter, page - 1) : "");
+        model.put("nextHref", page < pages ? Views.repositoryHref(href, sort, filter, page + 1) : "");
+        model.put("storage", storage(repository));
         Html.send(res, templates.render("repository.ftlh", model));
+    }
+
+    /** Unique and shared bytes, or an empty map for a catalog without an index. */
+    private Map<String, Object> storage(String repository) {
+        try {
+            return Views.storage(catalog.storage(repository));
+        } catch (UnsupportedOperationException e) {
+            return Map.of();
+        }
     }
 
     /**
@@ -153,6 +209,8 @@ public final class CatalogPages implements HttpService {
         model.put("pullByTag", Links.pullByTag(pullHost, repository, tag));
         model.put("pullByDigest", Links.pullByDigest(pullHost, repository, summary.digest()));
         model.put("platforms", Views.platforms(detail, pullHost));
+        model.put("capped", catalog.platformsCapped(repository, summary.digest()));
+        model.put("freed", freed(repository, summary.digest()));
         if (runner.settings().enabled() && summary.runnable()) {
             if (Guard.viewer(req).identity().isEmpty()) {
                 // the cluster decides who may run: nothing of it is shown to an anonymous visitor
@@ -163,6 +221,16 @@ public final class CatalogPages implements HttpService {
             }
         }
         Html.send(res, status, templates.render("tag.ftlh", model));
+    }
+
+    /** Bytes a delete of the manifest would free, formatted; empty for a catalog without an index. */
+    private String freed(String repository, String digest) {
+        try {
+            long bytes = catalog.freedByDelete(repository, digest);
+            return Formats.size(bytes) + " (" + Formats.exactBytes(bytes) + ")";
+        } catch (UnsupportedOperationException e) {
+            return "";
+        }
     }
 
     /** The Run form's model: nodes with whether they can run the image, values, token, error. */
@@ -231,13 +299,6 @@ public final class CatalogPages implements HttpService {
         return value == null || value.isBlank() ? null : value.trim();
     }
 
-    /** Name split so the page can set the namespace ({@code team-a/}) apart from the image name. */
-    private static Map<String, String> repositoryLink(String name) {
-        int slash = name.lastIndexOf('/');
-        return Map.of("name", name, "href", Links.repository(name),
-                "namespace", name.substring(0, slash + 1), "base", name.substring(slash + 1));
-    }
-
     private static int page(String value) {
         try {
             int page = Integer.parseInt(value.trim());
@@ -250,9 +311,10 @@ public final class CatalogPages implements HttpService {
         throw WebException.badRequest("Page must be a whole number from 1, got \"" + value + "\".");
     }
 
-    private static String pageHref(String q, int page) {
+    private static String pageHref(String q, RepositorySort sort, int page) {
         String query = q.isEmpty() ? "" : "q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&";
-        return "/?" + query + "page=" + page;
+        String order = sort == RepositorySort.NAME ? "" : "sort=" + sort.key() + "&";
+        return "/?" + query + order + "page=" + page;
     }
 
     private static void redirect(ServerResponse res, String location) {

@@ -7,6 +7,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.imagecatalog.catalog.Overview;
+import dev.imagecatalog.catalog.RepositoryInfo;
+import dev.imagecatalog.catalog.SearchResult;
+import dev.imagecatalog.catalog.Storage;
+import dev.imagecatalog.catalog.index.IndexStatus;
 import dev.imagecatalog.registry.ArtifactKind;
 import dev.imagecatalog.registry.HistoryEntry;
 import dev.imagecatalog.registry.Layer;
@@ -60,10 +65,135 @@ public final class Views {
      * @param size         size of this row's image, {@code null} when unknown
      * @param created      creation date as shown, empty when unknown
      * @param createdIso   RFC 3339, {@code null} when unknown
+     * @param aliases      other tags pointing at the same digest (shown as "latest = 2.4.1")
+     * @param error        why the tag could not be read, empty when it was
      */
     public record TagRow(String tag, String href, boolean first, int rows, String kind, boolean runnable,
                          boolean index, String tagDigest, String tagShort, String platform, String digest,
-                         String shortDigest, String mediaType, String mediaTypeLabel, Size size, String created, String createdIso) {
+                         String shortDigest, String mediaType, String mediaTypeLabel, Size size, String created,
+                         String createdIso, List<Alias> aliases, String error) {
+    }
+
+    /**
+     * Another tag of the same digest.
+     *
+     * @param tag  tag name
+     * @param href its page
+     */
+    public record Alias(String tag, String href) {
+    }
+
+    /**
+     * A repository on the home page.
+     *
+     * @param name      full name
+     * @param href      its page
+     * @param namespace the part up to the last slash (e.g. {@code team-a/})
+     * @param base      the rest
+     * @param indexed   whether the index has it yet
+     * @param tagCount  number of tags
+     * @param size      distinct bytes, with a bar against the largest repository
+     * @param newest    newest creation date as shown, empty when unknown
+     * @param newestIso RFC 3339, {@code null} when unknown
+     * @param platforms e.g. {@code linux/amd64, linux/arm64}
+     */
+    public record RepositoryRow(String name, String href, String namespace, String base, boolean indexed,
+                                int tagCount, Size size, String newest, String newestIso, String platforms) {
+    }
+
+    /**
+     * One repository's matches on the search page.
+     *
+     * @param repository  name
+     * @param href        its page
+     * @param nameMatches whether the name matched
+     * @param hits        matching tags
+     */
+    public record SearchGroupView(String repository, String href, boolean nameMatches, List<SearchHitView> hits) {
+    }
+
+    /**
+     * One matching tag on the search page.
+     *
+     * @param tag         tag name
+     * @param href        its page
+     * @param digest      manifest digest
+     * @param shortDigest short form
+     * @param reason      what matched
+     */
+    public record SearchHitView(String tag, String href, String digest, String shortDigest, String reason) {
+    }
+
+    /** The home page's row for a repository. */
+    static RepositoryRow repositoryRow(RepositoryInfo r, long largest) {
+        int slash = r.name().lastIndexOf('/');
+        return new RepositoryRow(r.name(), Links.repository(r.name()), r.name().substring(0, slash + 1),
+                r.name().substring(slash + 1), r.indexed(), r.tagCount(), Size.of(r.size(), largest),
+                Formats.date(r.newestCreated()), Formats.rfc3339(r.newestCreated()), String.join(", ", r.platforms()));
+    }
+
+    /** The registry total line: repositories, tags, distinct bytes. */
+    static Map<String, Object> totals(Overview overview) {
+        return Map.of("repositories", overview.totalRepositories(), "tags", overview.totalTags(),
+                "size", Formats.size(overview.totalSize()), "sizeExact", Formats.exactBytes(overview.totalSize()));
+    }
+
+    /** "indexing 120 of 500 repositories" while the first crawl runs; an empty map once it is done. */
+    static Map<String, Object> progress(IndexStatus status) {
+        if (status.ready() || status.repositories() == 0) {
+            return Map.of();
+        }
+        return Map.of("indexed", status.indexed(), "repositories", status.repositories());
+    }
+
+    /** Links of the sort options of the home page, keeping the filter. */
+    static List<Map<String, String>> sortHrefs(String q) {
+        String query = q.isEmpty() ? "" : "q=" + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8) + "&";
+        List<Map<String, String>> links = new ArrayList<>();
+        String[][] options = {{"name", "Name"}, {"size", "Size"}, {"newest", "Newest"}, {"tags", "Tags"}};
+        for (String[] o : options) {
+            links.add(Map.of("key", o[0], "label", o[1], "href", "/?" + query + "sort=" + o[0]));
+        }
+        return links;
+    }
+
+    /** The repository page's link for a page, keeping sort and filter. */
+    static String repositoryHref(String href, Sort sort, String filter, int page) {
+        String query = "?sort=" + sort.key() + (filter.isEmpty() ? ""
+                : "&tag=" + java.net.URLEncoder.encode(filter, java.nio.charset.StandardCharsets.UTF_8));
+        return href + query + "&page=" + page;
+    }
+
+    /** Unique and shared bytes of a repository. */
+    static Map<String, Object> storage(Storage storage) {
+        return Map.of("total", Formats.size(storage.total()), "unique", Formats.size(storage.unique()),
+                "uniqueExact", Formats.exactBytes(storage.unique()), "shared", Formats.size(storage.shared()),
+                "sharedExact", Formats.exactBytes(storage.shared()));
+    }
+
+    /** The search page's groups. */
+    static List<SearchGroupView> searchGroups(SearchResult result) {
+        return result.groups().stream().map(g -> new SearchGroupView(g.repository(), Links.repository(g.repository()),
+                g.nameMatches(), g.hits().stream().map(h -> new SearchHitView(h.tag(), Links.tag(g.repository(), h.tag()),
+                        h.digest() == null ? "" : h.digest(), h.digest() == null ? "" : Formats.shortDigest(h.digest()),
+                        h.reason())).toList())).toList();
+    }
+
+    /** Tags sorted, then grouped by digest (first tag of a group in sort order carries it). */
+    static List<List<TagSummary>> groupByDigest(List<TagSummary> tags, Sort sort) {
+        List<TagSummary> sorted = new ArrayList<>(tags);
+        sorted.sort(sort.order);
+        Map<String, List<TagSummary>> groups = new java.util.LinkedHashMap<>();
+        for (TagSummary t : sorted) {
+            String key = t.digest() == null ? "\u0000" + t.name() : t.digest();
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(t);
+        }
+        return List.copyOf(groups.values());
+    }
+
+    /** The largest image size among these tags (the bars' 100 %). */
+    static long largest(List<TagSummary> tags) {
+        return tags.stream().map(Views::largestSize).filter(s -> s != null).mapToLong(Long::longValue).max().orElse(0);
     }
 
     /**
@@ -160,31 +290,34 @@ public final class Views {
         return tag.platforms().stream().map(PlatformImage::size).max(Long::compare).orElse(null);
     }
 
-    /** Rows of the repository page, sorted, with bars against the largest image of the repository. */
-    static List<TagRow> rows(String repository, List<TagSummary> tags, Sort sort) {
-        long largest = tags.stream().map(Views::largestSize).filter(s -> s != null).mapToLong(Long::longValue)
-                .max().orElse(0);
-        List<TagSummary> sorted = new ArrayList<>(tags);
-        sorted.sort(sort.order);
+    /** Rows of the repository page (groups already sorted and paged), with bars against {@code largest}. */
+    static List<TagRow> rows(String repository, List<List<TagSummary>> groups, long largest) {
         List<TagRow> rows = new ArrayList<>();
-        for (TagSummary tag : sorted) {
+        for (List<TagSummary> group : groups) {
+            TagSummary tag = group.getFirst();
+            List<Alias> aliases = group.subList(1, group.size()).stream()
+                    .map(t -> new Alias(t.name(), Links.tag(repository, t.name()))).toList();
             String href = Links.tag(repository, tag.name());
             boolean index = tag.kind() == ArtifactKind.INDEX;
-            String kind = tag.kind().label();
+            String kind = tag.error() != null ? "unreadable" : tag.kind().label();
+            String error = tag.error() == null ? "" : tag.error();
+            String digest = tag.digest() == null ? "" : tag.digest();
             if (tag.platforms().isEmpty()) {
                 Size size = tag.size() == null ? null : Size.of(tag.size(), largest);
-                rows.add(new TagRow(tag.name(), href, true, 1, kind, tag.runnable(), index, tag.digest(),
-                        Formats.shortDigest(tag.digest()), "", tag.digest(), Formats.shortDigest(tag.digest()),
-                        tag.mediaType(), Formats.mediaType(tag.mediaType()), size, Formats.date(tag.created()), Formats.rfc3339(tag.created())));
+                rows.add(new TagRow(tag.name(), href, true, 1, kind, tag.runnable(), index, digest,
+                        Formats.shortDigest(digest), "", digest, Formats.shortDigest(digest),
+                        tag.mediaType() == null ? "" : tag.mediaType(), Formats.mediaType(tag.mediaType()), size,
+                        Formats.date(tag.created()), Formats.rfc3339(tag.created()), aliases, error));
                 continue;
             }
             int count = tag.platforms().size();
             for (int i = 0; i < count; i++) {
                 PlatformImage image = tag.platforms().get(i);
-                rows.add(new TagRow(tag.name(), href, i == 0, count, kind, tag.runnable(), index, tag.digest(),
-                        Formats.shortDigest(tag.digest()), String.valueOf(image.platform()), image.digest(),
-                        Formats.shortDigest(image.digest()), tag.mediaType(), Formats.mediaType(tag.mediaType()), Size.of(image.size(), largest),
-                        Formats.date(image.created()), Formats.rfc3339(image.created())));
+                rows.add(new TagRow(tag.name(), href, i == 0, count, kind, tag.runnable(), index, digest,
+                        Formats.shortDigest(digest), String.valueOf(image.platform()), image.digest(),
+                        Formats.shortDigest(image.digest()), tag.mediaType(), Formats.mediaType(tag.mediaType()),
+                        Size.of(image.size(), largest), Formats.date(image.created()), Formats.rfc3339(image.created()),
+                        aliases, error));
             }
         }
         return rows;

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** More repositories than one catalog page holds. */
+/** More repositories than one catalog page holds, with Distribution's default page size and a small one. */
 class RegistryCatalogPagingIT {
 
     @Test
@@ -25,6 +25,18 @@ class RegistryCatalogPagingIT {
                 assertThat(listed).containsExactlyElementsOf(pushed.stream().sorted().toList());
                 assertThat(registry.countRequests("GET", "/v2/_catalog")).isEqualTo(3);
                 assertThat(registry.countRequests("GET", "/v2/paging/")).isZero();
+            }
+        }
+    }
+
+    @Test
+    void repositories_ofARegistryWithSmallMaxEntries_retryWithoutN_andFollowItsPages() {
+        try (LocalRegistry registry = LocalRegistry.startWithCatalogMaxEntries(5)) {
+            List<String> pushed = new TestPusher(registry).pushManyRepositories("small/repo", 12);
+            try (RegistryCatalog catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), "x:5000"))) {
+                assertThat(catalog.repositories("")).containsExactlyElementsOf(pushed.stream().sorted().toList());
+                // n=100 refused once, then pages of 5, 5 and 2 by the registry's own links
+                assertThat(registry.countRequests("GET", "/v2/_catalog")).isEqualTo(4);
             }
         }
     }

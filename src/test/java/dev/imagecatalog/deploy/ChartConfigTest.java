@@ -4,6 +4,8 @@ import dev.imagecatalog.AppConfig;
 import dev.imagecatalog.auth.AuthMode;
 import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.runner.RunSettings;
+import dev.imagecatalog.catalog.index.IndexSettings;
+import dev.imagecatalog.registry.RegistrySettings;
 import io.helidon.config.Config;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -45,6 +47,13 @@ class ChartConfigTest {
         assertThat(config.get("registry.read-timeout").as(Duration.class).get()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.get("registry.concurrency").asInt().get()).isEqualTo(8);
         assertThat(config.get("registry.username").exists()).isFalse();
+        RegistrySettings settings = AppConfig.registrySettings(config);
+        assertThat(settings.callDeadline()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.requestDeadline()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(settings.maxManifestBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(settings.maxConfigBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(settings.maxPages()).isEqualTo(10_000);
+        assertThat(settings.repositoriesConfigured()).isFalse();
         assertThat(config.get("runs.enabled").asBoolean().get()).isTrue();
         assertThat(config.get("runs.namespace").asString().get()).isEqualTo(RenderedChart.NAMESPACE);
         assertThat(config.get("runs.ttl").as(Duration.class).get()).isEqualTo(Duration.ofHours(1));
@@ -58,6 +67,14 @@ class ChartConfigTest {
         RunSettings runs = AppConfig.runSettings(config);
         assertThat(runs.allowTaintedNodes()).isFalse();
         assertThat(runs.podSecurity()).isEqualTo(RunSettings.BASELINE);
+        IndexSettings index = AppConfig.indexSettings(config);
+        assertThat(index.maxPlatforms()).isEqualTo(IndexSettings.DEFAULT_MAX_PLATFORMS);
+        assertThat(index.reconcileInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(index.reconcileRounds()).isEqualTo(3);
+        // no Secret named: the events endpoint does not exist
+        assertThat(index.eventsToken()).isNull();
+        assertThat(index.peersService()).isEqualTo("catalog-peers." + RenderedChart.NAMESPACE + ".svc.cluster.local");
+        assertThat(index.peersPort()).isEqualTo(8080);
     }
 
     @Test
@@ -81,7 +98,7 @@ class ChartConfigTest {
     void separateRunsValues_loadInTheService_withTheirValues_andCredentialsFromTheSecretEnv() throws IOException {
         // what the kubelet would put into REGISTRY_USERNAME / REGISTRY_PASSWORD from the Secret
         Config config = loadAsDeployed(RenderedChart.withValuesFile("values-separate-runs.yaml"),
-                Map.of("user", "robot", "token", "s3cr3t-${not-resolved}"));
+                Map.of("user", "robot", "token", "s3cr3t-${not-resolved}", "events-token", "ev3nts-t0ken"));
 
         assertThat(config.get("registry.url").asString().get()).isEqualTo("https://registry.example.test:5443");
         assertThat(config.get("registry.pull-host").asString().get()).isEqualTo("registry.example.test:5443");
@@ -90,6 +107,24 @@ class ChartConfigTest {
         assertThat(config.get("registry.password").asString().get()).isEqualTo("s3cr3t-${not-resolved}");
         assertThat(config.get("runs.namespace").asString().get()).isEqualTo("catalog-runs");
         assertThat(config.get("runs.ttl").as(Duration.class).get()).isEqualTo(Duration.ofHours(2));
+        IndexSettings index = AppConfig.indexSettings(config);
+        // REGISTRY_EVENTS_TOKEN from the Secret reaches registry.events.token
+        assertThat(index.eventsToken()).isEqualTo("ev3nts-t0ken");
+        assertThat(index.reconcileInterval()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void configuredRepositoriesAndRealmHosts_loadInTheServiceAsLists() throws IOException {
+        Config config = loadAsDeployed(RenderedChart.withSet(Map.of(
+                "registry.repositories[0]", "team-a/app",
+                "registry.repositories[1]", "team-b/db",
+                "registry.tokenRealmAllowedHosts[0]", "auth.internal",
+                "registry.requestDeadline", "PT10S")), Map.of());
+        RegistrySettings settings = AppConfig.registrySettings(config);
+
+        assertThat(settings.repositories()).containsExactly("team-a/app", "team-b/db");
+        assertThat(settings.tokenRealmAllowedHosts()).containsExactly("auth.internal");
+        assertThat(settings.requestDeadline()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test

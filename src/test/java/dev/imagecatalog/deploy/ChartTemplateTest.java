@@ -78,6 +78,7 @@ class ChartTemplateTest {
                         tuple("V1Role", "catalog-runs"),
                         tuple("V1RoleBinding", "catalog-runs"),
                         tuple("V1Service", "catalog"),
+                        tuple("V1Service", "catalog-peers"),
                         tuple("V1Deployment", "catalog"));
         assertThat(chart.objects()).allSatisfy(o -> assertThat(o.getMetadata().getLabels())
                 .containsEntry("app.kubernetes.io/name", "catalog")
@@ -217,7 +218,7 @@ class ChartTemplateTest {
     @Test
     void service_isANodePortOn30080_targetingTheHttpPort() {
         RenderedChart chart = RenderedChart.withDefaults();
-        V1Service service = chart.one(V1Service.class);
+        V1Service service = chart.named(V1Service.class, "catalog");
         V1Deployment deployment = chart.one(V1Deployment.class);
 
         assertThat(service.getSpec().getType()).isEqualTo("NodePort");
@@ -234,7 +235,7 @@ class ChartTemplateTest {
     @Test
     void helmTest_checksReadinessThroughTheService() {
         V1Pod test = RenderedChart.testHooks().one(V1Pod.class);
-        V1Service service = RenderedChart.withDefaults().one(V1Service.class);
+        V1Service service = RenderedChart.withDefaults().named(V1Service.class, "catalog");
 
         assertThat(test.getMetadata().getName()).isEqualTo("catalog-test-readiness");
         assertThat(test.getMetadata().getAnnotations()).containsKey("helm.sh/hook-delete-policy");
@@ -321,7 +322,7 @@ class ChartTemplateTest {
         assertThat(policy.getSpec().getIngress()).singleElement()
                 .satisfies(rule -> assertThat(rule.getPorts()).extracting(p -> p.getPort().getStrValue())
                         .containsExactly("http"));
-        assertThat(egress).hasSize(3);
+        assertThat(egress).hasSize(4);
         assertThat(egress.get(0).getTo()).singleElement().satisfies(peer ->
                 assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("k8s-app", "kube-dns"));
         assertThat(ports(egress.get(0))).containsExactlyInAnyOrder("UDP/53", "TCP/53");
@@ -329,7 +330,31 @@ class ChartTemplateTest {
         assertThat(ports(egress.get(1))).containsExactlyInAnyOrder("TCP/443", "TCP/6443");
         assertThat(cidrs(egress.get(2))).containsExactly("172.18.0.0/16", "10.96.0.0/12");
         assertThat(ports(egress.get(2))).containsExactly("TCP/5000");
+        // the other replicas, for forwarded registry events
+        assertThat(egress.get(3).getTo()).singleElement().satisfies(peer -> assertThat(peer.getPodSelector()
+                .getMatchLabels()).isEqualTo(chart.one(V1Deployment.class).getSpec().getSelector().getMatchLabels()));
+        assertThat(ports(egress.get(3))).containsExactly("TCP/http");
         assertThat(RenderedChart.withDefaults().all(V1NetworkPolicy.class)).isEmpty();
+    }
+
+    @Test
+    void peersService_isHeadless_selectsTheReplicas_andTheEventsTokenComesFromItsSecret() {
+        RenderedChart chart = RenderedChart.withValuesFile(SEPARATE_RUNS);
+        V1Service peers = chart.named(V1Service.class, "catalog-peers");
+        V1Deployment deployment = chart.one(V1Deployment.class);
+
+        assertThat(peers.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(peers.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(peers.getSpec().getPorts()).singleElement()
+                .satisfies(p -> assertThat(p.getTargetPort().getStrValue()).isEqualTo("http"));
+        V1EnvVar token = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
+                .filter(e -> e.getName().equals("REGISTRY_EVENTS_TOKEN")).findFirst().orElseThrow();
+        assertThat(token.getValueFrom().getSecretKeyRef().getName()).isEqualTo("registry-events");
+        assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("events-token");
+        assertThat(chart.one(V1ConfigMap.class).getData().get("application.yaml"))
+                .contains("peers-service: \"catalog-peers.");
+        assertThat(RenderedChart.withSet(Map.of("registry.events.peers", false)).all(V1Service.class))
+                .extracting(s -> s.getMetadata().getName()).containsExactly("catalog");
     }
 
     @Test

@@ -36,7 +36,7 @@ class KindConfigTest {
     @Test
     @SuppressWarnings("unchecked")
     void chartNodePort_isPublishedOnLoopback() throws IOException {
-        int nodePort = RenderedChart.withDefaults().one(V1Service.class).getSpec().getPorts().getFirst().getNodePort();
+        int nodePort = RenderedChart.withDefaults().named(V1Service.class, "catalog").getSpec().getPorts().getFirst().getNodePort();
         Map<String, Object> controlPlane = ((List<Map<String, Object>>) kindConfig().get("nodes")).getFirst();
 
         assertThat((List<Map<String, Object>>) controlPlane.get("extraPortMappings")).singleElement().satisfies(m -> {

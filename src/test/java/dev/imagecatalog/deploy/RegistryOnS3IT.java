@@ -1,6 +1,8 @@
 package dev.imagecatalog.deploy;
 
+import dev.imagecatalog.ReadOnlyApp;
 import dev.imagecatalog.catalog.RegistryCatalog;
+import dev.imagecatalog.catalog.index.IndexSettings;
 import dev.imagecatalog.registry.PlatformImage;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.registry.TagSummary;
@@ -12,6 +14,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.helidon.webserver.WebServer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,17 +43,55 @@ class RegistryOnS3IT {
     private static TestPusher pusher;
     private static S3RegistryServer registry;
     private static RegistryCatalog catalog;
+    private static WebServer service;
+    private static final String EVENTS_TOKEN = "s3-events-token";
 
     @BeforeAll
     static void start() throws Exception {
         source = LocalRegistry.start();
         pusher = new TestPusher(source);
-        registry = S3RegistryServer.start();
-        catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), "localhost:5001"));
+        int servicePort = LocalRegistry.freePort();
+        registry = S3RegistryServer.start(Map.of("REGISTRY_NOTIFICATIONS_ENDPOINTS",
+                notificationEndpoints("http://127.0.0.1:" + servicePort, EVENTS_TOKEN)));
+        catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), "localhost:5001"),
+                IndexSettings.defaults().withEventsToken(EVENTS_TOKEN));
+        service = WebServer.builder().host("127.0.0.1").port(servicePort)
+                .update(builder -> ReadOnlyApp.setup(builder, catalog)).build().start();
+    }
+
+    /**
+     * The notification endpoints exactly as scripts/kind-registry.sh hands them to the registry container, with the
+     * catalog's address and token of this test in place of the kind NodePort and .env's token.
+     */
+    static String notificationEndpoints(String catalogBase, String token) throws IOException {
+        String script = Files.readString(Path.of("scripts/kind-registry.sh"));
+        Matcher m = Pattern.compile("REGISTRY_NOTIFICATIONS_ENDPOINTS=\"(.*?)\"", Pattern.DOTALL).matcher(script);
+        assertThat(m.find()).as("kind-registry.sh sets REGISTRY_NOTIFICATIONS_ENDPOINTS").isTrue();
+        return m.group(1).replace("http://$KIND_CLUSTER_NAME-control-plane:30080", catalogBase)
+                .replace("$REGISTRY_EVENTS_TOKEN", token);
+    }
+
+    @Test
+    void notifications_asTheKindScriptConfiguresThem_reachTheCatalog_withItsToken() throws Exception {
+        TestPusher.Image pushed = pusher.pushOciImage("demo/notified", "v1", Arch.AMD64, Map.of());
+
+        copy("demo/notified:v1", false);
+
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (catalog.index().get("demo/notified") == null && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        // indexed by the event alone: no view asked for it
+        assertThat(catalog.index().get("demo/notified")).as("registry log:%n%s", registry.log()).isNotNull();
+        assertThat(catalog.index().get("demo/notified").tag("v1").digest()).isEqualTo(pushed.digest());
+        assertThat(catalog.status().lastEvent()).isNotNull();
     }
 
     @AfterAll
     static void stop() throws Exception {
+        if (service != null) {
+            service.stop();
+        }
         if (catalog != null) {
             catalog.close();
         }

@@ -47,6 +47,11 @@ final class S3RegistryServer implements AutoCloseable {
 
     /** Starts S3Proxy with the bucket, then the registry against it, and waits until {@code /v2/} answers 200. */
     static S3RegistryServer start() throws Exception {
+        return start(Map.of());
+    }
+
+    /** As {@link #start()}, with more {@code REGISTRY_*} environment (e.g. the notifications kind-registry.sh sets). */
+    static S3RegistryServer start(Map<String, String> extraEnv) throws Exception {
         BlobStore blobStore = new TransientNio2BlobStore();
         blobStore.createContainer(BUCKET);
         int s3Port = LocalRegistry.freePort();
@@ -76,6 +81,7 @@ final class S3RegistryServer implements AutoCloseable {
         // local differences only: loopback listener, S3 endpoint of this test
         env.put("REGISTRY_HTTP_ADDR", "127.0.0.1:" + port);
         env.put("REGISTRY_STORAGE_S3_REGIONENDPOINT", "http://127.0.0.1:" + s3Port);
+        env.putAll(extraEnv);
         S3RegistryServer server = new S3RegistryServer(blobStore, s3, builder.start(), logFile, port);
         try {
             server.awaitReady();

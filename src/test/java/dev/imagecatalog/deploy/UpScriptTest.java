@@ -92,6 +92,19 @@ class UpScriptTest {
                         "  env REGISTRY_STORAGE_S3_SECRETKEY=" + env.getProperty("REGISTRY_S3_SECRET_KEY"),
                         "  env REGISTRY_STORAGE_S3_BUCKET=" + env.getProperty("REGISTRY_BUCKET"),
                         "  env REGISTRY_HTTP_SECRET=" + env.getProperty("REGISTRY_HTTP_SECRET"));
+        // the registry notifies the catalog's NodePort on the control-plane node with the token from .env
+        String token = env.getProperty("REGISTRY_EVENTS_TOKEN");
+        assertThat(token).isNotBlank();
+        assertThat(call(calls, "docker run -d --name kind-registry"))
+                .contains("-e REGISTRY_NOTIFICATIONS_ENDPOINTS", "  env REGISTRY_NOTIFICATIONS_ENDPOINTS=- name: catalog",
+                        "url: http://catalog-control-plane:30080/api/registry/events", "- Bearer " + token);
+        assertThat(call(calls, "docker run -d --name kind-registry").lines().findFirst().orElseThrow())
+                .doesNotContain(token);
+        // ... and the chart reads the same token from a Secret created from stdin (not the command line)
+        assertThat(call(calls, "helm upgrade --install catalog"))
+                .contains("registry.events.existingSecret=catalog-registry-events");
+        assertThat(calls).filteredOn(c -> c.contains("create secret generic catalog-registry-events"))
+                .singleElement().satisfies(c -> assertThat(c.lines().findFirst().orElseThrow()).doesNotContain(token));
         // secrets of long-running containers are passed by name, never on the command line
         assertThat(calls).filteredOn(c -> c.startsWith("docker run -d"))
                 .allSatisfy(c -> assertThat(c.lines().findFirst().orElseThrow())

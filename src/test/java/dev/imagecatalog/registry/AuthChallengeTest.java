@@ -51,4 +51,13 @@ class AuthChallengeTest {
         assertThat(AuthChallenge.parse(null)).isEmpty();
         assertThat(AuthChallenge.parse("  ")).isEmpty();
     }
+
+    @Test
+    void parse_malformedHeaders_neverThrow() {
+        for (String header : new String[] {"Bearer", "Bearer realm", "Bearer realm=\"", "Bearer realm=\"a\\",
+                "Bearer ,,,=,=\"\"", "Bearer realm=\"a\" service", "=", " \t ", "Bearer realm=x,realm=y"}) {
+            assertThat(AuthChallenge.parse(header)).as(header).isNotNull();
+        }
+        assertThat(AuthChallenge.parse("Bearer realm=x,realm=y").orElseThrow().param("realm")).isEqualTo("y");
+    }
 }

@@ -97,7 +97,7 @@ class DistributionClientIT {
         });
         try (DistributionClient client = new DistributionClient(RegistrySettings.of(
                 URI.create("http://127.0.0.1:" + registry.getAddress().getPort()), "x").withCredentials("u", "p"))) {
-            byte[] blob = client.blob("some/repo", "sha256:" + "a".repeat(64));
+            byte[] blob = client.blob("some/repo", TestPusher.sha256(content));
 
             assertThat(blob).isEqualTo(content);
             assertThat(registryAuth).containsExactly("Basic dTpw");
@@ -172,5 +172,49 @@ class DistributionClientIT {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.start();
         return server;
+    }
+
+    @Test
+    void configBlobOverTheLimit_isTooLarge_whileASmallerOneReadsVerified() {
+        try (LocalRegistry registry = LocalRegistry.start();
+             DistributionClient client = new DistributionClient(RegistrySettings.of(registry.url(), "x")
+                     .withLimits(RegistrySettings.DEFAULT_MAX_MANIFEST_BYTES, 4096, 100))) {
+            TestPusher pusher = new TestPusher(registry);
+            TestPusher.Image big = pusher.pushOciImage("limits/app", "big", TestPusher.Arch.AMD64,
+                    Map.of("org.example.notes", "x".repeat(8192)));
+            TestPusher.Image small = pusher.pushOciImage("limits/app", "small", TestPusher.Arch.AMD64, Map.of());
+
+            assertThatThrownBy(() -> client.blob("limits/app", big.config().digest()))
+                    .isInstanceOfSatisfying(RegistryException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(RegistryException.Kind.TOO_LARGE);
+                        assertThat(e.getMessage()).contains("4096").contains("registry.max-config-bytes");
+                    });
+            assertThat(TestPusher.sha256(client.blob("limits/app", small.config().digest())))
+                    .isEqualTo(small.config().digest());
+            assertThat(client.manifest("limits/app", "big").digest()).isEqualTo(big.digest());
+        }
+    }
+
+    @Test
+    void manifestOverTheLimit_ofARealRegistry_isTooLarge() {
+        try (LocalRegistry registry = LocalRegistry.start();
+             DistributionClient client = new DistributionClient(RegistrySettings.of(registry.url(), "x")
+                     .withLimits(1024, RegistrySettings.DEFAULT_MAX_CONFIG_BYTES, 100))) {
+            TestPusher pusher = new TestPusher(registry);
+            TestPusher.Image small = pusher.pushOciImage("limits/app", "small", TestPusher.Arch.AMD64, Map.of());
+            String oci = "application/vnd.oci.image.manifest.v1+json";
+            byte[] annotated = ("{\"schemaVersion\":2,\"mediaType\":\"" + oci + "\",\"config\":{\"mediaType\":"
+                    + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + small.config().digest()
+                    + "\",\"size\":" + small.config().size() + "},\"layers\":[],\"annotations\":{\"note\":\""
+                    + "x".repeat(2000) + "\"}}").getBytes(StandardCharsets.UTF_8);
+            pusher.pushManifest("limits/app", "annotated", oci, annotated);
+
+            assertThatThrownBy(() -> client.manifest("limits/app", "annotated"))
+                    .isInstanceOfSatisfying(RegistryException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(RegistryException.Kind.TOO_LARGE);
+                        assertThat(e.getMessage()).contains("1024").contains("registry.max-manifest-bytes");
+                    });
+            assertThat(client.manifest("limits/app", "small").digest()).isEqualTo(small.digest());
+        }
     }
 }

@@ -148,6 +148,36 @@ class ManifestParserTest {
                         e -> assertThat(e.kind()).isEqualTo(RegistryException.Kind.BAD_RESPONSE));
     }
 
+    @Test
+    void parse_hostileShapes_areBadResponsesOrToleratedNeverUncheckedExceptions() {
+        String oci = "\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\"";
+        String[] refused = {
+            "{" + oci + ",\"config\":\"not an object\",\"layers\":[]}",
+            "{" + oci + ",\"config\":{\"digest\":\"not-a-digest/../../x\",\"size\":1},\"layers\":[]}",
+            "{" + oci + ",\"config\":{\"digest\":\"" + D1 + "\",\"size\":-5},\"layers\":[]}",
+            "{" + oci + ",\"config\":{\"digest\":\"" + D1 + "\"},\"layers\":[{\"digest\":\"sha256:ABC\"}]}",
+            "{" + oci + ",\"config\":{\"digest\":\"" + D1 + "\"},\"layers\":[\"x\", 5]}",
+            "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"sha512:short\"}]}",
+            "{\"schemaVersion\":2,\"manifests\":[7]}",
+            "[" .repeat(100_000),
+            "\"just a string\"",
+            "",
+        };
+        for (String body : refused) {
+            assertThatThrownBy(() -> ManifestParser.parse(bytes(body), null, "sha256:x"))
+                    .as(body.length() > 80 ? body.substring(0, 80) : body)
+                    .isInstanceOfSatisfying(RegistryException.class,
+                            e -> assertThat(e.kind()).isEqualTo(RegistryException.Kind.BAD_RESPONSE));
+        }
+        // odd but harmless values are tolerated: wrong types read as absent
+        Manifest tolerated = ManifestParser.parse(bytes("{\"schemaVersion\":2,\"manifests\":\"x\","
+                + "\"annotations\":[1,2]}"), null, "sha256:x");
+        assertThat(tolerated).isInstanceOf(Manifest.Index.class);
+        ImageConfig config = ManifestParser.parseConfig(bytes("{\"created\":\"+999999999-12-31T23:59:59Z\","
+                + "\"history\":[\"x\",{\"created\":5}],\"config\":{\"Labels\":\"x\"}}"), D1);
+        assertThat(config.labels()).isEmpty();
+    }
+
     private static Manifest image(String configType, String artifactType) {
         return new Manifest.Image("sha256:x", MediaTypes.OCI_MANIFEST, new Descriptor(configType, D1, 2),
                 java.util.List.of(), artifactType, java.util.Map.of());

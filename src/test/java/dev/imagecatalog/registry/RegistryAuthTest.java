@@ -1,11 +1,13 @@
 package dev.imagecatalog.registry;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,17 +17,80 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Token request URIs, token responses and token lifetime. */
 class RegistryAuthTest {
 
+    private static final URI REGISTRY = URI.create("http://registry.example:5000");
+
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+    private RegistryAuth auth(String user, String password, Clock clock) {
+        return new RegistryAuth(REGISTRY, List.of(), user, password, clock);
+    }
+
+    @Test
+    void tokenUri_relativeRealm_isResolvedAgainstTheRegistryUrl() {
+        AuthChallenge challenge = AuthChallenge.parse("Bearer realm=\"/token\",service=\"reg\"").orElseThrow();
+
+        assertThat(auth("u", "p", clock).tokenUri(challenge, null).toString())
+                .isEqualTo("http://registry.example:5000/token?service=reg");
+    }
+
+    @Test
+    void tokenUri_credentialsGoToTheRegistryHostHttpsRealmsAndAllowedHostsOnly() {
+        RegistryAuth auth = auth("u", "p", clock);
+        assertThat(auth.tokenUri(challenge("http://registry.example:5001/auth"), null).getHost())
+                .isEqualTo("registry.example");
+        assertThat(auth.tokenUri(challenge("https://auth.example/token"), null).getHost()).isEqualTo("auth.example");
+
+        assertThatThrownBy(() -> auth.tokenUri(challenge("http://auth.example/token"), null))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(RegistryException.Kind.BAD_RESPONSE);
+                    assertThat(e.getMessage()).contains("http://auth.example/token")
+                            .contains("registry.token-realm-allowed-hosts");
+                });
+        RegistryAuth allowing = new RegistryAuth(REGISTRY, List.of("auth.example"), "u", "p", clock);
+        assertThat(allowing.tokenUri(challenge("http://auth.example/token"), null).getHost())
+                .isEqualTo("auth.example");
+        // without credentials there is nothing to leak: an anonymous token may come from anywhere
+        assertThat(auth(null, null, clock).tokenUri(challenge("http://auth.example/token"), null).getHost())
+                .isEqualTo("auth.example");
+    }
+
+    @Test
+    void tokenUri_realmWithASpaceOrNotHttp_isARegistryErrorNamingTheRealm() {
+        RegistryAuth auth = auth("u", "p", clock);
+        for (String realm : new String[] {"http://auth example/token", "file:///etc/passwd", "ftp://x/token",
+                "http://[bad/token"}) {
+            assertThatThrownBy(() -> auth.tokenUri(challenge(realm), null))
+                    .isInstanceOfSatisfying(RegistryException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(RegistryException.Kind.BAD_RESPONSE);
+                        assertThat(e.getMessage()).contains(realm);
+                    });
+        }
+    }
+
+    @Test
+    void token_absurdExpiresIn_isCappedInsteadOfOverflowingTheClock() {
+        RegistryAuth auth = auth("u", "p", clock);
+        auth.acceptTokenResponse("s", ("{\"token\":\"t\",\"expires_in\":" + Long.MAX_VALUE + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        clock.advance(RegistryAuth.MAX_EXPIRES_IN.minusSeconds(1));
+        assertThat(auth.authorization("s")).isEqualTo("Bearer t");
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(auth.authorization("s")).isNotEqualTo("Bearer t");
+    }
+
+    private static AuthChallenge challenge(String realm) {
+        return new AuthChallenge("bearer", java.util.Map.of("realm", realm));
+    }
 
     @Test
     void authorization_beforeAnyChallenge_isBasicWithCredentialsAndNoneWithout() {
-        assertThat(new RegistryAuth("u", "p", clock).authorization("x")).isEqualTo("Basic dTpw");
-        assertThat(new RegistryAuth(null, null, clock).authorization("x")).isNull();
+        assertThat(auth("u", "p", clock).authorization("x")).isEqualTo("Basic dTpw");
+        assertThat(auth(null, null, clock).authorization("x")).isNull();
     }
 
     @Test
     void tokenUri_addsServiceAndScopeToTheRealm() {
-        RegistryAuth auth = new RegistryAuth("u", "p", clock);
+        RegistryAuth auth = auth("u", "p", clock);
         AuthChallenge challenge = AuthChallenge.parse(
                 "Bearer realm=\"https://auth.io/token?account=me\",service=\"reg.io\"").orElseThrow();
 
@@ -37,8 +102,8 @@ class RegistryAuthTest {
 
     @Test
     void token_isReusedPerScopeUntilExpiresInElapses() {
-        RegistryAuth auth = new RegistryAuth("u", "p", clock);
-        auth.tokenUri(AuthChallenge.parse("Bearer realm=\"http://t\"").orElseThrow(), "s1");
+        RegistryAuth auth = auth("u", "p", clock);
+        auth.tokenUri(AuthChallenge.parse("Bearer realm=\"https://t\"").orElseThrow(), "s1");
         auth.acceptTokenResponse("s1", json("{\"token\":\"abc\",\"expires_in\":300}"));
 
         assertThat(auth.authorization("s1")).isEqualTo("Bearer abc");
@@ -51,7 +116,7 @@ class RegistryAuthTest {
 
     @Test
     void token_accessTokenFieldAndDefaultLifetimeOf60Seconds() {
-        RegistryAuth auth = new RegistryAuth(null, null, clock);
+        RegistryAuth auth = auth(null, null, clock);
         auth.acceptTokenResponse("s", json("{\"access_token\":\"oauth\"}"));
 
         assertThat(auth.authorization("s")).isEqualTo("Bearer oauth");
@@ -61,7 +126,7 @@ class RegistryAuthTest {
 
     @Test
     void token_responseWithoutToken_isUnauthorized() {
-        RegistryAuth auth = new RegistryAuth("u", "p", clock);
+        RegistryAuth auth = auth("u", "p", clock);
         assertThatThrownBy(() -> auth.acceptTokenResponse("s", json("{\"expires_in\":3}")))
                 .isInstanceOfSatisfying(RegistryException.class,
                         e -> assertThat(e.kind()).isEqualTo(RegistryException.Kind.UNAUTHORIZED));

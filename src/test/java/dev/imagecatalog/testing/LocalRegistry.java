@@ -45,14 +45,17 @@ public final class LocalRegistry implements AutoCloseable {
     private final String password;
     private final TokenServer tokenServer;
     private final boolean schema1;
+    private final int catalogMaxEntries;
     private volatile Process process;
     /** Extra top-level configuration (e.g. {@code notifications:}, {@code catalog:}), appended as given. */
     private volatile String extraYaml = "";
+    private volatile URI notificationUrl;
+    private volatile String notificationToken;
     /** Stops the process even when a test JVM exits without closing the registry. */
     private final Thread shutdownHook = new Thread(this::stop, "local-registry-stop");
 
     private LocalRegistry(Path dir, int port, String username, String password, TokenServer tokenServer,
-                          boolean schema1) {
+                          boolean schema1, int catalogMaxEntries) {
         this.dir = dir;
         this.logFile = dir.resolve("registry.log");
         this.port = port;
@@ -60,11 +63,20 @@ public final class LocalRegistry implements AutoCloseable {
         this.password = password;
         this.tokenServer = tokenServer;
         this.schema1 = schema1;
+        this.catalogMaxEntries = catalogMaxEntries;
     }
 
     /** Starts an anonymous registry. */
     public static LocalRegistry start() {
-        return create(null, null, null, false);
+        return create(null, null, null, false, 0);
+    }
+
+    /**
+     * Starts an anonymous registry whose catalog pages hold at most {@code maxEntries} repositories
+     * ({@code catalog.maxentries}): it refuses a larger {@code n} with {@code PAGINATION_NUMBER_INVALID}.
+     */
+    public static LocalRegistry startWithCatalogMaxEntries(int maxEntries) {
+        return create(null, null, null, false, maxEntries);
     }
 
     /**
@@ -72,7 +84,7 @@ public final class LocalRegistry implements AutoCloseable {
      * to serve legacy schema 1 manifests (see {@link TestPusher#pushSchema1Image}).
      */
     public static LocalRegistry startWithSchema1() {
-        return create(null, null, null, true);
+        return create(null, null, null, true, 0);
     }
 
     /**
@@ -80,7 +92,7 @@ public final class LocalRegistry implements AutoCloseable {
      * {@code "catalog:\n  maxentries: 1000\n"} or a {@code notifications:} section.
      */
     public static LocalRegistry startWithConfig(String extraYaml) {
-        LocalRegistry registry = create(null, null, null, false);
+        LocalRegistry registry = create(null, null, null, false, 0);
         registry.reconfigure(extraYaml);
         return registry;
     }
@@ -107,7 +119,7 @@ public final class LocalRegistry implements AutoCloseable {
 
     /** Starts a registry that requires HTTP Basic auth (htpasswd, bcrypt made by {@code htpasswd -Bbn}). */
     public static LocalRegistry startWithBasicAuth(String username, String password) {
-        return create(username, password, null, false);
+        return create(username, password, null, false, 0);
     }
 
     /**
@@ -115,14 +127,15 @@ public final class LocalRegistry implements AutoCloseable {
      * clients must follow the Bearer challenge to {@code tokenServer}'s realm.
      */
     public static LocalRegistry startWithTokenAuth(TokenServer tokenServer) {
-        return create(tokenServer.username(), tokenServer.password(), tokenServer, false);
+        return create(tokenServer.username(), tokenServer.password(), tokenServer, false, 0);
     }
 
     private static LocalRegistry create(String username, String password, TokenServer tokenServer,
-                                        boolean schema1) {
+                                        boolean schema1, int catalogMaxEntries) {
         try {
             Path dir = Files.createTempDirectory("local-registry-");
-            LocalRegistry registry = new LocalRegistry(dir, freePort(), username, password, tokenServer, schema1);
+            LocalRegistry registry = new LocalRegistry(dir, freePort(), username, password, tokenServer, schema1,
+                    catalogMaxEntries);
             registry.writeConfig();
             Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
             try {
@@ -154,8 +167,20 @@ public final class LocalRegistry implements AutoCloseable {
                 .append("  delete:\n    enabled: true\n")
                 .append("http:\n  addr: 127.0.0.1:").append(port).append('\n')
                 .append("  secret: ").append(UUID.randomUUID()).append('\n');
+        if (catalogMaxEntries > 0) {
+            yaml.append("catalog:\n  maxentries: ").append(catalogMaxEntries).append('\n');
+        }
         if (schema1) {
             yaml.append("compatibility:\n  schema1:\n    enabled: true\n");
+        }
+        if (notificationUrl != null) {
+            // what docker-registry/config.yml does in kind: events to the catalog with its bearer token
+            yaml.append("notifications:\n  events:\n    includereferences: true\n  endpoints:\n")
+                    .append("    - name: catalog\n")
+                    .append("      url: ").append(notificationUrl).append('\n')
+                    .append("      headers:\n        Authorization: [\"Bearer ").append(notificationToken).append("\"]\n")
+                    .append("      timeout: 2s\n      threshold: 3\n      backoff: 1s\n")
+                    .append("      ignoredmediatypes:\n        - application/octet-stream\n");
         }
         if (tokenServer != null) {
             yaml.append("auth:\n  token:\n")
@@ -248,6 +273,22 @@ public final class LocalRegistry implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Makes the registry send its notifications ({@code notifications.endpoints}) to {@code url} with
+     * {@code Authorization: Bearer <token>}, as the kind setup does: rewrites the config and restarts the process
+     * (same port and storage). {@code null} turns them off again.
+     */
+    public void notifyTo(URI url, String token) {
+        this.notificationUrl = url;
+        this.notificationToken = token;
+        try {
+            writeConfig();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        restart();
     }
 
     /** Starts the process again on the same port and storage after {@link #stop()}. */

@@ -159,6 +159,17 @@ public final class TestPusher {
         return sha256(body);
     }
 
+    /** Points {@code newTag} at an existing manifest (GET by digest, PUT of the same bytes under the tag). */
+    public void tag(String repository, String digest, String mediaType, String newTag) {
+        HttpResponse<String> get = send(repository, HttpRequest.newBuilder(api(repository, "/manifests/" + digest))
+                .header("Accept", mediaType).GET());
+        expect(get, 200);
+        String pushed = pushManifest(repository, newTag, mediaType, get.body().getBytes(StandardCharsets.UTF_8));
+        if (!pushed.equals(digest)) {
+            throw new IllegalStateException("re-tagging changed the manifest bytes of " + digest);
+        }
+    }
+
     /** Deletes a manifest by digest (the registry runs with deletes enabled). */
     public void deleteManifest(String repository, String digest) {
         expect(send(repository, HttpRequest.newBuilder(api(repository, "/manifests/" + digest)).DELETE()), 202);
@@ -182,6 +193,26 @@ public final class TestPusher {
         List<Blob> layers = List.of(
                 pushBlob(repository, randomBytes(1000 + random.nextInt(5000)), layerType),
                 pushBlob(repository, randomBytes(200 + random.nextInt(800)), layerType));
+        return pushImageWithLayers(repository, tag, arch, labels, layers, manifestType, configType);
+    }
+
+    /**
+     * An OCI image made of these layers (already pushed to {@code repository}, e.g. the same bytes pushed to
+     * several repositories to share them) and a new config.
+     */
+    public Image pushOciImageWithLayers(String repository, String tag, Arch arch, Map<String, String> labels,
+                                        List<Blob> layers) {
+        return pushImageWithLayers(repository, tag, arch, labels, layers, OCI_MANIFEST, OCI_CONFIG);
+    }
+
+    /** {@code size} random bytes (layer content). */
+    public static byte[] random(int size) {
+        return randomBytes(size);
+    }
+
+    private Image pushImageWithLayers(String repository, String tag, Arch arch, Map<String, String> labels,
+                                      List<Blob> layers, String manifestType, String configType) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         Instant created = Instant.ofEpochSecond(1_700_000_000L + random.nextInt(10_000_000));
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("created", created.toString());

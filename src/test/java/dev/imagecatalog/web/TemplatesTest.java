@@ -27,7 +27,9 @@ class TemplatesTest {
         Map<String, Object> model = Map.ofEntries(Map.entry("title", "Repositories"), Map.entry("q", SCRIPT),
                 Map.entry("total", 0), Map.entry("page", 1), Map.entry("pages", 1), Map.entry("from", 0),
                 Map.entry("to", 0), Map.entry("repositories", List.of()), Map.entry("prevHref", ""),
-                Map.entry("nextHref", ""));
+                Map.entry("nextHref", ""), Map.entry("sort", "name"), Map.entry("sortHrefs", Views.sortHrefs(SCRIPT)),
+                Map.entry("totals", Map.of("repositories", 0, "tags", 0, "size", "0 B", "sizeExact", "0 bytes")),
+                Map.entry("progress", Map.of()));
         String html = templates.render("index.ftlh", model);
         assertThat(html).contains("value=\"&lt;script&gt;alert(1)&lt;/script&gt;\"").doesNotContain(SCRIPT);
     }

@@ -1,0 +1,20 @@
+package dev.imagecatalog.catalog.index;
+
+import java.time.Instant;
+
+/**
+ * The index's progress and freshness ({@code GET /api/status}).
+ *
+ * @param indexed       repositories indexed so far
+ * @param repositories  repositories the registry's catalog lists (0 until the catalog was read)
+ * @param tags          tags indexed
+ * @param manifests     distinct manifests kept (tag targets and index children)
+ * @param crawling      whether the first crawl is still running
+ * @param ready         whether every repository of the catalog is indexed (first crawl done)
+ * @param lastEvent     when the last registry notification was applied, {@code null} if none
+ * @param lastReconcile when the last periodic reconcile finished, {@code null} if none
+ * @param lastError     the last crawl or reconcile failure, {@code null} if none
+ */
+public record IndexStatus(int indexed, int repositories, long tags, long manifests, boolean crawling, boolean ready,
+                          Instant lastEvent, Instant lastReconcile, String lastError) {
+}

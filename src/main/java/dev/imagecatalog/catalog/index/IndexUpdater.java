@@ -1,0 +1,349 @@
+package dev.imagecatalog.catalog.index;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+import dev.imagecatalog.registry.DistributionClient;
+import dev.imagecatalog.registry.ImageConfig;
+import dev.imagecatalog.registry.Manifest;
+import dev.imagecatalog.registry.ManifestParser;
+import dev.imagecatalog.registry.RegistryException;
+import dev.imagecatalog.registry.TagSummary;
+
+/**
+ * Reads the registry into the {@link RegistryIndex}: the first crawl, the periodic reconcile, one repository on
+ * demand, one tag after a push event, a repository after a delete event. At most {@code concurrency} registry
+ * requests are in flight across all of them, and config blobs in flight are bounded by bytes (their size is known
+ * from the manifest before they are read). Writes to one repository are serialised; reads of the index never wait.
+ *
+ * <p>Request count of the first crawl: the catalog pages, one tag list per repository, one manifest GET per tag,
+ * one GET per index child, one config GET per distinct config digest of a repository — what a correct listing
+ * needs. A reconcile re-reads the catalog and the tag lists, and re-checks each tag with a HEAD every
+ * {@code reconcileRounds} reconciles (a GET only when the digest changed).
+ */
+public final class IndexUpdater {
+
+    private static final Logger LOGGER = Logger.getLogger(IndexUpdater.class.getName());
+    /** Config bytes in flight at once (a config may legally be tens of MB of labels). */
+    private static final int CONFIG_BUDGET_KIB = 24 * 1024;
+    private static final int LOCK_STRIPES = 256;
+
+    private final DistributionClient client;
+    private final RegistryIndex index;
+    private final IndexSettings settings;
+    private final int concurrency;
+    private final Semaphore requests;
+    private final Semaphore configBytes = new Semaphore(CONFIG_BUDGET_KIB);
+    private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+    private final ReentrantLock catalogLock = new ReentrantLock();
+    private final AtomicLong round = new AtomicLong();
+
+    /**
+     * @param client      the registry adapter
+     * @param index       the index to keep
+     * @param settings    index settings
+     * @param concurrency registry requests in flight at most ({@code registry.concurrency})
+     */
+    public IndexUpdater(DistributionClient client, RegistryIndex index, IndexSettings settings, int concurrency) {
+        this.client = client;
+        this.index = index;
+        this.settings = settings;
+        this.concurrency = concurrency;
+        this.requests = new Semaphore(concurrency);
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    // ---- whole registry -------------------------------------------------------------------------------------
+
+    /** The first crawl: every repository of the catalog not yet indexed. Throws when the catalog cannot be read. */
+    public void crawl() {
+        index.crawlStarted();
+        try {
+            List<String> names = readCatalog();
+            forEachRepository(names, name -> {
+                if (index.get(name) == null) {
+                    update(name, previous -> previous != null ? previous : read(name, null, tag -> true, true));
+                }
+            });
+            index.crawlFinished(null);
+        } catch (RuntimeException e) {
+            index.crawlFinished(e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * The safety net for missed events: the catalog and every tag list again; new tags read, removed tags dropped,
+     * and a slice of the known tags (one in {@code reconcileRounds}) re-checked with a HEAD.
+     */
+    public void reconcile() {
+        long r = round.getAndIncrement();
+        int rounds = settings.reconcileRounds();
+        try {
+            List<String> names = readCatalog();
+            forEachRepository(names, name -> update(name, previous -> read(name, previous,
+                    tag -> rounds == 1 || Math.floorMod((name + ":" + tag).hashCode(), rounds) == r % rounds,
+                    false)));
+            index.reconciled(null);
+        } catch (RuntimeException e) {
+            index.reconciled(e.getMessage());
+            throw e;
+        }
+    }
+
+    /** Reads the catalog's names into the index (once, shared by concurrent callers, unless {@code again}). */
+    public void ensureCatalog() {
+        if (index.catalogRead()) {
+            return;
+        }
+        catalogLock.lock();
+        try {
+            if (!index.catalogRead()) {
+                readCatalog();
+            }
+        } finally {
+            catalogLock.unlock();
+        }
+    }
+
+    private List<String> readCatalog() {
+        List<String> names = List.copyOf(new LinkedHashSet<>(call(client::catalog)));
+        index.catalog(names);
+        return names;
+    }
+
+    private void forEachRepository(List<String> names, java.util.function.Consumer<String> work) {
+        // a few repositories at once keep every permit busy without holding thousands of half-read repositories
+        Semaphore repositories = new Semaphore(Math.max(2, concurrency * 2));
+        List<Future<?>> futures = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String name : names) {
+                acquire(repositories);
+                futures.add(executor.submit(() -> {
+                    try {
+                        work.accept(name);
+                    } catch (RegistryException e) {
+                        if (e.kind() == RegistryException.Kind.UNREACHABLE
+                                || e.kind() == RegistryException.Kind.UNAUTHORIZED) {
+                            throw e;
+                        }
+                        // one broken repository does not stop the others; it keeps its previous snapshot
+                        LOGGER.warning(() -> "Cannot index " + name + ": " + e.getMessage());
+                    } finally {
+                        repositories.release();
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                join(f);
+            }
+        }
+    }
+
+    // ---- one repository / one tag ---------------------------------------------------------------------------
+
+    /** The repository's snapshot, read from the registry once if it is not indexed (NOT_FOUND when unknown). */
+    public RepositorySnapshot repository(String name) {
+        RepositorySnapshot known = index.get(name);
+        if (known != null) {
+            return known;
+        }
+        return update(name, previous -> previous != null ? previous : read(name, null, tag -> true, true));
+    }
+
+    /**
+     * Applies "tag now points at digest" (a push event). The manifest is read by digest, not by tag: Distribution
+     * sends the event when the manifest is stored, before it links the tag, so a GET by tag can still answer 404;
+     * a digest the repository already has costs no request. Without a digest the tag is read by name. A repository
+     * not indexed yet is read whole first.
+     */
+    public void refreshTag(String name, String tag, String digest) {
+        update(name, previous -> {
+            RepositorySnapshot base = previous != null ? previous : read(name, null, t -> true, false);
+            RepositoryReader reader = new RepositoryReader(this, name, base);
+            Optional<TagSummary> read = digest != null ? reader.readAs(tag, digest) : reader.readTag(tag, null);
+            List<TagSummary> tags = new ArrayList<>(base.tags());
+            tags.removeIf(t -> t.name().equals(tag));
+            read.ifPresent(tags::add);
+            return reader.snapshot(tags);
+        });
+    }
+
+    /**
+     * Reads one tag the index does not have (a view asked for it before an event or reconcile brought it) and
+     * indexes it; the registry's NOT_FOUND (with its message) when there is no such tag.
+     */
+    public TagSummary readTag(String name, String tag) {
+        RepositorySnapshot after = update(name, previous -> {
+            RepositorySnapshot base = previous != null ? previous : RepositorySnapshot.empty(name);
+            RepositoryReader reader = new RepositoryReader(this, name, base);
+            Manifest manifest = call(() -> client.manifest(name, tag));
+            TagSummary read = reader.summary(tag, reader.entry(manifest));
+            List<TagSummary> tags = new ArrayList<>(base.tags());
+            tags.removeIf(t -> t.name().equals(tag));
+            tags.add(read);
+            return reader.snapshot(tags);
+        });
+        return after.tag(tag);
+    }
+
+    /** Re-reads a repository after a delete: its tag list, and a HEAD for the tags that pointed at {@code digest}. */
+    public void refreshAfterDelete(String name, String digest) {
+        update(name, previous -> read(name, previous,
+                tag -> previous == null || digest == null || Objects.equals(previous.tag(tag) == null ? null
+                        : previous.tag(tag).digest(), digest), false));
+    }
+
+    /** Re-reads a repository completely (tag list and a HEAD per known tag). */
+    public void refreshRepository(String name) {
+        update(name, previous -> read(name, previous, tag -> true, false));
+    }
+
+    /**
+     * Replaces one repository with what {@code next} computes from its current snapshot, one writer per
+     * repository at a time; a {@code null} result removes it.
+     */
+    private RepositorySnapshot update(String name, java.util.function.UnaryOperator<RepositorySnapshot> next) {
+        ReentrantLock lock = locks[Math.floorMod(name.hashCode(), LOCK_STRIPES)];
+        lock.lock();
+        try {
+            RepositorySnapshot previous = index.get(name);
+            RepositorySnapshot result = next.apply(previous);
+            if (result == null) {
+                index.remove(name);
+            } else if (result != previous) {
+                index.put(result);
+            }
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Reads a repository: its tag list, then each tag — kept from {@code previous} when {@code recheck} says no,
+     * HEAD-checked when it says yes and the tag is known, read with a GET when new or changed. A repository whose
+     * tag list is gone becomes empty when it was indexed, or is NOT_FOUND when {@code mustExist}.
+     */
+    private RepositorySnapshot read(String name, RepositorySnapshot previous, Predicate<String> recheck,
+                                    boolean mustExist) {
+        List<String> names;
+        try {
+            names = List.copyOf(new LinkedHashSet<>(call(() -> client.tags(name))));
+        } catch (RegistryException e) {
+            if (e.kind() != RegistryException.Kind.NOT_FOUND || mustExist) {
+                throw e;
+            }
+            return RepositorySnapshot.empty(name);
+        }
+        RepositoryReader reader = new RepositoryReader(this, name, previous);
+        List<Future<Optional<TagSummary>>> futures = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String tag : names) {
+                TagSummary known = previous == null ? null : previous.tag(tag);
+                futures.add(executor.submit(() -> {
+                    if (known != null && known.error() == null && !recheck.test(tag)) {
+                        return Optional.of(known);
+                    }
+                    return reader.readTag(tag, known);
+                }));
+            }
+            List<TagSummary> tags = new ArrayList<>();
+            for (Future<Optional<TagSummary>> f : futures) {
+                join(f).ifPresent(tags::add);
+            }
+            return reader.snapshot(tags);
+        }
+    }
+
+    /**
+     * Reads and parses a config blob, holding config bytes in flight below a budget (the manifest says how big it
+     * is before it is read).
+     */
+    public ImageConfig config(String repository, String digest, long size) {
+        int permits = (int) Math.min(CONFIG_BUDGET_KIB, Math.max(1, size / 1024 + 1));
+        acquire(configBytes, permits);
+        try {
+            byte[] body = call(() -> client.blob(repository, digest));
+            return ManifestParser.parseConfig(body, digest);
+        } finally {
+            configBytes.release(permits);
+        }
+    }
+
+    /** The registry adapter (for {@link RepositoryReader}). */
+    DistributionClient client() {
+        return client;
+    }
+
+    /** Platforms read per index. */
+    int maxPlatforms() {
+        return settings.maxPlatforms();
+    }
+
+    /**
+     * A snapshot holding one entry named by {@code digest}: from the index when a tag reaches it (no request), else
+     * read from the registry (and not indexed). NOT_FOUND when the registry has no such manifest.
+     */
+    public RepositorySnapshot readDigest(String repository, String digest) {
+        RepositoryReader reader = new RepositoryReader(this, repository, index.get(repository));
+        IndexedManifest known = reader.manifests.get(digest);
+        IndexedManifest entry = known != null ? known : reader.entry(call(() -> client.manifest(repository, digest)));
+        return reader.snapshot(List.of(reader.summary(digest, entry)));
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------------------------
+
+    <T> T call(Supplier<T> request) {
+        acquire(requests, 1);
+        try {
+            return request.get();
+        } finally {
+            requests.release();
+        }
+    }
+
+    private static void acquire(Semaphore semaphore) {
+        acquire(semaphore, 1);
+    }
+
+    private static void acquire(Semaphore semaphore, int permits) {
+        try {
+            semaphore.acquire(permits);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(RegistryException.Kind.UNREACHABLE, "Interrupted while reading the registry",
+                    e);
+        }
+    }
+
+    static <T> T join(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(RegistryException.Kind.UNREACHABLE, "Interrupted while reading the registry",
+                    e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+}

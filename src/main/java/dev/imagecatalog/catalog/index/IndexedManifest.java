@@ -1,0 +1,97 @@
+package dev.imagecatalog.catalog.index;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import dev.imagecatalog.registry.ArtifactKind;
+import dev.imagecatalog.registry.Layer;
+import dev.imagecatalog.registry.Platform;
+
+/**
+ * A manifest as the index keeps it: parsed fields only (never the body), digests and media types interned so
+ * that a layer shared by many images costs one string. Immutable; keyed by digest inside a repository snapshot.
+ */
+public sealed interface IndexedManifest permits IndexedManifest.Image, IndexedManifest.Index {
+
+    /** Manifest digest. */
+    String digest();
+
+    /** Manifest media type. */
+    String mediaType();
+
+    /** Visits every blob this manifest references directly (config and layers of an image; none for an index). */
+    void forEachBlob(Consumer<Layer> blob);
+
+    /**
+     * An image (or artifact) manifest with the fields of its config the pages need.
+     *
+     * @param digest         manifest digest
+     * @param mediaType      manifest media type
+     * @param kind           what it is when not named by a cosign tag ({@link ArtifactKind#IMAGE}, Helm chart, …)
+     * @param config         the config blob (digest, size, media type); {@code null} for schema 1
+     * @param layers         layers in order
+     * @param platform       os/architecture/variant from the config ({@code null} for artifacts)
+     * @param created        {@code created} of the config, or the manifest's created annotation for artifacts
+     * @param labels         config labels, bounded for the index (long values shortened; see {@link Limits})
+     * @param labelsComplete whether {@code labels} are all of them, unshortened
+     */
+    record Image(String digest, String mediaType, ArtifactKind kind, Layer config, List<Layer> layers,
+                 Platform platform, Instant created, Map<String, String> labels, boolean labelsComplete)
+            implements IndexedManifest {
+
+        /** Compressed size: config + layers (crane's rule). */
+        public long size() {
+            long size = config == null ? 0 : config.size();
+            for (Layer layer : layers) {
+                size += layer.size();
+            }
+            return size;
+        }
+
+        @Override
+        public void forEachBlob(Consumer<Layer> blob) {
+            if (config != null) {
+                blob.accept(config);
+            }
+            layers.forEach(blob);
+        }
+    }
+
+    /**
+     * An OCI index or Docker manifest list; its platform children are separate {@link Image} entries.
+     *
+     * @param digest    manifest digest
+     * @param mediaType manifest media type
+     * @param children  the platform children read, in index order (attestations left out)
+     * @param capped    whether the index lists more platforms than {@code registry.max-platforms} (only that many read)
+     */
+    record Index(String digest, String mediaType, List<Child> children, boolean capped) implements IndexedManifest {
+
+        @Override
+        public void forEachBlob(Consumer<Layer> blob) {
+            // an index references manifests, not blobs; its children carry the blobs
+        }
+    }
+
+    /**
+     * A platform entry of an index.
+     *
+     * @param digest   child manifest digest
+     * @param platform the entry's platform, {@code null} when the entry names none (then the config's)
+     */
+    record Child(String digest, Platform platform) {
+    }
+
+    /** Bounds on what the index keeps per manifest. */
+    final class Limits {
+        /** Labels kept per image for search and listing (a label may legally be megabytes long). */
+        static final int LABEL_BYTES = 1024;
+        /** Longest label value kept; longer values are cut and marked. */
+        static final int LABEL_VALUE = 200;
+
+        private Limits() {
+        }
+    }
+}

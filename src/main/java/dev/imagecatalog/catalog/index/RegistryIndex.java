@@ -1,0 +1,179 @@
+package dev.imagecatalog.catalog.index;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The in-memory index of the whole registry: one immutable {@link RepositorySnapshot} per repository, swapped
+ * atomically. Readers never lock and never wait for the registry; writers ({@link IndexUpdater}) replace one
+ * repository at a time and every replacement is published to subscribers as an {@link IndexChange}.
+ */
+public final class RegistryIndex {
+
+    private static final Logger LOGGER = Logger.getLogger(RegistryIndex.class.getName());
+
+    private final ConcurrentHashMap<String, RepositorySnapshot> repositories = new ConcurrentHashMap<>();
+    /** Names the registry's catalog lists that are not indexed yet (shown as "indexing…"). */
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<IndexChange>> subscribers = new CopyOnWriteArrayList<>();
+    private final AtomicLong version = new AtomicLong();
+    private final AtomicInteger crawlTotal = new AtomicInteger();
+    private volatile boolean catalogRead;
+    private volatile boolean crawling;
+    private volatile boolean crawled;
+    private volatile Instant lastEvent;
+    private volatile Instant lastReconcile;
+    private volatile String lastError;
+    private volatile Names sortedNames = new Names(-1, List.of());
+
+    /** The sorted names at one version (recomputed only after a change). */
+    private record Names(long version, List<String> names) {
+    }
+
+    /** A repository's snapshot, or {@code null} when it is not indexed. */
+    public RepositorySnapshot get(String repository) {
+        return repositories.get(repository);
+    }
+
+    /** Every indexed snapshot (weakly consistent while a crawl runs). */
+    public Collection<RepositorySnapshot> snapshots() {
+        return repositories.values();
+    }
+
+    /** Every repository name known (indexed or pending), sorted. */
+    public List<String> names() {
+        Names cached = sortedNames;
+        long now = version.get();
+        if (cached.version() == now) {
+            return cached.names();
+        }
+        List<String> all = new ArrayList<>(repositories.keySet());
+        for (String p : pending) {
+            if (!repositories.containsKey(p)) {
+                all.add(p);
+            }
+        }
+        all.sort(null);
+        List<String> names = List.copyOf(all);
+        sortedNames = new Names(now, names);
+        return names;
+    }
+
+    /** Whether the registry's catalog was read at least once (the list of names is known). */
+    public boolean catalogRead() {
+        return catalogRead;
+    }
+
+    /** Changes every time a repository is replaced, added or removed (for caches derived from the index). */
+    public long version() {
+        return version.get();
+    }
+
+    /** Replaces (or adds) one repository and tells subscribers what changed. */
+    public void put(RepositorySnapshot next) {
+        RepositorySnapshot before = repositories.put(next.name(), next);
+        pending.remove(next.name());
+        version.incrementAndGet();
+        publish(IndexChange.between(next.name(), before, next));
+    }
+
+    /** Removes a repository the registry no longer lists. */
+    public void remove(String repository) {
+        pending.remove(repository);
+        RepositorySnapshot before = repositories.remove(repository);
+        version.incrementAndGet();
+        if (before != null) {
+            publish(IndexChange.between(repository, before, null));
+        }
+    }
+
+    /** Records the catalog's names: unknown ones become pending, indexed ones no longer listed are removed. */
+    public void catalog(Collection<String> names) {
+        Set<String> listed = Set.copyOf(names);
+        for (String indexed : List.copyOf(repositories.keySet())) {
+            if (!listed.contains(indexed)) {
+                remove(indexed);
+            }
+        }
+        pending.retainAll(listed);
+        for (String name : listed) {
+            if (!repositories.containsKey(name)) {
+                pending.add(name);
+            }
+        }
+        crawlTotal.set(listed.size());
+        catalogRead = true;
+        version.incrementAndGet();
+    }
+
+    /** Whether a name is listed by the catalog but not indexed yet. */
+    public boolean isPending(String repository) {
+        return pending.contains(repository);
+    }
+
+    /** Subscribes to changes; the returned handle unsubscribes. */
+    public AutoCloseable subscribe(Consumer<IndexChange> subscriber) {
+        subscribers.add(subscriber);
+        return () -> subscribers.remove(subscriber);
+    }
+
+    private void publish(IndexChange change) {
+        if (change.isEmpty()) {
+            return;
+        }
+        for (Consumer<IndexChange> s : subscribers) {
+            try {
+                s.accept(change);
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.FINE, "index subscriber failed", e);
+            }
+        }
+    }
+
+    void crawlStarted() {
+        crawling = true;
+    }
+
+    void crawlFinished(String error) {
+        crawling = false;
+        lastError = error;
+        if (error == null) {
+            crawled = true;
+        }
+    }
+
+    void reconciled(String error) {
+        lastError = error;
+        if (error == null) {
+            lastReconcile = Instant.now();
+            crawled = true;
+        }
+    }
+
+    void eventApplied() {
+        lastEvent = Instant.now();
+    }
+
+    /** Progress and freshness. */
+    public IndexStatus status() {
+        long tags = 0;
+        long manifests = 0;
+        for (RepositorySnapshot s : repositories.values()) {
+            tags += s.tags().size();
+            manifests += s.manifests().size();
+        }
+        int indexed = repositories.size();
+        return new IndexStatus(indexed, Math.max(crawlTotal.get(), indexed), tags, manifests, crawling,
+                crawled, lastEvent, lastReconcile, lastError);
+    }
+}

@@ -1,0 +1,266 @@
+package dev.imagecatalog.catalog.index;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+
+import dev.imagecatalog.registry.ArtifactKind;
+import dev.imagecatalog.registry.ImageConfig;
+import dev.imagecatalog.registry.Layer;
+import dev.imagecatalog.registry.Manifest;
+import dev.imagecatalog.registry.ManifestParser;
+import dev.imagecatalog.registry.Platform;
+import dev.imagecatalog.registry.PlatformImage;
+import dev.imagecatalog.registry.RegistryException;
+import dev.imagecatalog.registry.TagSummary;
+
+/**
+ * One read of one repository for the {@link IndexUpdater}: manifests and configs the previous snapshot knows are
+ * reused, never re-read; what is new is read through the updater (its request limit and config byte budget) and
+ * turned into index entries and tag summaries. Not thread-safe across reads; one instance per read, used by the
+ * read's own virtual threads (its maps are concurrent).
+ */
+final class RepositoryReader {
+
+    private static final Pattern COSIGN_TAG = Pattern.compile("sha256-[a-f0-9]{64}\\.(sig|att|sbom)");
+
+    private final IndexUpdater updater;
+    private final String repository;
+    /** Every manifest known to this read (the previous snapshot's and those read now), by digest. */
+    final Map<String, IndexedManifest> manifests = new ConcurrentHashMap<>();
+    private final Map<String, ConfigFields> configs = new ConcurrentHashMap<>();
+
+    RepositoryReader(IndexUpdater updater, String repository, RepositorySnapshot previous) {
+        this.updater = updater;
+        this.repository = repository;
+        if (previous != null) {
+            for (IndexedManifest m : previous.manifests().values()) {
+                manifests.put(m.digest(), m);
+                if (m instanceof IndexedManifest.Image image && image.kind() == ArtifactKind.IMAGE
+                        && image.config() != null) {
+                    configs.put(image.config().digest(), new ConfigFields(image.created(), image.platform(),
+                            image.labels(), image.labelsComplete()));
+                }
+            }
+        }
+    }
+
+    /** The tag now: a HEAD first when it is known (unchanged digest: kept), else a GET by tag. */
+    Optional<TagSummary> readTag(String tag, TagSummary known) {
+        try {
+            if (known != null && known.error() == null && known.digest() != null) {
+                Optional<String> digest = updater.call(() -> updater.client().manifestDigest(repository, tag));
+                if (digest.isPresent() && digest.get().equals(known.digest())
+                        && manifests.containsKey(known.digest())) {
+                    return Optional.of(known);
+                }
+                if (digest.isPresent() && manifests.get(digest.get()) != null) {
+                    return Optional.of(summary(tag, manifests.get(digest.get())));
+                }
+            }
+            Manifest manifest = updater.call(() -> updater.client().manifest(repository, tag));
+            return Optional.of(summary(tag, entry(manifest)));
+        } catch (RegistryException e) {
+            return switch (e.kind()) {
+                case NOT_FOUND -> Optional.empty(); // deleted since the tag list was read
+                case TOO_LARGE, DIGEST_MISMATCH, BAD_RESPONSE ->
+                        Optional.of(TagSummary.failed(tag, null, e.getMessage()));
+                default -> throw e;
+            };
+        }
+    }
+
+    /** The tag as pointing at {@code digest}: from what is known, else one GET by digest. */
+    Optional<TagSummary> readAs(String tag, String digest) {
+        try {
+            IndexedManifest known = manifests.get(digest);
+            IndexedManifest m = known != null ? known : entry(updater.call(() -> updater.client().manifest(repository, digest)));
+            return Optional.of(summary(tag, m));
+        } catch (RegistryException e) {
+            return switch (e.kind()) {
+                case NOT_FOUND -> Optional.empty(); // deleted again since the event was sent
+                case TOO_LARGE, DIGEST_MISMATCH, BAD_RESPONSE ->
+                        Optional.of(TagSummary.failed(tag, null, e.getMessage()));
+                default -> throw e;
+            };
+        }
+    }
+
+    /** The snapshot of these tags with exactly the manifests they reach. */
+    RepositorySnapshot snapshot(List<TagSummary> tags) {
+        Map<String, IndexedManifest> reachable = new HashMap<>();
+        for (TagSummary t : tags) {
+            IndexedManifest m = t.digest() == null ? null : manifests.get(t.digest());
+            if (m == null) {
+                continue;
+            }
+            reachable.put(m.digest(), m);
+            if (m instanceof IndexedManifest.Index idx) {
+                for (IndexedManifest.Child c : idx.children()) {
+                    IndexedManifest child = manifests.get(c.digest());
+                    if (child != null) {
+                        reachable.put(child.digest(), child);
+                    }
+                }
+            }
+        }
+        return new RepositorySnapshot(repository, tags, reachable);
+    }
+
+    IndexedManifest entry(Manifest manifest) {
+        IndexedManifest known = manifests.get(manifest.digest());
+        if (known != null) {
+            return known;
+        }
+        IndexedManifest entry = switch (manifest) {
+            case Manifest.Schema1 s -> new IndexedManifest.Image(s.digest(),
+                    Names.intern(s.mediaType()), ArtifactKind.SCHEMA1, null, List.of(), null, null, Map.of(),
+                    true);
+            case Manifest.Image image -> image(image);
+            case Manifest.Index idx -> index(idx);
+        };
+        manifests.put(entry.digest(), entry);
+        return entry;
+    }
+
+    private IndexedManifest.Image image(Manifest.Image image) {
+        ArtifactKind kind = ManifestParser.classify(null, image);
+        Layer config = Names.layer(image.config().digest(), image.config().size(), image.config().mediaType());
+        List<Layer> layers = image.layers().stream().map(l -> Names.layer(l.digest(), l.size(), l.mediaType()))
+                .toList();
+        if (kind != ArtifactKind.IMAGE) {
+            return new IndexedManifest.Image(image.digest(), Names.intern(image.mediaType()), kind,
+                    config, layers, null, instant(image.annotations().get("org.opencontainers.image.created")),
+                    Map.of(), true);
+        }
+        ConfigFields fields = config(config);
+        return new IndexedManifest.Image(image.digest(), Names.intern(image.mediaType()), kind,
+                config, layers, fields.platform(), fields.created(), fields.labels(), fields.complete());
+    }
+
+    private IndexedManifest.Index index(Manifest.Index idx) {
+        List<Manifest.IndexEntry> entries = idx.platformEntries();
+        boolean capped = entries.size() > updater.maxPlatforms();
+        List<Manifest.IndexEntry> read = capped ? entries.subList(0, updater.maxPlatforms()) : entries;
+        List<Future<Optional<IndexedManifest.Child>>> futures = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Manifest.IndexEntry e : read) {
+                futures.add(executor.submit(() -> child(e)));
+            }
+            List<IndexedManifest.Child> children = new ArrayList<>();
+            for (Future<Optional<IndexedManifest.Child>> f : futures) {
+                IndexUpdater.join(f).ifPresent(children::add);
+            }
+            return new IndexedManifest.Index(idx.digest(), Names.intern(idx.mediaType()),
+                    List.copyOf(children), capped);
+        }
+    }
+
+    /** A platform child, or empty when it is gone (404) or not an image. */
+    private Optional<IndexedManifest.Child> child(Manifest.IndexEntry e) {
+        String digest = e.descriptor().digest();
+        IndexedManifest child = manifests.get(digest);
+        if (child == null) {
+            Manifest m;
+            try {
+                m = updater.call(() -> updater.client().manifest(repository, digest));
+            } catch (RegistryException ex) {
+                if (ex.kind() == RegistryException.Kind.NOT_FOUND) {
+                    return Optional.empty();
+                }
+                throw ex;
+            }
+            if (!(m instanceof Manifest.Image)) {
+                return Optional.empty();
+            }
+            child = entry(m);
+        }
+        if (!(child instanceof IndexedManifest.Image image) || image.kind() != ArtifactKind.IMAGE) {
+            return Optional.empty();
+        }
+        return Optional.of(new IndexedManifest.Child(child.digest(), Names.platform(e.platform())));
+    }
+
+    private ConfigFields config(Layer config) {
+        ConfigFields known = configs.get(config.digest());
+        if (known != null) {
+            return known;
+        }
+        ImageConfig parsed = updater.config(repository, config.digest(), config.size());
+        ConfigFields fields = ConfigFields.of(parsed);
+        configs.put(config.digest(), fields);
+        return fields;
+    }
+
+    TagSummary summary(String tag, IndexedManifest m) {
+        // a tag name and a manifest digest are rarely shared across repositories: not interned (an interner entry
+        // would cost more than the string)
+        String name = tag;
+        boolean cosign = COSIGN_TAG.matcher(tag).matches();
+        if (m instanceof IndexedManifest.Index idx) {
+            List<PlatformImage> platforms = new ArrayList<>();
+            for (IndexedManifest.Child c : idx.children()) {
+                if (manifests.get(c.digest()) instanceof IndexedManifest.Image image) {
+                    Platform p = c.platform() != null ? c.platform() : image.platform();
+                    platforms.add(new PlatformImage(p, image.digest(), image.size(), image.created()));
+                }
+            }
+            Instant newest = platforms.stream().map(PlatformImage::created).filter(Objects::nonNull)
+                    .max(Comparator.naturalOrder()).orElse(null);
+            return new TagSummary(name, idx.digest(), idx.mediaType(), null, newest,
+                    cosign ? ArtifactKind.SIGNATURE : ArtifactKind.INDEX, List.copyOf(platforms));
+        }
+        IndexedManifest.Image image = (IndexedManifest.Image) m;
+        ArtifactKind kind = cosign ? ArtifactKind.SIGNATURE : image.kind();
+        if (kind == ArtifactKind.IMAGE) {
+            return new TagSummary(name, image.digest(), image.mediaType(), image.size(), image.created(), kind,
+                    List.of(new PlatformImage(image.platform(), image.digest(), image.size(), image.created())));
+        }
+        Long size = image.config() == null ? null : image.size();
+        return new TagSummary(name, image.digest(), image.mediaType(), size, image.created(), kind, List.of());
+    }
+
+    private static Instant instant(String value) {
+        try {
+            return value == null ? null : OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** What the index keeps of a config. */
+    private record ConfigFields(Instant created, Platform platform, Map<String, String> labels, boolean complete) {
+        static ConfigFields of(ImageConfig config) {
+            Map<String, String> labels = new java.util.LinkedHashMap<>();
+            int budget = IndexedManifest.Limits.LABEL_BYTES;
+            boolean complete = true;
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(config.labels()).entrySet()) {
+                String value = e.getValue() == null ? "" : e.getValue();
+                if (value.length() > IndexedManifest.Limits.LABEL_VALUE) {
+                    value = value.substring(0, IndexedManifest.Limits.LABEL_VALUE) + "…";
+                    complete = false;
+                }
+                budget -= e.getKey().length() + value.length();
+                if (budget < 0) {
+                    complete = false;
+                    break;
+                }
+                labels.put(Names.intern(e.getKey()), value);
+            }
+            return new ConfigFields(config.created(), Names.platform(config.platform()),
+                    labels.isEmpty() ? Map.of() : Map.copyOf(labels), complete);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.imagecatalog.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+
+/**
+ * One HTTP exchange with the registry (or its token server / blob storage), bounded in time and size: the whole
+ * exchange — connect, headers and body — must end within {@code registry.call-deadline} (the read timeout alone
+ * restarts with every byte, so a registry trickling one byte a second would hold a call for minutes), and a body
+ * is read up to its limit plus one byte, never further. The exchange runs on its own virtual thread; at the
+ * deadline (or when the waiting load is abandoned) that thread is interrupted, which makes the JDK close the
+ * socket, so the connection is dropped rather than returned to the pool.
+ */
+final class RegistryTransport implements AutoCloseable {
+
+    private static final HeaderName DOCKER_CONTENT_DIGEST = HeaderNames.create("Docker-Content-Digest");
+    private static final HeaderName LINK = HeaderNames.create("Link");
+    private static final HeaderName WWW_AUTHENTICATE = HeaderNames.create("WWW-Authenticate");
+
+    private final WebClient http;
+    private final Duration callDeadline;
+
+    /** One answer, body fully read (empty for HEAD). */
+    record Response(int status, String contentType, String digest, String link, String location,
+                    String challenge, byte[] body, URI uri) {
+    }
+
+    RegistryTransport(RegistrySettings settings) {
+        this.callDeadline = settings.callDeadline();
+        this.http = WebClient.builder()
+                .connectTimeout(settings.connectTimeout())
+                .readTimeout(settings.readTimeout())
+                .followRedirects(false)
+                .build();
+    }
+
+    /**
+     * Sends one request and reads the answer.
+     *
+     * @param maxBytes largest body accepted; a bigger one is TOO_LARGE without reading it
+     * @throws RegistryException UNREACHABLE for transport failures, TIMEOUT past the call deadline, TOO_LARGE
+     */
+    Response execute(Method method, URI uri, String authorization, List<String> accept, String what, int maxBytes) {
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        Thread exchange = Thread.ofVirtual().name("registry-exchange").start(() -> {
+            try {
+                result.complete(exchange(method, uri, authorization, accept, what, maxBytes));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        try {
+            return result.get(callDeadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            exchange.interrupt();
+            throw new RegistryException(RegistryException.Kind.TIMEOUT, what + ": the registry at "
+                    + origin(uri) + " did not finish answering within " + seconds(callDeadline)
+                    + " (registry.call-deadline)");
+        } catch (InterruptedException e) {
+            // the load was abandoned: every request waiting for it ended
+            exchange.interrupt();
+            Thread.currentThread().interrupt();
+            throw new RegistryException(RegistryException.Kind.TIMEOUT,
+                    what + ": abandoned, no request is waiting for it any more");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RegistryException re) {
+                throw re;
+            }
+            throw unreachable(uri, what, e.getCause());
+        }
+    }
+
+    private Response exchange(Method method, URI uri, String authorization, List<String> accept, String what,
+                              int maxBytes) {
+        try (HttpClientResponse res = http.method(method).uri(uri).followRedirects(false).headers(h -> {
+            if (authorization != null) {
+                h.set(HeaderNames.AUTHORIZATION, authorization);
+            }
+            if (accept != null) {
+                h.set(HeaderNames.ACCEPT, String.join(", ", accept));
+            }
+        }).request()) {
+            var headers = res.headers();
+            byte[] body = new byte[0];
+            if (method != Method.HEAD) {
+                // a declared length over the limit is refused before reading; closing then drops the connection
+                if (headers.contentLength().orElse(0) > maxBytes) {
+                    throw tooLarge(what, maxBytes);
+                }
+                try (InputStream in = res.inputStream()) {
+                    body = in.readNBytes(maxBytes + 1);
+                }
+                if (body.length > maxBytes) {
+                    throw tooLarge(what, maxBytes);
+                }
+            }
+            return new Response(res.status().code(),
+                    headers.first(HeaderNames.CONTENT_TYPE).orElse(null),
+                    headers.first(DOCKER_CONTENT_DIGEST).orElse(null),
+                    headers.first(LINK).orElse(null),
+                    headers.first(HeaderNames.LOCATION).orElse(null),
+                    headers.first(WWW_AUTHENTICATE).orElse(null),
+                    body, uri);
+        } catch (RegistryException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw unreachable(uri, what, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.closeResource();
+    }
+
+    /** Connection refused, timeouts, resets: all mean "cannot talk to the registry right now". */
+    private static RegistryException unreachable(URI uri, String what, Throwable e) {
+        return new RegistryException(RegistryException.Kind.UNREACHABLE,
+                what + ": cannot reach the registry at " + origin(uri) + " (" + describe(e) + ")", e);
+    }
+
+    private static RegistryException tooLarge(String what, int maxBytes) {
+        return new RegistryException(RegistryException.Kind.TOO_LARGE,
+                what + ": the answer is larger than the limit of " + maxBytes + " bytes");
+    }
+
+    static String origin(URI uri) {
+        return uri.getScheme() + "://" + uri.getAuthority();
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage();
+        return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    }
+}
