@@ -175,6 +175,32 @@ class RunnerRunsIT {
     }
 
     @Test
+    void onRunsChanged_mockRefusesThePlainHttpWatch_fallsBackToPolling_andStillTellsOfANewRun() throws Exception {
+        RunnerService runner = new RunnerService(f.catalog, f.k8s.cluster(),
+                                                 new RunSettings(true, NAMESPACE, java.time.Duration.ofHours(1)),
+                                                 java.time.Duration.ofMillis(200));
+        java.util.concurrent.CountDownLatch changed = new java.util.concurrent.CountDownLatch(1);
+        try (AutoCloseable subscription = runner.onRunsChanged(changed::countDown)) {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (runner.watcher().mode() != RunWatcher.Mode.POLL && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(runner.watcher().mode()).isEqualTo(RunWatcher.Mode.POLL);
+            Thread.sleep(500); // the fallback's first listing, the one a change is told against
+
+            launch(MockKubernetes.AMD64_WORKER);
+
+            assertThat(changed.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        // nobody listens any more: the watcher's thread ends
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        while (runner.watcher().mode() != RunWatcher.Mode.IDLE && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(runner.watcher().mode()).isEqualTo(RunWatcher.Mode.IDLE);
+    }
+
+    @Test
     void logs_previous_asksForTheContainerBeforeTheRestart() {
         Run run = launch(MockKubernetes.AMD64_WORKER);
         f.k8s.server().expect().get()
