@@ -414,7 +414,7 @@ class RunWebIT {
         TestPusher.Image image = seeded.amd64Only();
         HttpResponse<String> res = get(server, tagPath(image));
         String body = res.body();
-        assertThat(body).contains("action=\"/runs\"", "name=\"csrf\"");
+        assertThat(body).contains("action=\"" + tagPath(seeded.amd64Only()) + "\"", "name=\"csrf\"");
         assertThat(radio(body, MockKubernetes.ARM64_WORKER)).contains("disabled");
         assertThat(body).contains("arm64 node; image has linux/amd64 only");
         assertThat(radio(body, MockKubernetes.AMD64_WORKER)).doesNotContain("disabled").contains("checked");
@@ -484,7 +484,7 @@ class RunWebIT {
         HttpResponse<String> res = postForm(server, "/runs", form, session);
 
         assertThat(res.statusCode()).isEqualTo(400);
-        assertThat(res.body()).contains("action=\"/runs\"", "Not started", "arm64")
+        assertThat(res.body()).contains("action=\"" + tagPath(image) + "\"", "Not started", "arm64")
                 .contains("&lt;kept&gt;").doesNotContain("<kept>");
         Map<String, String> badEnv = form(image, MockKubernetes.AMD64_WORKER);
         badEnv.put("csrf", token);
@@ -492,6 +492,59 @@ class RunWebIT {
         HttpResponse<String> env = postForm(server, "/runs", badEnv, session);
         assertThat(env.statusCode()).isEqualTo(400);
         assertThat(env.body()).contains("NAME=value");
+        assertThat(pods()).isEmpty();
+    }
+
+    @Test
+    void formPost_toTheTagPage_reportsEveryBadFieldNextToIt_keepsTheValues_andTheAddress() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        String token = token(get(server, tagPath(image)).body());
+        Map<String, String> form = form(image, MockKubernetes.AMD64_WORKER);
+        form.put("csrf", token);
+        form.put("env", "NO_EQUALS_SIGN");
+        form.put("cpuRequest", "lots");
+        form.put("memoryRequest", "512Mi");
+        form.put("memoryLimit", "256Mi");
+        form.put("restartPolicy", "Sometimes");
+
+        HttpResponse<String> res = postForm(server, tagPath(image), form, session);
+
+        assertThat(res.statusCode()).isEqualTo(400);
+        assertThat(res.uri().getPath()).isEqualTo(tagPath(image));
+        assertThat(res.body()).contains("Not started", "4 fields need a change",
+                "id=\"run-env-error\" role=\"alert\">environment line &quot;NO_EQUALS_SIGN&quot; is not NAME=value",
+                "id=\"run-cpu-request-error\" role=\"alert\">cpu request &quot;lots&quot; is not a Kubernetes quantity",
+                "id=\"run-memory-request-error\" role=\"alert\">memory request 512Mi is larger than its limit 256Mi",
+                "id=\"run-restart-error\" role=\"alert\">restart policy &quot;Sometimes&quot;",
+                "value=\"lots\"", ">NO_EQUALS_SIGN</textarea>");
+        assertThat(pods()).isEmpty();
+
+        form.put("csrf", token(res.body()));
+        form.put("env", "A=1");
+        form.put("cpuRequest", "100m");
+        form.put("memoryLimit", "1Gi");
+        form.put("restartPolicy", "Never");
+        HttpResponse<String> ok = postForm(server, tagPath(image), form, session);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(303);
+        assertThat(ok.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith("/runs/"));
+        assertThat(pods()).hasSize(1);
+    }
+
+    @Test
+    void apiLaunch_namesEveryBadFieldAtOnce() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        HttpResponse<String> res = postJson(server, "/api/runs", Map.of("repository", image.repository(),
+                "tag", image.tag(), "node", "", "env", Map.of("1BAD", "x"),
+                "resources", Map.of("cpuRequest", "2", "cpuLimit", "1", "memoryLimit", "lots")));
+
+        assertThat(res.statusCode()).isEqualTo(400);
+        JsonNode doc = JSON.readTree(res.body());
+        assertThat(doc.get("error").asText()).startsWith("4 fields are not valid: ");
+        Map<String, String> fields = new LinkedHashMap<>();
+        doc.get("fields").fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().asText()));
+        assertThat(fields).containsOnlyKeys("node", "env", "resources.cpuRequest", "resources.memoryLimit");
+        assertThat(fields.get("resources.cpuRequest")).isEqualTo("cpu request 2 is larger than its limit 1");
+        assertThat(fields.get("node")).isEqualTo("node is required");
         assertThat(pods()).isEmpty();
     }
 
@@ -584,7 +637,9 @@ class RunWebIT {
         String name = launchViaApi();
 
         String tagPage = get(readOnly, tagPath(image)).body();
-        assertThat(tagPage).contains(image.digest()).doesNotContain("action=\"/runs\"", "id=\"run-form\"");
+        assertThat(tagPage).contains(image.digest()).doesNotContain("action=\"" + tagPath(image) + "\"", "id=\"run-form\"");
+        assertThat(postForm(readOnly, tagPath(image), form(image, MockKubernetes.AMD64_WORKER), session).statusCode())
+                .isEqualTo(403);
         String runsPage = get(readOnly, "/runs").body();
         assertThat(runsPage).contains(name).doesNotContain("/stop\"").contains("read-only");
 

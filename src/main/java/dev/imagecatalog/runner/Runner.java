@@ -63,6 +63,13 @@ public interface Runner {
     List<NodeChoice> preflight(String repository, String tag, Resources requests);
 
     /**
+     * Checks the request's fields without asking the registry or the cluster.
+     *
+     * @throws LaunchException naming every bad field
+     */
+    void check(LaunchRequest request);
+
+    /**
      * Validates the request completely, then creates exactly one pod.
      *
      * @return the created run (name, namespace, node, image…)

@@ -356,6 +356,11 @@ final class RunnerService implements Runner {
     }
 
     @Override
+    public void check(LaunchRequest request) {
+        validateShape(request);
+    }
+
+    @Override
     public Run launch(LaunchRequest request, LaunchOptions options) {
         if (!settings.enabled()) {
             throw new RunsDisabledException();
@@ -369,15 +374,16 @@ final class RunnerService implements Runner {
         Node node = cluster().nodes().stream()
                 .filter(n -> n.name().equals(request.node()))
                 .findFirst()
-                .orElseThrow(() -> new LaunchException("unknown node \"" + request.node() + "\""));
+                .orElseThrow(() -> LaunchException.field("node", "unknown node \"" + request.node() + "\""));
         NodeChoice choice = choice(image, node, request.resources());
         if (!choice.selectable()) {
-            throw new LaunchException("cannot run " + describe(request) + " on node \"" + node.name() + "\": "
-                                      + choice.reason());
+            throw LaunchException.field("node", "cannot run " + describe(request) + " on node \"" + node.name()
+                                                + "\": " + choice.reason());
         }
         if (choice.tainted() && !options.acceptTaints()) {
-            throw new LaunchException("node \"" + node.name() + "\" is tainted (" + taints(node) + "): confirm with "
-                                      + "acceptTaints (the form's checkbox) to run there anyway");
+            throw LaunchException.field("acceptTaints", "node \"" + node.name() + "\" is tainted (" + taints(node)
+                                                        + "): confirm with acceptTaints (the form's checkbox) to run "
+                                                        + "there anyway");
         }
         PodPlan plan = plan(request, image, node, choice.platform(), options.launchedBy());
         try {
@@ -403,40 +409,94 @@ final class RunnerService implements Runner {
         }
     }
 
+    /**
+     * Checks every field and reports every fault at once (field → reason, in request order), so a form can show
+     * each next to its field; nothing is sent anywhere before all of them pass.
+     */
     private void validateShape(LaunchRequest r) {
+        Map<String, String> errors = new LinkedHashMap<>();
         // lengths first: the messages quote the value, and the patterns should never see megabytes
-        checkLength("repository", r.repository(), MAX_REPOSITORY);
-        checkLength("tag", r.tag(), MAX_TAG);
-        checkLength("digest", r.digest(), MAX_DIGEST);
-        checkLength("node", r.node(), MAX_DNS_NAME);
-        checkLength("restartPolicy", r.restartPolicy(), MAX_TAG);
-        if (blank(r.repository())) {
-            throw new LaunchException("repository is required");
+        check(errors, "repository", () -> {
+            checkLength("repository", r.repository(), MAX_REPOSITORY);
+            if (blank(r.repository())) {
+                throw new LaunchException("repository is required");
+            }
+            if (!REPOSITORY.matcher(r.repository()).matches()) {
+                throw new LaunchException("\"" + r.repository() + "\" is not a valid repository name");
+            }
+        });
+        check(errors, "tag", () -> {
+            checkLength("tag", r.tag(), MAX_TAG);
+            checkLength("digest", r.digest(), MAX_DIGEST);
+            if (blank(r.tag()) == blank(r.digest())) {
+                throw new LaunchException("give exactly one of tag and digest");
+            }
+            if (!blank(r.tag()) && !TAG.matcher(r.tag()).matches()) {
+                throw new LaunchException("\"" + r.tag() + "\" is not a valid tag");
+            }
+        });
+        check(errors, "digest", () -> {
+            if (!blank(r.digest()) && r.digest().length() <= MAX_DIGEST && !DIGEST.matcher(r.digest()).matches()) {
+                throw new LaunchException("\"" + r.digest() + "\" is not a valid digest (sha256:<64 hex>)");
+            }
+        });
+        check(errors, "node", () -> {
+            checkLength("node", r.node(), MAX_DNS_NAME);
+            if (blank(r.node())) {
+                throw new LaunchException("node is required");
+            }
+        });
+        check(errors, "restartPolicy", () -> {
+            checkLength("restartPolicy", r.restartPolicy(), MAX_TAG);
+            if (r.restartPolicy() != null && !r.restartPolicy().isBlank()
+                && !RESTART_POLICIES.contains(r.restartPolicy())) {
+                throw new LaunchException("restart policy \"" + r.restartPolicy()
+                                          + "\" must be Never, OnFailure or Always");
+            }
+        });
+        check(errors, "command", () -> checkItems("command", r.command()));
+        check(errors, "args", () -> checkItems("args", r.args()));
+        check(errors, "env", () -> checkEnv(r.env()));
+        Resources res = r.resources();
+        check(errors, "resources.cpuRequest", () -> checkQuantity("resources.cpuRequest", "cpu request", res.cpuRequest()));
+        check(errors, "resources.cpuLimit", () -> checkQuantity("resources.cpuLimit", "cpu limit", res.cpuLimit()));
+        check(errors, "resources.memoryRequest", () -> checkQuantity("resources.memoryRequest", "memory request", res.memoryRequest()));
+        check(errors, "resources.memoryLimit", () -> checkQuantity("resources.memoryLimit", "memory limit", res.memoryLimit()));
+        if (!errors.containsKey("resources.cpuRequest") && !errors.containsKey("resources.cpuLimit")) {
+            check(errors, "resources.cpuRequest", () -> checkPair("cpu", res.cpuRequest(), res.cpuLimit()));
         }
-        if (!REPOSITORY.matcher(r.repository()).matches()) {
-            throw new LaunchException("\"" + r.repository() + "\" is not a valid repository name");
+        if (!errors.containsKey("resources.memoryRequest") && !errors.containsKey("resources.memoryLimit")) {
+            check(errors, "resources.memoryRequest", () -> checkPair("memory", res.memoryRequest(), res.memoryLimit()));
         }
-        if (blank(r.tag()) == blank(r.digest())) {
-            throw new LaunchException("give exactly one of tag and digest");
+        if (errors.size() == 1) {
+            throw new LaunchException(errors.values().iterator().next(), errors);
         }
-        if (!blank(r.tag()) && !TAG.matcher(r.tag()).matches()) {
-            throw new LaunchException("\"" + r.tag() + "\" is not a valid tag");
+        if (!errors.isEmpty()) {
+            throw new LaunchException(errors.size() + " fields are not valid: " + String.join("; ", errors.values()),
+                                      errors);
         }
-        if (!blank(r.digest()) && !DIGEST.matcher(r.digest()).matches()) {
-            throw new LaunchException("\"" + r.digest() + "\" is not a valid digest (sha256:<64 hex>)");
+    }
+
+    private static void check(Map<String, String> errors, String field, Runnable check) {
+        try {
+            check.run();
+        } catch (LaunchException e) {
+            errors.putIfAbsent(field, e.getMessage());
         }
-        if (blank(r.node())) {
-            throw new LaunchException("node is required");
+    }
+
+    private static void checkQuantity(String field, String what, String value) {
+        checkLength(field, value, MAX_QUANTITY);
+        if (value != null) {
+            Quantities.parse(what, value);
         }
-        if (r.restartPolicy() != null && !r.restartPolicy().isBlank() && !RESTART_POLICIES.contains(r.restartPolicy())) {
-            throw new LaunchException("restart policy \"" + r.restartPolicy() + "\" must be Never, OnFailure or Always");
+    }
+
+    private static void checkEnv(Map<String, String> env) {
+        if (env.size() > MAX_ENV) {
+            throw new LaunchException("env: at most " + MAX_ENV + " environment variables, got " + env.size());
         }
-        checkItems("command", r.command());
-        checkItems("args", r.args());
-        if (r.env().size() > MAX_ENV) {
-            throw new LaunchException("env: at most " + MAX_ENV + " environment variables, got " + r.env().size());
-        }
-        for (Map.Entry<String, String> e : r.env().entrySet()) {
+        for (Map.Entry<String, String> e : env.entrySet()) {
             String name = e.getKey();
             if (name != null && name.length() > MAX_ENV_NAME) {
                 throw new LaunchException("env: a variable name is " + name.length() + " characters long, at most "
@@ -455,13 +515,6 @@ final class RunnerService implements Runner {
                 throw new LaunchException("environment variable " + name + " contains a NUL character");
             }
         }
-        Resources res = r.resources();
-        checkLength("resources.cpuRequest", res.cpuRequest(), MAX_QUANTITY);
-        checkLength("resources.cpuLimit", res.cpuLimit(), MAX_QUANTITY);
-        checkLength("resources.memoryRequest", res.memoryRequest(), MAX_QUANTITY);
-        checkLength("resources.memoryLimit", res.memoryLimit(), MAX_QUANTITY);
-        checkPair("cpu", res.cpuRequest(), res.cpuLimit());
-        checkPair("memory", res.memoryRequest(), res.memoryLimit());
     }
 
     /** A single-line field longer than any valid value: refused without quoting it back. */

@@ -117,6 +117,10 @@ final class ApiJson {
     record Error(String error) {
     }
 
+    /** {@code {"error":"…","fields":{"<field>":"<reason>",…}}}: a refused launch naming every bad field. */
+    record FieldErrors(String error, java.util.Map<String, String> fields) {
+    }
+
     /** Serialises a document. */
     static String write(Object document) {
         try {

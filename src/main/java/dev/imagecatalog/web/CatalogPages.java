@@ -183,10 +183,10 @@ public final class CatalogPages implements HttpService {
 
     /**
      * Renders a tag's page; with runs enabled and a runnable tag, the Run form too (pre-filled with {@code form}
-     * and showing {@code error} when a submitted form was refused).
+     * and showing {@code error} — each bad field's reason next to it — when a submitted form was refused).
      */
     void tag(ServerRequest req, ServerResponse res, String repository, String tag, Status status,
-             Map<String, String> form, String error) {
+             Map<String, String> form, LaunchException error) {
         TagDetail detail = catalog.tag(repository, tag);
         TagSummary summary = detail.summary();
         String pullHost = catalog.pullHost();
@@ -218,6 +218,7 @@ public final class CatalogPages implements HttpService {
                 model.put("signInNext", req.path().absolute().path());
             } else {
                 model.put("run", runForm(req, res, detail, form, error));
+                model.put("runAction", Links.tag(repository, tag));
             }
         }
         Html.send(res, status, templates.render("tag.ftlh", model));
@@ -235,7 +236,7 @@ public final class CatalogPages implements HttpService {
 
     /** The Run form's model: nodes with whether they can run the image, values, token, error. */
     private Map<String, Object> runForm(ServerRequest req, ServerResponse res, TagDetail detail,
-                                        Map<String, String> form, String error) {
+                                        Map<String, String> form, LaunchException error) {
         Map<String, Object> run = new LinkedHashMap<>();
         List<NodeChoice> choices = nodeChoices(req, detail, run, form);
         String selected = Preselection.of(choices, form.getOrDefault("node", ""));
@@ -259,7 +260,17 @@ public final class CatalogPages implements HttpService {
         run.put("acceptTaints", "true".equals(form.get("acceptTaints")) || "on".equals(form.get("acceptTaints")));
         run.put("anySelectable", choices.stream().anyMatch(NodeChoice::selectable));
         run.put("token", Csrf.issue(req, res));
-        run.put("error", error == null ? "" : error);
+        Map<String, String> fieldErrors = new LinkedHashMap<>();
+        if (error != null) {
+            // the API's field names → the form's (resources.cpuRequest → cpuRequest)
+            error.fields().forEach((field, reason) -> fieldErrors.put(field.substring(field.lastIndexOf('.') + 1),
+                                                                      reason));
+        }
+        run.put("fieldErrors", fieldErrors);
+        // a fault not tied to a field (or more than the form shows next to fields) is said at the top
+        run.put("error", error == null ? "" : fieldErrors.isEmpty() ? error.getMessage()
+                : fieldErrors.size() == 1 ? "one field needs a change (see below)."
+                : fieldErrors.size() + " fields need a change (see below).");
         for (String field : RunPages.FORM_FIELDS) {
             run.put(field, form.getOrDefault(field, ""));
         }

@@ -121,7 +121,7 @@ final class RunJson {
         try {
             doc = READER.readValue(body, LaunchDoc.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new LaunchException("unknown field \"" + e.getPropertyName() + "\" in the request body");
+            throw LaunchException.field(e.getPropertyName(), "unknown field \"" + e.getPropertyName() + "\" in the request body");
         } catch (JsonProcessingException e) {
             throw new LaunchException("the request body is not a valid run request: " + e.getOriginalMessage());
         }

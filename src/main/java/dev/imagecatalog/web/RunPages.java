@@ -48,6 +48,7 @@ public final class RunPages implements HttpService {
     /** Free-text fields of the Run form, kept when the form is shown again. */
     static final List<String> FORM_FIELDS = List.of("node", "command", "args", "env", "cpuRequest", "cpuLimit",
             "memoryRequest", "memoryLimit");
+    private static final String REPOSITORIES = "/repositories/";
     /** Lines of log shown on the run page. */
     static final int PAGE_TAIL = 200;
 
@@ -71,6 +72,7 @@ public final class RunPages implements HttpService {
         rules.get("/nodes", this::nodes)
                 .get("/runs", this::runs)
                 .post("/runs", this::launch)
+                .post("/repositories/*", this::launchFromTagPage)
                 .get("/runs/{name}", this::run)
                 .post("/runs/{name}/stop", this::stop);
     }
@@ -110,19 +112,50 @@ public final class RunPages implements HttpService {
     }
 
     private void launch(ServerRequest req, ServerResponse res) {
+        Map<String, String> form = requireEnabledForm(req);
+        launch(req, res, form, form.getOrDefault("repository", ""), form.getOrDefault("tag", ""));
+    }
+
+    /**
+     * The tag page's Run form posts to the tag page's own address: a refused form is shown again there (status 400,
+     * values kept, each reason next to its field), so the address stays the tag page's.
+     */
+    private void launchFromTagPage(ServerRequest req, ServerResponse res) {
+        String path = req.path().absolute().path();
+        RepositoryPath target = RepositoryPath.parse(path.substring(path.indexOf(REPOSITORIES)
+                                                                    + REPOSITORIES.length()), false);
+        if (target.tag() == null) {
+            throw WebException.notFound("Only a tag page takes a Run form.");
+        }
+        launch(req, res, requireEnabledForm(req), target.repository(), target.tag());
+    }
+
+    private Map<String, String> requireEnabledForm(ServerRequest req) {
         requireEnabled();
         Map<String, String> form = form(req);
         Csrf.checkForm(req, form.get(Csrf.NAME));
+        return form;
+    }
+
+    private void launch(ServerRequest req, ServerResponse res, Map<String, String> form, String repository,
+                        String tag) {
         Identity who = Guard.viewer(req).require(Permission.createPods(runner.settings().namespace()));
-        String repository = form.getOrDefault("repository", "");
-        String tag = form.getOrDefault("tag", "");
         Run run;
         try {
-            run = runner.launch(new LaunchRequest(repository, tag, null, form.getOrDefault("node", ""),
-                    LaunchRequest.lines(form.get("command")), LaunchRequest.lines(form.get("args")),
-                    LaunchRequest.envLines(form.get("env")), form.get("restartPolicy"),
-                    new Resources(blankToNull(form.get("cpuRequest")), blankToNull(form.get("cpuLimit")),
-                            blankToNull(form.get("memoryRequest")), blankToNull(form.get("memoryLimit")))),
+            Resources resources = new Resources(blankToNull(form.get("cpuRequest")), blankToNull(form.get("cpuLimit")),
+                    blankToNull(form.get("memoryRequest")), blankToNull(form.get("memoryLimit")));
+            List<String> command = LaunchRequest.lines(form.get("command"));
+            List<String> args = LaunchRequest.lines(form.get("args"));
+            Map<String, String> env;
+            try {
+                env = LaunchRequest.envLines(form.get("env"));
+            } catch (LaunchException badEnv) {
+                // every other field is still checked, so the form shows all of its faults at once
+                throw withOthers(badEnv, new LaunchRequest(repository, tag, null, form.getOrDefault("node", ""),
+                        command, args, Map.of(), form.get("restartPolicy"), resources));
+            }
+            run = runner.launch(new LaunchRequest(repository, tag, null, form.getOrDefault("node", ""), command, args,
+                    env, form.get("restartPolicy"), resources),
                     new LaunchOptions(who.user(), "on".equals(form.get("acceptTaints"))
                                                   || "true".equals(form.get("acceptTaints"))));
         } catch (LaunchException e) {
@@ -130,7 +163,7 @@ public final class RunPages implements HttpService {
                 throw e;
             }
             try {
-                catalogPages.tag(req, res, repository, tag, Status.BAD_REQUEST_400, form, e.getMessage());
+                catalogPages.tag(req, res, repository, tag, Status.BAD_REQUEST_400, form, e);
             } catch (RegistryException | ClusterException notThere) {
                 // no tag page to go back to: the plain 400 page with the launch's reason
                 throw e;
@@ -138,6 +171,19 @@ public final class RunPages implements HttpService {
             return;
         }
         redirect(res, "/runs/" + run.name());
+    }
+
+    /** The env fault together with the faults of the other fields. */
+    private LaunchException withOthers(LaunchException envFault, LaunchRequest rest) {
+        try {
+            runner.check(rest);
+            return envFault;
+        } catch (LaunchException others) {
+            Map<String, String> fields = new LinkedHashMap<>(others.fields());
+            fields.putAll(envFault.fields());
+            return new LaunchException(fields.size() + " fields are not valid: " + String.join("; ", fields.values()),
+                                       fields);
+        }
     }
 
     private void run(ServerRequest req, ServerResponse res) {

@@ -174,6 +174,11 @@ class LogFollowIT {
         }
 
         @Override
+        public void check(LaunchRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public AutoCloseable onRunsChanged(Runnable listener) {
             throw new UnsupportedOperationException();
         }
