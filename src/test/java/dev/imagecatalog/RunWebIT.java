@@ -263,6 +263,57 @@ class RunWebIT {
         assertThat(get(server, "/api/runs/" + name + "/logs?previous=true&follow=true").statusCode()).isEqualTo(400);
     }
 
+    // ---- image defaults --------------------------------------------------------------------------------------
+
+    private static TestPusher.Image pushServer() {
+        return new TestPusher(seeded.registry()).pushOciImageWithRunConfig("defaults/server", "1",
+                TestPusher.Arch.AMD64, Map.of("Entrypoint", List.of("/bin/server"), "Cmd", List.of("--port", "8080"),
+                        "Env", List.of("PATH=/bin", "MODE=prod"), "ExposedPorts", Map.of("8080/tcp", Map.of()),
+                        "User", "1000:1000", "WorkingDir", "/srv", "StopSignal", "SIGINT"));
+    }
+
+    @Test
+    void tagPageAndApi_showWhatRunsByDefault_andTheRunFormStartsFromIt() throws Exception {
+        TestPusher.Image image = pushServer();
+
+        JsonNode defaults = JSON.readTree(get(server, "/api/repositories/defaults/server/tags/1").body()).get("defaults");
+        String page = get(server, tagPath(image)).body();
+
+        assertThat(defaults.get("Entrypoint")).extracting(JsonNode::asText).containsExactly("/bin/server");
+        assertThat(defaults.get("Cmd")).extracting(JsonNode::asText).containsExactly("--port", "8080");
+        assertThat(defaults.get("Env")).extracting(JsonNode::asText).containsExactly("PATH=/bin", "MODE=prod");
+        assertThat(defaults.get("ExposedPorts")).extracting(JsonNode::asText).containsExactly("8080/tcp");
+        assertThat(defaults.get("User").asText()).isEqualTo("1000:1000");
+        assertThat(defaults.get("WorkingDir").asText()).isEqualTo("/srv");
+        assertThat(defaults.get("StopSignal").asText()).isEqualTo("SIGINT");
+        assertThat(page).contains("What runs by default", "<code class=\"default-command\">/bin/server --port 8080</code>",
+                "<code>1000:1000</code>", "<code>8080/tcp</code>", "<code>SIGINT</code>")
+                .contains(">/bin/server</textarea>", ">--port\n8080</textarea>")
+                .contains("The image sets: <code>PATH=/bin</code>, <code>MODE=prod</code>");
+    }
+
+    @Test
+    void runPageAndApi_showWhatTheRunChangedAgainstTheImagesDefaults() throws Exception {
+        TestPusher.Image image = pushServer();
+        HttpResponse<String> launched = postJson(server, "/api/runs", Map.of("repository", image.repository(),
+                "tag", image.tag(), "node", MockKubernetes.AMD64_WORKER, "command", List.of("/bin/server"),
+                "args", List.of("--port", "9090"), "env", Map.of("MODE", "debug", "EXTRA", "1", "PATH", "/bin")));
+        assertThat(launched.statusCode()).as(launched.body()).isEqualTo(201);
+        String name = JSON.readTree(launched.body()).get("name").asText();
+
+        JsonNode changes = JSON.readTree(get(server, "/api/runs/" + name).body()).get("changes");
+        String page = get(server, "/runs/" + name).body();
+
+        assertThat(changes.get("commandOverridden").asBoolean()).isFalse();
+        assertThat(changes.get("argsOverridden").asBoolean()).isTrue();
+        assertThat(changes.get("env")).extracting(e -> e.get("name").asText() + ":" + e.get("imageValue").asText()
+                                                       + ">" + e.get("value").asText())
+                .containsExactlyInAnyOrder("MODE:prod>debug", "EXTRA:null>1");
+        assertThat(page).contains("Changed from the image's defaults", "Args overridden",
+                "Changed <code>MODE</code>: <code>prod</code> → <code>debug</code>", "Added <code>EXTRA=1</code>")
+                .doesNotContain("Command overridden");
+    }
+
     // ---- launch through the API ------------------------------------------------------------------------------
 
     @Test

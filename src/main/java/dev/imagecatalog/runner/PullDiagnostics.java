@@ -106,7 +106,7 @@ final class PullDiagnostics {
         boolean there = image.summary().platforms().stream().map(PlatformImage::platform)
                 .anyMatch(p -> node.os().equals(p.os()) && node.architecture().equals(p.architecture()));
         checks.add(new Diagnosis.Check("Does it hold the node's platform (" + node.platform() + ")?", there,
-                there ? "yes" : "no: the image has " + String.join(", ", platforms),
+                (there ? "" : "no: ") + "the image has " + String.join(", ", platforms),
                 there ? null : "run it on a node of a platform the image has, or push a " + node.platform() + " image"));
         return there || summary != null ? summary
                 : "the image has no " + node.platform() + " platform for node " + node.name();

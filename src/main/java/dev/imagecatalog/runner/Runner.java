@@ -119,6 +119,12 @@ public interface Runner {
     java.util.Optional<Diagnosis> diagnose(Run run);
 
     /**
+     * What the run changed against its image's defaults (command, args, env); empty when the image's config cannot
+     * be read (e.g. the manifest is gone).
+     */
+    java.util.Optional<RunChanges> changes(RunDetail detail);
+
+    /**
      * Opens a followed log stream (UTF-8 bytes, no read timeout) of one of our runs; the caller must close it.
      * The web layer pumps it into SSE; closing it ends the HTTP call to the API server.
      */

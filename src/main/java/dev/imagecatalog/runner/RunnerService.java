@@ -659,6 +659,25 @@ final class RunnerService implements Runner {
     }
 
     @Override
+    public java.util.Optional<RunChanges> changes(RunDetail detail) {
+        PullDiagnostics.Reference ref = detail.run().image() == null ? null
+                : PullDiagnostics.Reference.parse(detail.run().image());
+        if (ref == null) {
+            return java.util.Optional.empty();
+        }
+        String repository = detail.run().repository() != null ? detail.run().repository() : ref.repository();
+        try {
+            return catalog.digest(repository, ref.digest()).platforms().stream()
+                    .filter(p -> p.image().digest().equals(ref.digest()) && p.defaults() != null)
+                    .findFirst()
+                    .map(p -> RunChanges.of(p.defaults(), detail));
+        } catch (RegistryException e) {
+            // the image is gone or the registry away: the page shows the run's options without the comparison
+            return java.util.Optional.empty();
+        }
+    }
+
+    @Override
     public java.util.Optional<Diagnosis> diagnose(Run run) {
         if (run.reason() == null || !PullDiagnostics.PULL_REASONS.contains(run.reason())) {
             return java.util.Optional.empty();

@@ -17,7 +17,9 @@ import dev.imagecatalog.catalog.SearchResult;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.registry.ArtifactKind;
+import dev.imagecatalog.registry.PlatformDetail;
 import dev.imagecatalog.registry.RegistryException;
+import dev.imagecatalog.registry.RunDefaults;
 import dev.imagecatalog.registry.TagDetail;
 import dev.imagecatalog.registry.TagSummary;
 import dev.imagecatalog.runner.LaunchException;
@@ -275,6 +277,15 @@ public final class CatalogPages implements HttpService {
             run.put(field, form.getOrDefault(field, ""));
         }
         run.put("restartPolicy", form.getOrDefault("restartPolicy", "Never"));
+        // a fresh form starts from what the image runs by default, when every platform agrees on it
+        List<RunDefaults> defaults = detail.platforms().stream().map(PlatformDetail::defaults).distinct().toList();
+        RunDefaults shared = defaults.size() == 1 ? defaults.getFirst() : null;
+        if (form.isEmpty() && shared != null) {
+            run.put("command", String.join("\n", shared.entrypoint()));
+            run.put("args", String.join("\n", shared.cmd()));
+        }
+        run.put("imageEnv", shared == null ? List.of() : shared.env());
+        run.put("defaultsDiffer", defaults.size() > 1);
         return run;
     }
 

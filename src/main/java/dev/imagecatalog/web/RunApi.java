@@ -105,7 +105,8 @@ public final class RunApi implements HttpService {
                 .get("/runs/{name}", (req, res) -> {
                     Guard.viewer(req).require(Permission.getPods(namespace()));
                     RunDetail detail = runner.run(name(req));
-                    CatalogApi.send(res, Status.OK_200, RunJson.detail(detail, runner.diagnose(detail.run()).orElse(null)));
+                    CatalogApi.send(res, Status.OK_200, RunJson.detail(detail,
+                            runner.diagnose(detail.run()).orElse(null), runner.changes(detail).orElse(null)));
                 })
                 .delete("/runs/{name}", this::stop)
                 .get("/repositories/*", this::preflight)

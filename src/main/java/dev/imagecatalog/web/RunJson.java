@@ -9,6 +9,7 @@ import dev.imagecatalog.cluster.Run;
 import dev.imagecatalog.cluster.RunDetail;
 import dev.imagecatalog.cluster.RunEvent;
 import dev.imagecatalog.runner.Diagnosis;
+import dev.imagecatalog.runner.RunChanges;
 import dev.imagecatalog.runner.LaunchException;
 import dev.imagecatalog.runner.LaunchRequest;
 import dev.imagecatalog.runner.NodeChoice;
@@ -95,7 +96,17 @@ final class RunJson {
                         String created, String finished, boolean done, String launchedBy, List<String> command,
                         List<String> args,
                         Map<String, String> env, String restartPolicy, ResourcesDoc resources,
-                        List<EventDoc> events, boolean previousLog, DiagnosisDoc diagnosis) {
+                        List<EventDoc> events, boolean previousLog, DiagnosisDoc diagnosis,
+                        ChangesDoc changes) {
+    }
+
+    /** What the run changed against its image's defaults ({@code null}: the image's config cannot be read). */
+    record ChangesDoc(boolean commandOverridden, boolean argsOverridden, List<String> imageEntrypoint,
+                      List<String> imageCmd, List<EnvChangeDoc> env) {
+    }
+
+    /** An added ({@code imageValue} null) or changed variable. */
+    record EnvChangeDoc(String name, String imageValue, String value) {
     }
 
     /** Why the image does not pull. */
@@ -169,7 +180,7 @@ final class RunJson {
                 Formats.rfc3339(r.finished()), r.done(), r.launchedBy());
     }
 
-    static RunDetailDoc detail(RunDetail d, Diagnosis diagnosis) {
+    static RunDetailDoc detail(RunDetail d, Diagnosis diagnosis, RunChanges changes) {
         Run r = d.run();
         Resources res = d.resources() == null ? Resources.NONE : d.resources();
         return new RunDetailDoc(r.name(), r.namespace(), r.node(), r.image(), r.repository(), r.tag(), r.phase(),
@@ -179,6 +190,9 @@ final class RunJson {
                 d.events().stream().map(e -> new EventDoc(e.type(), e.reason(), e.message(), e.source(), e.count(),
                         Formats.rfc3339(e.lastSeen()))).toList(), r.restarts() > 0,
                 diagnosis == null ? null : new DiagnosisDoc(diagnosis.summary(), diagnosis.checks().stream()
-                        .map(c -> new CheckDoc(c.question(), c.ok(), c.answer(), c.todo())).toList()));
+                        .map(c -> new CheckDoc(c.question(), c.ok(), c.answer(), c.todo())).toList()),
+                changes == null ? null : new ChangesDoc(changes.commandOverridden(), changes.argsOverridden(),
+                        changes.image().entrypoint(), changes.image().cmd(), changes.env().stream()
+                        .map(e -> new EnvChangeDoc(e.name(), e.imageValue(), e.value())).toList()));
     }
 }

@@ -21,6 +21,7 @@ import dev.imagecatalog.registry.RegistryException;
 import dev.imagecatalog.runner.LaunchException;
 import dev.imagecatalog.runner.LaunchOptions;
 import dev.imagecatalog.runner.LaunchRequest;
+import dev.imagecatalog.runner.RunChanges;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.runner.RunsDisabledException;
 
@@ -235,6 +236,7 @@ public final class RunPages implements HttpService {
                 d.checks().stream().map(c -> Map.of("question", c.question(),
                         "ok", c.ok() == null ? "unknown" : c.ok() ? "yes" : "no",
                         "answer", c.answer(), "todo", text(c.todo()))).toList())).orElse(null));
+        model.put("changes", runner.changes(detail).map(RunPages::changes).orElse(null));
         model.put("logs", logs);
         model.put("logsNote", logsNote);
         model.put("tail", PAGE_TAIL);
@@ -310,6 +312,19 @@ public final class RunPages implements HttpService {
         m.put("taints", n.taints().stream().map(t -> (t.key() + (t.value() == null || t.value().isEmpty() ? ""
                 : "=" + t.value()) + ":" + t.effect())).toList());
         m.put("unschedulable", n.unschedulable());
+        return m;
+    }
+
+    /** The run page's diff against the image's defaults. */
+    private static Map<String, Object> changes(RunChanges c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("none", c.none());
+        m.put("commandOverridden", c.commandOverridden());
+        m.put("argsOverridden", c.argsOverridden());
+        m.put("imageEntrypoint", c.image().entrypoint());
+        m.put("imageCmd", c.image().cmd());
+        m.put("env", c.env().stream().map(e -> Map.of("name", e.name(), "added", e.imageValue() == null,
+                "imageValue", text(e.imageValue()), "value", e.value())).toList());
         return m;
     }
 

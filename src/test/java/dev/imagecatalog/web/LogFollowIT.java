@@ -174,6 +174,11 @@ class LogFollowIT {
         }
 
         @Override
+        public java.util.Optional<dev.imagecatalog.runner.RunChanges> changes(dev.imagecatalog.cluster.RunDetail detail) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void check(LaunchRequest request) {
             throw new UnsupportedOperationException();
         }
