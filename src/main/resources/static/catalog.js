@@ -21,3 +21,54 @@ document.addEventListener("DOMContentLoaded", () => {
     input.addEventListener("focus", () => input.select());
   }
 });
+
+// The Run form's pre-flight follows the requests typed into it: the same API the page was rendered from is asked
+// again (debounced) and each node's verdict and reasons are replaced. Without JavaScript the verdicts are those
+// for the requests of the last submission.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-preflight]");
+  if (!form) return;
+  const words = { ready: "ready to run", wait: "will wait", cannot: "cannot run" };
+  let timer = null;
+  async function update() {
+    const params = new URLSearchParams();
+    for (const name of ["cpuRequest", "memoryRequest"]) {
+      const value = form.elements[name] ? form.elements[name].value.trim() : "";
+      if (value) params.set(name, value);
+    }
+    let doc;
+    try {
+      const res = await fetch(form.dataset.preflight + "?" + params, { headers: { "Accept": "application/json" } });
+      if (!res.ok) return; // a bad quantity: the server names it next to its field on submit
+      doc = await res.json();
+    } catch (e) {
+      return;
+    }
+    for (const node of doc.nodes) {
+      const label = form.querySelector("label[data-node='" + CSS.escape(node.name) + "']");
+      if (!label) continue;
+      label.dataset.verdict = node.verdict;
+      label.classList.remove("verdict-ready", "verdict-wait", "verdict-cannot");
+      label.classList.add("verdict-" + node.verdict);
+      label.classList.toggle("disabled", !node.selectable);
+      const verdict = label.querySelector("span.verdict");
+      if (verdict) {
+        verdict.className = "verdict verdict-" + node.verdict;
+        verdict.textContent = words[node.verdict] || node.verdict;
+      }
+      const radio = label.querySelector("input[type=radio]");
+      if (radio) {
+        radio.disabled = !node.selectable;
+        if (!node.selectable) radio.checked = false;
+      }
+      const list = label.querySelector("ul.reasons");
+      if (list) {
+        list.replaceChildren(...node.reasons.map((r) => { const li = document.createElement("li"); li.textContent = r; return li; }));
+      }
+    }
+  }
+  for (const name of ["cpuRequest", "memoryRequest"]) {
+    const input = form.elements[name];
+    if (input) input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(update, 400); });
+  }
+});

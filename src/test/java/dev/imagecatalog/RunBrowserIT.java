@@ -119,6 +119,21 @@ class RunBrowserIT {
         assertThat(amd.isEnabled()).isFalse();
         assertThat(browser.findElement(By.id("run-form")).getText()).contains("amd64 node; image has linux/arm64 only");
 
+        // the pre-flight follows the requests typed in: too much memory for the node, then back
+        By armLabel = By.cssSelector("label[data-node='" + MockKubernetes.ARM64_WORKER + "']");
+        browser.findElement(By.id("run-memory-request")).sendKeys("16Gi");
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.attributeToBe(armLabel, "data-verdict", "cannot"));
+        assertThat(browser.findElement(armLabel).getText()).contains("cannot run",
+                "never fits: needs 16Gi, 7.6Gi allocatable on the whole node");
+        assertThat(arm.isEnabled()).isFalse();
+        browser.findElement(By.id("run-memory-request")).clear();
+        browser.findElement(By.id("run-memory-request")).sendKeys("1Gi");
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.attributeToBe(armLabel, "data-verdict", "ready"));
+        assertThat(browser.findElement(armLabel).getText()).contains("fits (4 CPU, 7.6Gi memory free)");
+        arm.click();
+
         // the form starts from the image's defaults: replace its args
         browser.findElement(By.id("run-args")).clear();
         browser.findElement(By.id("run-args")).sendKeys("hello");
