@@ -89,6 +89,8 @@ class LargeConfigIT {
         env.put("REGISTRY_URL", registry.url().toString());
         env.put("REGISTRY_PULL_HOST", registry.hostPort());
         env.put("RUNS_ENABLED", "false");
+        // the 6 MB configs are legal: raise the read cap (default 4 MiB) so they are read, parsed and kept small
+        env.put("REGISTRY_MAX_CONFIG_BYTES", String.valueOf(8 * 1024 * 1024));
         env.put("CATALOG_CONFIG", new File(log.toFile().getParentFile(), "no-such-catalog-config.yaml").getPath());
         env.put("KUBECONFIG", new File(log.toFile().getParentFile(), "no-such-kubeconfig").getPath());
         return builder.start();
