@@ -72,3 +72,32 @@ document.addEventListener("DOMContentLoaded", () => {
     if (input) input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(update, 400); });
   }
 });
+
+// Timestamps read relative ("3 days ago") with the absolute UTC time on hover; without JavaScript the absolute
+// time the server wrote stays. Refreshed every minute so a page left open stays right.
+document.addEventListener("DOMContentLoaded", () => {
+  const units = [["year", 31536000], ["month", 2592000], ["day", 86400], ["hour", 3600], ["minute", 60]];
+  const format = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+  function relative(date) {
+    const seconds = Math.round((date.getTime() - Date.now()) / 1000);
+    for (const [unit, size] of units) {
+      if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+    }
+    return Math.abs(seconds) < 10 ? "just now" : format.format(seconds, "second");
+  }
+  function update(root) {
+    for (const el of root.querySelectorAll("time[datetime]")) {
+      const date = new Date(el.getAttribute("datetime"));
+      if (isNaN(date)) continue;
+      if (!el.dataset.absolute) {
+        el.dataset.absolute = date.toISOString().replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC").replace(/\.\d+Z$/, " UTC");
+        el.title = el.dataset.absolute;
+      }
+      el.textContent = relative(date);
+    }
+  }
+  update(document);
+  setInterval(() => update(document), 60000);
+  // lists that replace their rows (runs.js) announce it with this event
+  document.addEventListener("catalog:updated", (e) => update(e.target));
+});

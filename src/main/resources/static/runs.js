@@ -96,7 +96,10 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!res.ok) return;
       const doc = new DOMParser().parseFromString(await res.text(), "text/html");
       const fresh = doc.getElementById("runs-list");
-      if (fresh) list.innerHTML = fresh.innerHTML;
+      if (fresh) {
+        list.innerHTML = fresh.innerHTML;
+        list.dispatchEvent(new CustomEvent("catalog:updated", { bubbles: true }));
+      }
       const count = doc.getElementById("runs-count");
       const here = document.getElementById("runs-count");
       if (count && here) here.textContent = count.textContent;

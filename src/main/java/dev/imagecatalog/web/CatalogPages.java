@@ -208,8 +208,9 @@ public final class CatalogPages implements HttpService {
         Long largest = Views.largestSize(summary);
         model.put("size", largest == null ? "" : Formats.size(largest));
         model.put("sizeExact", largest == null ? "" : Formats.exactBytes(largest));
-        model.put("pullByTag", Links.pullByTag(pullHost, repository, tag));
-        model.put("pullByDigest", Links.pullByDigest(pullHost, repository, summary.digest()));
+        model.put("pullByTag", Links.pullByTag(summary.kind(), pullHost, repository, tag));
+        model.put("pullByDigest", Links.pullByDigest(summary.kind(), pullHost, repository, summary.digest()));
+        model.put("pullTool", Links.pullTool(summary.kind()));
         model.put("platforms", Views.platforms(detail, pullHost));
         model.put("capped", catalog.platformsCapped(repository, summary.digest()));
         model.put("freed", freed(repository, summary.digest()));

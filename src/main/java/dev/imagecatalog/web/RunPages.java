@@ -208,7 +208,8 @@ public final class RunPages implements HttpService {
         model.put("events", detail.events().stream().map(e -> Map.of(
                 "type", text(e.type()), "reason", text(e.reason()), "message", text(e.message()),
                 "source", text(e.source()), "count", e.count(),
-                "lastSeen", e.lastSeen() == null ? "" : Formats.date(e.lastSeen()))).toList());
+                "lastSeen", e.lastSeen() == null ? "" : Formats.date(e.lastSeen()),
+                "lastSeenIso", e.lastSeen() == null ? "" : Formats.rfc3339(e.lastSeen()))).toList());
         String logs;
         String logsNote = "";
         boolean mayReadLogs = viewer.allows(Permission.getLogs(runner.settings().namespace()));
@@ -349,6 +350,7 @@ public final class RunPages implements HttpService {
         m.put("createdIso", r.created() == null ? "" : Formats.rfc3339(r.created()));
         m.put("age", r.created() == null ? "" : age(Duration.between(r.created(), now)));
         m.put("finished", r.finished() == null ? "" : Formats.date(r.finished()));
+        m.put("finishedIso", r.finished() == null ? "" : Formats.rfc3339(r.finished()));
         m.put("done", r.done());
         m.put("launchedBy", text(r.launchedBy()));
         return m;
