@@ -128,6 +128,38 @@ class AccessibilityBrowserIT {
         assertThat(violations).as(String.join("\n", violations)).isEmpty();
     }
 
+    @org.junit.jupiter.api.Test
+    void tagTable_fitsAt1280_andRunPagesDoNotOverflowAt420() {
+        browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", "light"))));
+        try {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+            browser.get(base() + "/repositories/" + seeded.multiArch().repository());
+            Object tableFits = browser.executeScript("""
+                    const t = document.querySelector('main table');
+                    const box = t.closest('.table-wrap') || t.parentElement;
+                    return t.getBoundingClientRect().right <= box.getBoundingClientRect().right + 1
+                        && box.scrollWidth <= box.clientWidth + 1;""");
+            assertThat(tableFits).as("the tag table fits its box at 1280 px").isEqualTo(true);
+
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(420, 900));
+            for (String page : List.of("/runs/" + runName, "/runs")) {
+                browser.get(base() + page);
+                Object width = browser.executeScript("return document.documentElement.scrollWidth;");
+                Object view = browser.executeScript("return document.documentElement.clientWidth;");
+                Object widest = browser.executeScript("""
+                        const vw = document.documentElement.clientWidth;
+                        return [...document.querySelectorAll('body *')]
+                          .filter(e => e.getBoundingClientRect().right > vw + 1 && (!e.closest('.table-wrap') || e.classList.contains('table-wrap')))
+                          .slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ' '
+                              + Math.round(e.getBoundingClientRect().right) + ' ' + getComputedStyle(e).overflowX).join(', ');""");
+                assertThat(((Number) width).longValue()).as(page + " at 420 px; too wide: " + widest).isLessThanOrEqualTo(((Number) view).longValue());
+            }
+        } finally {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+        }
+    }
+
     private static String base() {
         return "http://127.0.0.1:" + server.port();
     }
