@@ -26,6 +26,8 @@ final class RunWatcher {
     enum Mode { IDLE, WATCH, POLL }
 
     private static final System.Logger LOGGER = System.getLogger(RunWatcher.class.getName());
+    /** A watch shorter than this is followed by a pause before the next one. */
+    private static final Duration MIN_WATCH = Duration.ofSeconds(1);
 
     private final Supplier<Cluster> cluster;
     private final String namespace;
@@ -72,8 +74,13 @@ final class RunWatcher {
                 if (!Instant.now().isBefore(retryWatchAt)) {
                     try {
                         mode = Mode.WATCH;
+                        long started = System.nanoTime();
                         cluster.get().watchRuns(namespace, watchTimeout, this::fire);
                         last = null;
+                        if (System.nanoTime() - started < MIN_WATCH.toNanos()) {
+                            // ended at once (a proxy closing it, history compacted): do not spin on the API server
+                            Thread.sleep(MIN_WATCH);
+                        }
                         continue;
                     } catch (ClusterException e) {
                         mode = Mode.POLL;
