@@ -63,7 +63,7 @@ final class Preflight {
         Fit capacity = Capacity.fit(requests.cpuRequest(), requests.memoryRequest(), node.cpu(), node.memory(), pods);
         List<String> reasons = new ArrayList<>();
         String reason = null;
-        Verdict verdict = Verdict.READY;
+        Verdict verdict = Verdict.CANNOT;
         if (!image.summary().runnable()) {
             reason = "a " + image.summary().kind().label() + " cannot be run";
             reasons.add(reason);
@@ -108,12 +108,6 @@ final class Preflight {
                                       + " (estimate: layers the node holds through other catalog images left out)";
                 case FULL_SIZE -> "pulls about " + bytes(pull.bytes()) + " (estimate: the full compressed size)";
             });
-        }
-        if (verdict == Verdict.READY && !image.summary().runnable()) {
-            verdict = Verdict.CANNOT;
-        }
-        if (fit == null) {
-            verdict = Verdict.CANNOT;
         }
         return new NodeChoice(node, verdict != Verdict.CANNOT, reason, fit, cached, tainted, verdict, reasons,
                               capacity, pull);
