@@ -59,3 +59,66 @@ document.addEventListener("DOMContentLoaded", () => {
   // the log is followed once the container exists (running or terminated); refresh() starts it
   tick();
 });
+
+// Stop asks first. Without JavaScript the server answers a confirmation page; here the browser's confirm() asks and
+// the form says it was confirmed, so the stop happens at once.
+document.addEventListener("DOMContentLoaded", () => {
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!form.classList || !form.classList.contains("stop-form")) return;
+    if (!window.confirm("Stop run " + form.dataset.run + "? Its pod is deleted; this cannot be undone.")) {
+      event.preventDefault();
+      return;
+    }
+    if (!form.querySelector("input[name=confirm]")) {
+      const confirmed = document.createElement("input");
+      confirmed.type = "hidden";
+      confirmed.name = "confirm";
+      confirmed.value = "yes";
+      form.appendChild(confirmed);
+    }
+  });
+});
+
+// The runs list keeps itself current without a reload: the server pushes "changed" (one shared watch per replica)
+// and the list is read again with this user's rights; if the stream fails, it polls every 5 s instead.
+document.addEventListener("DOMContentLoaded", () => {
+  const list = document.getElementById("runs-list");
+  if (!list) return;
+  const live = document.getElementById("runs-live");
+  let pending = null;
+  let polling = null;
+
+  async function reload() {
+    pending = null;
+    try {
+      const res = await fetch(window.location.href, { headers: { "Accept": "text/html" } });
+      if (!res.ok) return;
+      const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+      const fresh = doc.getElementById("runs-list");
+      if (fresh) {
+        list.innerHTML = fresh.innerHTML;
+        list.dispatchEvent(new CustomEvent("catalog:updated", { bubbles: true }));
+      }
+      const count = doc.getElementById("runs-count");
+      const here = document.getElementById("runs-count");
+      if (count && here) here.textContent = count.textContent;
+    } catch (e) {
+      // offline for a moment: the next change or poll tries again
+    }
+  }
+  const soon = () => { if (!pending) pending = setTimeout(reload, 300); };
+  function poll() {
+    if (polling) return;
+    polling = setInterval(reload, 5000);
+    if (live) live.textContent = "This list refreshes every 5 s.";
+  }
+  if (!window.EventSource) { poll(); return; }
+  const source = new EventSource("/api/runs?watch=true");
+  source.addEventListener("watching", () => { if (live) live.textContent = "This list updates live."; });
+  source.addEventListener("changed", soon);
+  source.onerror = () => {
+    // EventSource reconnects by itself after a closed stream; a refused one (401/403/5xx) ends in CLOSED
+    if (source.readyState === EventSource.CLOSED) poll();
+  };
+});

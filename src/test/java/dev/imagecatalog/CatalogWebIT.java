@@ -114,6 +114,22 @@ class CatalogWebIT {
     }
 
     @Test
+    void tagPage_ofAHelmChartOrAnArtifact_offersHelmOrOrasPull_notDockerPull() {
+        TestPusher.Image chart = seeded.helmChart();
+        TestPusher.Image sbom = seeded.artifact();
+
+        String chartPage = get("/repositories/" + chart.repository() + "/tags/" + chart.tag()).entity();
+        String sbomPage = get("/repositories/" + sbom.repository() + "/tags/" + sbom.tag()).entity();
+
+        assertThat(chartPage).contains("helm pull oci://" + PULL_HOST + "/" + chart.repository() + " --version "
+                                       + chart.tag(), "aria-label=\"Copy helm pull by tag\"")
+                .doesNotContain("docker pull");
+        assertThat(sbomPage).contains("oras pull " + PULL_HOST + "/" + sbom.repository() + ":" + sbom.tag(),
+                                      "oras pull " + PULL_HOST + "/" + sbom.repository() + "@" + sbom.digest())
+                .doesNotContain("docker pull");
+    }
+
+    @Test
     void repository_ofArtifacts_marksThemNotRunnable() {
         String chart = get("/repositories/" + seeded.helmChart().repository()).entity();
         assertThat(chart).contains("Helm chart").contains("not runnable");

@@ -17,6 +17,7 @@ import dev.imagecatalog.testing.TestPusher;
 import dev.imagecatalog.web.Guard;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
@@ -40,6 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RunBrowserIT {
 
+    private static final String PULL_HOST = "localhost:5001";
+
     private static final String NAMESPACE = "runs";
     private static final String ALICE = "alice@example.com";
     private static final String ALICE_TOKEN = "alice-token";
@@ -54,7 +57,7 @@ class RunBrowserIT {
     @BeforeAll
     static void start() throws IOException {
         seeded = SeededRegistry.start();
-        catalog = RegistryCatalog.create(RegistrySettings.of(seeded.registry().url(), "localhost:5001"));
+        catalog = RegistryCatalog.create(RegistrySettings.of(seeded.registry().url(), PULL_HOST));
         k8s = MockKubernetes.withNodes(Map.of());
         // alice may do everything with pods in the runs namespace and list nodes, as a RoleBinding would allow
         k8s.addUser(ALICE_TOKEN, ALICE, "developers")
@@ -103,12 +106,36 @@ class RunBrowserIT {
         browser.findElement(By.id("login-submit")).click();
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlToBe(tagPage));
         assertThat(browser.findElement(By.id("signed-in-user")).getText()).isEqualTo(ALICE);
+        // the pre-flight: the arm64 worker is ready and preselected; the others cannot run an arm64-only image
+        WebElement arm = browser.findElement(By.cssSelector("input[name=node][value='" + MockKubernetes.ARM64_WORKER + "']"));
+        assertThat(arm.isSelected()).isTrue();
+        assertThat(browser.findElement(By.cssSelector("label[data-node='" + MockKubernetes.ARM64_WORKER + "']")).getText())
+                .contains("ready to run", "4 CPU, 7.6Gi memory free", "pulls about");
+        assertThat(browser.findElement(By.cssSelector("label[data-node='" + MockKubernetes.CONTROL_PLANE + "']")).getText())
+                .contains("cannot run", "amd64 node; image has linux/arm64 only");
         screenshot("run-01-tag-with-form");
+        copyToDocs("run-01-tag-with-form", "preflight.png");
         WebElement amd = browser.findElement(By.cssSelector("input[name=node][value='" + MockKubernetes.AMD64_WORKER + "']"));
         assertThat(amd.isEnabled()).isFalse();
         assertThat(browser.findElement(By.id("run-form")).getText()).contains("amd64 node; image has linux/arm64 only");
 
-        browser.findElement(By.cssSelector("input[name=node][value='" + MockKubernetes.ARM64_WORKER + "']")).click();
+        // the pre-flight follows the requests typed in: too much memory for the node, then back
+        By armLabel = By.cssSelector("label[data-node='" + MockKubernetes.ARM64_WORKER + "']");
+        browser.findElement(By.id("run-memory-request")).sendKeys("16Gi");
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.attributeToBe(armLabel, "data-verdict", "cannot"));
+        assertThat(browser.findElement(armLabel).getText()).contains("cannot run",
+                "never fits: needs 16Gi, 7.6Gi allocatable on the whole node");
+        assertThat(arm.isEnabled()).isFalse();
+        browser.findElement(By.id("run-memory-request")).clear();
+        browser.findElement(By.id("run-memory-request")).sendKeys("1Gi");
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.attributeToBe(armLabel, "data-verdict", "ready"));
+        assertThat(browser.findElement(armLabel).getText()).contains("fits (4 CPU, 7.6Gi memory free)");
+        arm.click();
+
+        // the form starts from the image's defaults: replace its args
+        browser.findElement(By.id("run-args")).clear();
         browser.findElement(By.id("run-args")).sendKeys("hello");
         browser.findElement(By.id("run-submit")).click();
         new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlMatches("/runs/[a-z0-9-]+$"));
@@ -122,7 +149,36 @@ class RunBrowserIT {
         assertThat(pods.getFirst().getSpec().getContainers().getFirst().getArgs()).containsExactly("hello");
         assertThat(pods.getFirst().getMetadata().getAnnotations()).containsEntry("imagecatalog.dev/launched-by", ALICE);
         assertThat(browser.findElement(By.id("run-launched-by")).getText()).isEqualTo(ALICE);
+
+        // the scheduler cannot place it yet: the page shows why, without a reload
+        String why = "0/3 nodes are available: 1 Insufficient memory, 2 node(s) didn't match Pod's node affinity/selector.";
+        k8s.fabric8().v1().events().inNamespace(NAMESPACE).resource(new EventBuilder()
+                .withNewMetadata().withName(name + ".sched").endMetadata()
+                .withNewInvolvedObject().withKind("Pod").withName(name).withNamespace(NAMESPACE).endInvolvedObject()
+                .withReason("FailedScheduling").withType("Warning").withMessage(why)
+                .withNewSource().withComponent("default-scheduler").endSource()
+                .withLastTimestamp(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+                .build()).create();
+        new WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("run-message"), "Insufficient memory"));
         screenshot("run-02-pending");
+        copyToDocs("run-02-pending", "run-pending.png");
+
+        // then it is placed, and the kubelet cannot pull: the page diagnoses it
+        k8s.fabric8().pods().inNamespace(NAMESPACE).withName(name).edit(p -> new PodBuilder(p).editSpec()
+                .withNodeName(MockKubernetes.ARM64_WORKER).endSpec().build());
+        k8s.fabric8().pods().inNamespace(NAMESPACE).withName(name).editStatus(p -> new PodBuilder(p)
+                .withStatus(new PodStatusBuilder().withPhase("Pending").withContainerStatuses(new ContainerStatusBuilder()
+                        .withName("run").withImage("i").withImageID("").withReady(false).withRestartCount(0)
+                        .withNewState().withNewWaiting().withReason("ImagePullBackOff")
+                        .withMessage("dial tcp [::1]:5001: connect: connection refused").endWaiting().endState()
+                        .build()).build()).build());
+        browser.navigate().refresh();
+        assertThat(browser.findElement(By.id("diagnosis")).getText())
+                .contains("cannot reach the registry at " + PULL_HOST, "hosts.toml",
+                          "Is the manifest still in the registry?");
+        screenshot("run-02b-image-pull-diagnosis");
+        copyToDocs("run-02b-image-pull-diagnosis", "run-diagnosis.png");
 
         // the kubelet starts the container and it logs a line: the page follows without a reload
         k8s.server().expect().get()
@@ -146,8 +202,18 @@ class RunBrowserIT {
 
         browser.get(base() + "/runs");
         assertThat(browser.findElement(By.cssSelector("table.runs")).getText()).contains(name, "Running", ALICE);
+        // Stop asks first: dismissing keeps the run, accepting stops it and the list says so
         browser.findElement(By.cssSelector("tr[data-run='" + name + "'] button[type=submit]")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlToBe(base() + "/runs"));
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
+        assertThat(browser.switchTo().alert().getText()).contains("Stop run " + name + "?");
+        browser.switchTo().alert().dismiss();
+        assertThat(k8s.fabric8().pods().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
+        browser.findElement(By.cssSelector("tr[data-run='" + name + "'] button[type=submit]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
+        browser.switchTo().alert().accept();
+        new WebDriverWait(browser, Duration.ofSeconds(15))
+                .until(ExpectedConditions.urlToBe(base() + "/runs?stopped=" + name));
+        assertThat(browser.findElement(By.id("stopped-notice")).getText()).contains("Stopped " + name);
         screenshot("run-04-stopped");
         assertThat(k8s.fabric8().pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
 
@@ -175,5 +241,14 @@ class RunBrowserIT {
 
     private static void screenshot(String name) throws IOException {
         assertThat(chromium.screenshot(name)).isNotEmpty();
+    }
+
+    /** The README's pictures come from this test: {@code -Ddocs.screenshots=true} refreshes {@code docs/}. */
+    private static void copyToDocs(String screenshot, String file) throws IOException {
+        if (Boolean.getBoolean("docs.screenshots")) {
+            java.nio.file.Files.createDirectories(java.nio.file.Path.of("docs"));
+            java.nio.file.Files.copy(java.nio.file.Path.of("target", "screenshots", screenshot + ".png"),
+                    java.nio.file.Path.of("docs", file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 }

@@ -32,6 +32,7 @@ import dev.imagecatalog.web.Guard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -150,6 +151,167 @@ class RunWebIT {
                 .contains(MockKubernetes.CONTROL_PLANE_TAINT + ":NoSchedule")
                 .contains("linux/arm64", "v1.36.1", "8025424Ki")
                 .contains("href=\"/nodes\"", "href=\"/runs\"");
+    }
+
+    // ---- pre-flight ------------------------------------------------------------------------------------------
+
+    @Test
+    void apiPreflight_answersEveryNodeBestFirst_withVerdictReasonsCapacityAndPull() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        HttpResponse<String> res = get(server, "/api/repositories/" + image.repository() + "/tags/" + image.tag()
+                                               + "/nodes?cpuRequest=500m&memoryRequest=512Mi");
+
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        JsonNode doc = JSON.readTree(res.body());
+        assertThat(doc.get("preselected").asText()).isEqualTo(MockKubernetes.AMD64_WORKER);
+        assertThat(doc.get("requests").get("memoryRequest").asText()).isEqualTo("512Mi");
+        JsonNode nodes = doc.get("nodes");
+        assertThat(nodes).extracting(n -> n.get("name").asText() + ":" + n.get("verdict").asText()).containsExactly(
+                MockKubernetes.AMD64_WORKER + ":ready", MockKubernetes.CONTROL_PLANE + ":cannot",
+                MockKubernetes.ARM64_WORKER + ":cannot");
+        JsonNode worker = nodes.get(0);
+        assertThat(worker.get("platformDigest").asText()).isEqualTo(image.digest());
+        assertThat(worker.get("fits").asBoolean()).isTrue();
+        assertThat(worker.get("free").get("cpu").asText()).isEqualTo("4");
+        assertThat(worker.get("free").get("memory").asText()).isEqualTo("7.6Gi");
+        assertThat(worker.get("cached").asBoolean()).isTrue();
+        assertThat(worker.get("pullBytes").asLong()).isZero();
+        assertThat(worker.get("pullEstimate").asText()).isEqualTo("cached");
+        assertThat(worker.get("reasons")).extracting(JsonNode::asText).contains("fits (4 CPU, 7.6Gi memory free)");
+        JsonNode cp = nodes.get(1);
+        assertThat(cp.get("tainted").asBoolean()).isTrue();
+        assertThat(cp.get("preferred").asBoolean()).isFalse();
+        assertThat(cp.get("pullEstimate").asText()).isEqualTo("full-size");
+        assertThat(cp.get("pullBytes").asLong()).isEqualTo(image.size());
+        assertThat(nodes.get(2).get("platformDigest").isNull()).isTrue();
+    }
+
+    @Test
+    void apiPreflight_badQuantity_is400_unknownTag_404_andTheTagRouteStillAnswers() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        String base = "/api/repositories/" + image.repository() + "/tags/";
+
+        HttpResponse<String> bad = get(server, base + image.tag() + "/nodes?memoryRequest=lots");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("error").asText()).contains("\"lots\" is not a Kubernetes quantity");
+        assertThat(get(server, base + "missing/nodes").statusCode()).isEqualTo(404);
+        HttpResponse<String> tag = get(server, base + image.tag());
+        assertThat(tag.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(tag.body()).get("digest").asText()).isEqualTo(image.digest());
+    }
+
+    @Test
+    void apiPreflight_needsAUserAllowedToListNodes() throws Exception {
+        k8s.addUser("preflight-no-nodes-token", "preflight-no-nodes");
+        TestPusher.Image image = seeded.amd64Only();
+        String path = "/api/repositories/" + image.repository() + "/tags/" + image.tag() + "/nodes";
+
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(uri(server, path)).GET().build(),
+                                                   HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> denied = http.send(HttpRequest.newBuilder(uri(server, path))
+                                                        .header("Authorization", "Bearer preflight-no-nodes-token")
+                                                        .GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(denied.body()).get("error").asText()).contains("list nodes");
+    }
+
+    @Test
+    void tagPage_runForm_showsVerdictsBestFirst_andPreselectsTheReadyWorker() throws Exception {
+        HttpResponse<String> res = get(server, tagPath(seeded.amd64Only()));
+
+        assertThat(res.statusCode()).isEqualTo(200);
+        String page = res.body();
+        assertThat(radio(page, MockKubernetes.AMD64_WORKER)).contains("checked");
+        assertThat(radio(page, MockKubernetes.CONTROL_PLANE)).doesNotContain("checked");
+        assertThat(page.indexOf("data-node=\"" + MockKubernetes.AMD64_WORKER + "\" data-verdict=\"ready\""))
+                .isPositive()
+                .isLessThan(page.indexOf("data-node=\"" + MockKubernetes.CONTROL_PLANE + "\" data-verdict=\"cannot\""));
+        assertThat(page).contains("ready to run", "cannot run", "the image is cached here: nothing to pull",
+                                  "arm64 node; image has linux/amd64 only");
+    }
+
+    @Test
+    void runPageAndApi_imagePullBackOff_showTheDiagnosis_andRestartedRunOffersThePreviousLog() throws Exception {
+        String name = launchViaApi();
+        k8s.fabric8().pods().inNamespace(NAMESPACE).withName(name).editStatus(p -> new PodBuilder(p)
+                .withStatus(new PodStatusBuilder().withPhase("Pending").withContainerStatuses(new ContainerStatusBuilder()
+                        .withName("run").withImage("x").withImageID("").withReady(false).withRestartCount(2)
+                        .withNewState().withNewWaiting().withReason("ImagePullBackOff")
+                        .withMessage("dial tcp [::1]:5001: connect: connection refused").endWaiting().endState().build())
+                        .build()).build());
+        k8s.fabric8().pods().inNamespace(NAMESPACE).withName(name).edit(p -> new PodBuilder(p).editSpec()
+                .withNodeName(MockKubernetes.AMD64_WORKER).endSpec().build());
+        k8s.server().expect().get().withPath("/api/v1/namespaces/runs/pods/" + name
+                                             + "/log?container=run&previous=true&tailLines=200")
+                .andReturn(200, "previous attempt said <b>bye</b>\n").always();
+
+        JsonNode api = JSON.readTree(get(server, "/api/runs/" + name).body());
+        HttpResponse<String> page = get(server, "/runs/" + name);
+
+        assertThat(api.get("previousLog").asBoolean()).isTrue();
+        assertThat(api.get("diagnosis").get("summary").asText())
+                .startsWith("the node cannot reach the registry at " + PULL_HOST);
+        assertThat(api.get("diagnosis").get("checks")).extracting(c -> c.get("question").asText())
+                .contains("Is the manifest still in the registry?");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"diagnosis\"", "Why the image does not pull", "hosts.toml",
+                                         "Log of the previous container", "previous attempt said &lt;b&gt;bye&lt;/b&gt;");
+        HttpResponse<String> previous = get(server, "/api/runs/" + name + "/logs?previous=true&tail=200");
+        assertThat(previous.body()).isEqualTo("previous attempt said <b>bye</b>\n");
+        assertThat(get(server, "/api/runs/" + name + "/logs?previous=true&follow=true").statusCode()).isEqualTo(400);
+    }
+
+    // ---- image defaults --------------------------------------------------------------------------------------
+
+    private static TestPusher.Image pushServer() {
+        return new TestPusher(seeded.registry()).pushOciImageWithRunConfig("defaults/server", "1",
+                TestPusher.Arch.AMD64, Map.of("Entrypoint", List.of("/bin/server"), "Cmd", List.of("--port", "8080"),
+                        "Env", List.of("PATH=/bin", "MODE=prod"), "ExposedPorts", Map.of("8080/tcp", Map.of()),
+                        "User", "1000:1000", "WorkingDir", "/srv", "StopSignal", "SIGINT"));
+    }
+
+    @Test
+    void tagPageAndApi_showWhatRunsByDefault_andTheRunFormStartsFromIt() throws Exception {
+        TestPusher.Image image = pushServer();
+
+        JsonNode defaults = JSON.readTree(get(server, "/api/repositories/defaults/server/tags/1").body()).get("defaults");
+        String page = get(server, tagPath(image)).body();
+
+        assertThat(defaults.get("Entrypoint")).extracting(JsonNode::asText).containsExactly("/bin/server");
+        assertThat(defaults.get("Cmd")).extracting(JsonNode::asText).containsExactly("--port", "8080");
+        assertThat(defaults.get("Env")).extracting(JsonNode::asText).containsExactly("PATH=/bin", "MODE=prod");
+        assertThat(defaults.get("ExposedPorts")).extracting(JsonNode::asText).containsExactly("8080/tcp");
+        assertThat(defaults.get("User").asText()).isEqualTo("1000:1000");
+        assertThat(defaults.get("WorkingDir").asText()).isEqualTo("/srv");
+        assertThat(defaults.get("StopSignal").asText()).isEqualTo("SIGINT");
+        assertThat(page).contains("What runs by default", "<code class=\"default-command\">/bin/server --port 8080</code>",
+                "<code>1000:1000</code>", "<code>8080/tcp</code>", "<code>SIGINT</code>")
+                .contains(">/bin/server</textarea>", ">--port\n8080</textarea>")
+                .contains("The image sets: <code>PATH=/bin</code>, <code>MODE=prod</code>");
+    }
+
+    @Test
+    void runPageAndApi_showWhatTheRunChangedAgainstTheImagesDefaults() throws Exception {
+        TestPusher.Image image = pushServer();
+        HttpResponse<String> launched = postJson(server, "/api/runs", Map.of("repository", image.repository(),
+                "tag", image.tag(), "node", MockKubernetes.AMD64_WORKER, "command", List.of("/bin/server"),
+                "args", List.of("--port", "9090"), "env", Map.of("MODE", "debug", "EXTRA", "1", "PATH", "/bin")));
+        assertThat(launched.statusCode()).as(launched.body()).isEqualTo(201);
+        String name = JSON.readTree(launched.body()).get("name").asText();
+
+        JsonNode changes = JSON.readTree(get(server, "/api/runs/" + name).body()).get("changes");
+        String page = get(server, "/runs/" + name).body();
+
+        assertThat(changes.get("commandOverridden").asBoolean()).isFalse();
+        assertThat(changes.get("argsOverridden").asBoolean()).isTrue();
+        assertThat(changes.get("env")).extracting(e -> e.get("name").asText() + ":" + e.get("imageValue").asText()
+                                                       + ">" + e.get("value").asText())
+                .containsExactlyInAnyOrder("MODE:prod>debug", "EXTRA:null>1");
+        assertThat(page).contains("Changed from the image's defaults", "Args overridden",
+                "Changed <code>MODE</code>: <code>prod</code> → <code>debug</code>", "Added <code>EXTRA=1</code>")
+                .doesNotContain("Command overridden");
     }
 
     // ---- launch through the API ------------------------------------------------------------------------------
@@ -303,7 +465,7 @@ class RunWebIT {
         TestPusher.Image image = seeded.amd64Only();
         HttpResponse<String> res = get(server, tagPath(image));
         String body = res.body();
-        assertThat(body).contains("action=\"/runs\"", "name=\"csrf\"");
+        assertThat(body).contains("action=\"" + tagPath(seeded.amd64Only()) + "\"", "name=\"csrf\"");
         assertThat(radio(body, MockKubernetes.ARM64_WORKER)).contains("disabled");
         assertThat(body).contains("arm64 node; image has linux/amd64 only");
         assertThat(radio(body, MockKubernetes.AMD64_WORKER)).doesNotContain("disabled").contains("checked");
@@ -373,7 +535,7 @@ class RunWebIT {
         HttpResponse<String> res = postForm(server, "/runs", form, session);
 
         assertThat(res.statusCode()).isEqualTo(400);
-        assertThat(res.body()).contains("action=\"/runs\"", "Not started", "arm64")
+        assertThat(res.body()).contains("action=\"" + tagPath(image) + "\"", "Not started", "arm64")
                 .contains("&lt;kept&gt;").doesNotContain("<kept>");
         Map<String, String> badEnv = form(image, MockKubernetes.AMD64_WORKER);
         badEnv.put("csrf", token);
@@ -385,19 +547,137 @@ class RunWebIT {
     }
 
     @Test
-    void stopForm_deletesThePod_andRedirectsToRuns() throws Exception {
+    void formPost_toTheTagPage_reportsEveryBadFieldNextToIt_keepsTheValues_andTheAddress() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        String token = token(get(server, tagPath(image)).body());
+        Map<String, String> form = form(image, MockKubernetes.AMD64_WORKER);
+        form.put("csrf", token);
+        form.put("env", "NO_EQUALS_SIGN");
+        form.put("cpuRequest", "lots");
+        form.put("memoryRequest", "512Mi");
+        form.put("memoryLimit", "256Mi");
+        form.put("restartPolicy", "Sometimes");
+
+        HttpResponse<String> res = postForm(server, tagPath(image), form, session);
+
+        assertThat(res.statusCode()).isEqualTo(400);
+        assertThat(res.uri().getPath()).isEqualTo(tagPath(image));
+        assertThat(res.body()).contains("Not started", "4 fields need a change",
+                "id=\"run-env-error\" role=\"alert\">environment line &quot;NO_EQUALS_SIGN&quot; is not NAME=value",
+                "id=\"run-cpu-request-error\" role=\"alert\">cpu request &quot;lots&quot; is not a Kubernetes quantity",
+                "id=\"run-memory-request-error\" role=\"alert\">memory request 512Mi is larger than its limit 256Mi",
+                "id=\"run-restart-error\" role=\"alert\">restart policy &quot;Sometimes&quot;",
+                "value=\"lots\"", ">NO_EQUALS_SIGN</textarea>");
+        assertThat(pods()).isEmpty();
+
+        form.put("csrf", token(res.body()));
+        form.put("env", "A=1");
+        form.put("cpuRequest", "100m");
+        form.put("memoryLimit", "1Gi");
+        form.put("restartPolicy", "Never");
+        HttpResponse<String> ok = postForm(server, tagPath(image), form, session);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(303);
+        assertThat(ok.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith("/runs/"));
+        assertThat(pods()).hasSize(1);
+    }
+
+    @Test
+    void apiLaunch_namesEveryBadFieldAtOnce() throws Exception {
+        TestPusher.Image image = seeded.amd64Only();
+        HttpResponse<String> res = postJson(server, "/api/runs", Map.of("repository", image.repository(),
+                "tag", image.tag(), "node", "", "env", Map.of("1BAD", "x"),
+                "resources", Map.of("cpuRequest", "2", "cpuLimit", "1", "memoryLimit", "lots")));
+
+        assertThat(res.statusCode()).isEqualTo(400);
+        JsonNode doc = JSON.readTree(res.body());
+        assertThat(doc.get("error").asText()).startsWith("4 fields are not valid: ");
+        Map<String, String> fields = new LinkedHashMap<>();
+        doc.get("fields").fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().asText()));
+        assertThat(fields).containsOnlyKeys("node", "env", "resources.cpuRequest", "resources.memoryLimit");
+        assertThat(fields.get("resources.cpuRequest")).isEqualTo("cpu request 2 is larger than its limit 1");
+        assertThat(fields.get("node")).isEqualTo("node is required");
+        assertThat(pods()).isEmpty();
+    }
+
+    @Test
+    void stopForm_asksForConfirmationFirst_thenDeletesThePod_andTheListSaysWhatWasStopped() throws Exception {
         String name = launchViaApi();
         String page = get(server, "/runs").body();
         String token = token(page);
+        assertThat(page).contains("class=\"inline-form stop-form\" data-run=\"" + name + "\"");
 
         HttpResponse<String> noToken = postForm(server, "/runs/" + name + "/stop", Map.of(), session);
         assertThat(noToken.statusCode()).isEqualTo(403);
         assertThat(pods()).hasSize(1);
 
-        HttpResponse<String> res = postForm(server, "/runs/" + name + "/stop", Map.of("csrf", token), session);
+        // without JavaScript: the first POST answers a confirmation page, nothing is deleted yet
+        HttpResponse<String> ask = postForm(server, "/runs/" + name + "/stop", Map.of("csrf", token), session);
+        assertThat(ask.statusCode()).isEqualTo(200);
+        assertThat(ask.body()).contains("id=\"stop-confirm\"", "Stop <code>" + name + "</code>?",
+                                        "name=\"confirm\" value=\"yes\"", "cannot be undone");
+        assertThat(pods()).hasSize(1);
+
+        HttpResponse<String> res = postForm(server, "/runs/" + name + "/stop",
+                                            Map.of("csrf", token(ask.body()), "confirm", "yes"), session);
         assertThat(res.statusCode()).isEqualTo(303);
-        assertThat(res.headers().firstValue("Location")).hasValue("/runs");
+        assertThat(res.headers().firstValue("Location")).hasValue("/runs?stopped=" + name);
         assertThat(pods()).isEmpty();
+        assertThat(get(server, "/runs?stopped=" + name).body()).contains("id=\"stopped-notice\"",
+                                                                          "Stopped <code>" + name + "</code>");
+    }
+
+    @Test
+    void runsListAndApi_filterByRepositoryAndNode() throws Exception {
+        String amd = launchViaApi();
+        TestPusher.Index index = seeded.multiArch();
+        HttpResponse<String> launched = postJson(server, "/api/runs", Map.of("repository", index.repository(),
+                "tag", index.tag(), "node", MockKubernetes.ARM64_WORKER));
+        assertThat(launched.statusCode()).as(launched.body()).isEqualTo(201);
+        String arm = JSON.readTree(launched.body()).get("name").asText();
+
+        JsonNode byRepo = JSON.readTree(get(server, "/api/runs?repository=" + index.repository()).body()).get("runs");
+        String byNode = get(server, "/runs?node=" + MockKubernetes.AMD64_WORKER).body();
+
+        assertThat(byRepo).extracting(r -> r.get("name").asText()).containsExactly(arm);
+        assertThat(byNode).contains("data-run=\"" + amd + "\"").doesNotContain("data-run=\"" + arm + "\"")
+                .contains("<option value=\"" + MockKubernetes.AMD64_WORKER + "\" selected>", "Show all 2");
+        assertThat(get(server, "/runs").body()).contains("<noscript><meta http-equiv=\"refresh\"",
+                                                         "id=\"runs-list\"");
+    }
+
+    @Test
+    void apiRunsWatch_sendsChangedWhenARunChanges_pollingWhereTheClusterServesNoWatch() throws Exception {
+        // The Fabric8 mock serves watches over WebSocket only: the shared watcher falls back to listing (every 3 s).
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> stream = http.sendAsync(
+                HttpRequest.newBuilder(uri(server, "/api/runs?watch=true")).header("Cookie", session).GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<java.util.stream.Stream<String>> res = stream.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+        Thread reader = Thread.ofVirtual().start(() -> res.body().forEach(lines::add));
+        try {
+            assertThat(lines.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("event:watching");
+            String name = launchViaApi();
+            // the kubelet keeps restarting it: each restart is a change the list shows (whenever the fallback's
+            // first listing happened, a later restart differs from it)
+            String line = null;
+            for (int restarts = 1; restarts <= 15 && !"event:changed".equals(line); restarts++) {
+                int count = restarts;
+                k8s.fabric8().pods().inNamespace(NAMESPACE).withName(name).editStatus(p -> new PodBuilder(p)
+                        .withStatus(new PodStatusBuilder().withPhase("Running").withContainerStatuses(
+                                new ContainerStatusBuilder().withName("run").withImage("x").withImageID("")
+                                        .withReady(true).withRestartCount(count).withNewState().withNewRunning()
+                                        .endRunning().endState().build()).build()).build());
+                do {
+                    line = lines.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                } while (line != null && !line.equals("event:changed"));
+            }
+            assertThat(line).isEqualTo("event:changed");
+        } finally {
+            reader.interrupt();
+            res.body().close();
+        }
     }
 
     // ---- read-only -------------------------------------------------------------------------------------------
@@ -408,7 +688,9 @@ class RunWebIT {
         String name = launchViaApi();
 
         String tagPage = get(readOnly, tagPath(image)).body();
-        assertThat(tagPage).contains(image.digest()).doesNotContain("action=\"/runs\"", "id=\"run-form\"");
+        assertThat(tagPage).contains(image.digest()).doesNotContain("action=\"" + tagPath(image) + "\"", "id=\"run-form\"");
+        assertThat(postForm(readOnly, tagPath(image), form(image, MockKubernetes.AMD64_WORKER), session).statusCode())
+                .isEqualTo(403);
         String runsPage = get(readOnly, "/runs").body();
         assertThat(runsPage).contains(name).doesNotContain("/stop\"").contains("read-only");
 

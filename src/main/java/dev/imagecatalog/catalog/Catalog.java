@@ -28,6 +28,22 @@ public interface Catalog {
     /** One image by manifest digest (for runs by digest); NOT_FOUND if unknown. */
     TagDetail digest(String repository, String digest);
 
+    /**
+     * Whether the registry holds this manifest now (asked, not remembered: a deleted manifest stays in caches keyed
+     * by digest). Throws RegistryException for faults other than NOT_FOUND.
+     */
+    default boolean manifestExists(String repository, String digest) {
+        try {
+            digest(repository, digest);
+            return true;
+        } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** Cheap reachability check for readiness ({@code GET /v2/}); throws RegistryException when not ready. */
     void ping();
 

@@ -55,7 +55,8 @@ final class DetailLimits {
             history.add(new HistoryEntry(h.created(), h.createdBy() == null ? null : cutOrNote(h.createdBy(), budget),
                     h.comment() == null ? null : cutOrNote(h.comment(), budget), h.emptyLayer()));
         }
-        return new ImageConfig(config.created(), config.platform(), labels, List.copyOf(history));
+        // the run defaults stay whole: the Run form starts from them, and a cut command would run something else
+        return new ImageConfig(config.created(), config.platform(), labels, List.copyOf(history), config.defaults());
     }
 
     private static boolean fits(String s) {

@@ -180,6 +180,19 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     }
 
     @Override
+    public boolean manifestExists(String repository, String digest) {
+        try {
+            client.manifestDigest(repository, digest);
+            return true;
+        } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public void ping() {
         client.ping();
     }
@@ -270,7 +283,8 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
             ImageConfig config = config(repository, image);
             Map<String, String> labels = config != null ? config.labels() : image.labels();
             List<HistoryEntry> history = config != null ? config.history() : List.of();
-            platforms.add(new PlatformDetail(p, image.layers(), history, labels));
+            platforms.add(new PlatformDetail(p, image.layers(), history, labels,
+                                             config != null ? config.defaults() : null));
         }
         return new TagDetail(repository, summary, List.copyOf(platforms));
     }
@@ -308,6 +322,7 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
         for (HistoryEntry h : config.history()) {
             bytes += 96 + length(h.createdBy()) + length(h.comment());
         }
+        bytes += config.defaults().weight();
         return (int) Math.min(Integer.MAX_VALUE, bytes);
     }
 

@@ -34,6 +34,8 @@ import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1SubjectAccessReview;
 import io.kubernetes.client.openapi.models.V1TokenReview;
 import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.Watch;
+import com.google.gson.reflect.TypeToken;
 import okhttp3.Call;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
@@ -121,6 +123,19 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
     }
 
     @Override
+    public List<PodRequests> scheduledPods() {
+        // One list of all pods, grouped by spec.nodeName in code, rather than one call per node with the field
+        // selector spec.nodeName=<node>: one call for every node is cheaper, and the Fabric8 mock the tests use
+        // silently answers an empty list to that field selector. Terminated pods no longer hold their requests.
+        List<V1Pod> pods = call(() -> api.listPodForAllNamespaces().execute().getItems(), "list", "pods", null, null);
+        return pods.stream()
+                .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
+                .filter(p -> !"Succeeded".equals(KubernetesMapping.phase(p)) && !"Failed".equals(KubernetesMapping.phase(p)))
+                .map(KubernetesMapping::podRequests)
+                .toList();
+    }
+
+    @Override
     public Run create(PodPlan plan) {
         V1Pod created = call(() -> api.createNamespacedPod(plan.namespace(), KubernetesMapping.pod(plan)).execute(),
                              "create", "pods", plan.namespace(), plan.name());
@@ -147,6 +162,37 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
         runs.sort(Comparator.comparing(Run::created, Comparator.nullsLast(Comparator.reverseOrder()))
                           .thenComparing(Run::name));
         return runs;
+    }
+
+    @Override
+    public void watchRuns(String namespace, Duration timeout, Runnable onChange) {
+        Call template = call(() -> api.listNamespacedPod(namespace).labelSelector(PodPlan.SELECTOR).watch(true)
+                .timeoutSeconds((int) Math.max(1, timeout.toSeconds())).buildCall(null), "watch", "pods", namespace,
+                             null);
+        // the watch stays open for minutes: over the client without read timeout (same pool, TLS and auth)
+        Call call = followHttp.newCall(template.request());
+        Watch<V1Pod> watch;
+        try {
+            watch = Watch.createWatch(api.getApiClient(), call, new TypeToken<Watch.Response<V1Pod>>() { }.getType());
+        } catch (ApiException e) {
+            throw fault(e, server(), "watch", "pods", namespace, null);
+        } catch (RuntimeException e) {
+            throw new ClusterException(ClusterException.Kind.FAILED, 0, "cannot watch pods in " + namespace + ": "
+                                                                        + e.getMessage(), null, e);
+        }
+        try (watch) {
+            while (!Thread.currentThread().isInterrupted() && watch.hasNext()) {
+                Watch.Response<V1Pod> event = watch.next();
+                if ("ERROR".equals(event.type)) {
+                    // e.g. 410 Gone (history compacted): end; the caller lists again and watches anew
+                    return;
+                }
+                onChange.run();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the connection dropped or was closed: the watch is over, as when it times out
+            LOGGER.log(System.Logger.Level.DEBUG, "pod watch in " + namespace + " ended: " + e.getMessage());
+        }
     }
 
     @Override
@@ -183,10 +229,10 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
     }
 
     @Override
-    public String log(String namespace, String name, Integer tailLines) {
+    public String log(String namespace, String name, Integer tailLines, boolean previous) {
         requireOurs(namespace, name);
         String log = call(() -> api.readNamespacedPodLog(name, namespace).container(CONTAINER).tailLines(tailLines)
-                .execute(), "get", "pods/log", namespace, name);
+                .previous(previous ? Boolean.TRUE : null).execute(), "get", "pods/log", namespace, name);
         return log == null ? "" : log;
     }
 

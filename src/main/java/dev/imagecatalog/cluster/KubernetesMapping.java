@@ -206,6 +206,26 @@ final class KubernetesMapping {
                         images);
     }
 
+    /** A bound pod's requests per container (the scheduler's view of what it takes from its node). */
+    static PodRequests podRequests(V1Pod pod) {
+        V1PodSpec spec = pod.getSpec();
+        List<ContainerRequests> containers = nullToEmpty(spec.getContainers()).stream()
+                .map(c -> requests(c.getResources(), false)).toList();
+        List<ContainerRequests> init = nullToEmpty(spec.getInitContainers()).stream()
+                .map(c -> requests(c.getResources(), "Always".equals(c.getRestartPolicy()))).toList();
+        Map<String, Quantity> overhead = spec.getOverhead();
+        return new PodRequests(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), spec.getNodeName(),
+                               containers, init,
+                               overhead == null || overhead.isEmpty() ? null
+                                       : new ContainerRequests(quantity(overhead.get("cpu")),
+                                                               quantity(overhead.get("memory")), false));
+    }
+
+    private static ContainerRequests requests(V1ResourceRequirements r, boolean sidecar) {
+        Map<String, Quantity> req = r == null || r.getRequests() == null ? Map.of() : r.getRequests();
+        return new ContainerRequests(quantity(req.get("cpu")), quantity(req.get("memory")), sidecar);
+    }
+
     static Run run(V1Pod pod, String schedulingMessage) {
         V1ObjectMeta meta = pod.getMetadata();
         Map<String, String> annotations = meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();

@@ -11,7 +11,8 @@ import java.util.Map;
  * @param platform os / architecture / variant from the config ({@code null} parts when absent)
  * @param labels   {@code config.Labels}, empty if none
  * @param history  {@code history}, empty if none
+ * @param defaults what the image runs by default ({@code config.Entrypoint}, {@code Cmd}, {@code Env}…)
  */
 public record ImageConfig(Instant created, Platform platform, Map<String, String> labels,
-                          List<HistoryEntry> history) {
+                          List<HistoryEntry> history, RunDefaults defaults) {
 }

@@ -78,7 +78,38 @@ public final class ManifestParser {
                     h.path("empty_layer").asBoolean(false)));
         }
         return new ImageConfig(instant(text(root, "created")), platform, strings(root.path("config").get("Labels")),
-                List.copyOf(history));
+                List.copyOf(history), defaults(root.path("config")));
+    }
+
+    /** {@code config.Entrypoint}, {@code Cmd}, {@code Env}, {@code ExposedPorts}, {@code User}, … (all optional). */
+    private static RunDefaults defaults(JsonNode config) {
+        if (!config.isObject()) {
+            return RunDefaults.NONE;
+        }
+        List<String> ports = new ArrayList<>();
+        JsonNode exposed = config.get("ExposedPorts");
+        if (exposed != null && exposed.isObject()) {
+            exposed.fieldNames().forEachRemaining(ports::add);
+        }
+        ports.sort(null);
+        return new RunDefaults(list(config.get("Entrypoint")), list(config.get("Cmd")), list(config.get("Env")),
+                ports, blankToNull(text(config, "User")), blankToNull(text(config, "WorkingDir")),
+                blankToNull(text(config, "StopSignal")));
+    }
+
+    /** A JSON array of strings (a lone string counts as one item, as Docker reads it); empty otherwise. */
+    private static List<String> list(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (node.isTextual()) {
+            return List.of(node.asText());
+        }
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : node) {
+            items.add(item.isNull() ? "" : item.asText());
+        }
+        return List.copyOf(items);
     }
 
     /**

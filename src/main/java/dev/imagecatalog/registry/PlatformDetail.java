@@ -10,7 +10,8 @@ import java.util.Map;
  * @param layers  the manifest's layers, in order
  * @param history the config's history
  * @param labels  the config's labels ({@code config.Labels}), empty if none
+ * @param defaults what it runs by default (from the config), {@code null} when the config could not be read
  */
 public record PlatformDetail(PlatformImage image, List<Layer> layers, List<HistoryEntry> history,
-                             Map<String, String> labels) {
+                             Map<String, String> labels, RunDefaults defaults) {
 }

@@ -73,7 +73,7 @@ public record LaunchRequest(String repository,
         for (String line : lines(text)) {
             int eq = line.indexOf('=');
             if (eq < 0) {
-                throw new LaunchException("environment line \"" + line + "\" is not NAME=value");
+                throw LaunchException.field("env", "environment line \"" + line + "\" is not NAME=value");
             }
             env.put(line.substring(0, eq).trim(), line.substring(eq + 1));
         }

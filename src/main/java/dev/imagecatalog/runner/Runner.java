@@ -9,6 +9,7 @@ import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.cluster.Cluster;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.cluster.Node;
+import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.cluster.Run;
 import dev.imagecatalog.cluster.RunDetail;
 import dev.imagecatalog.registry.RegistryException;
@@ -47,6 +48,28 @@ public interface Runner {
     List<NodeChoice> nodeChoices(TagDetail image);
 
     /**
+     * The pre-flight: every node with its verdict for this image and these requests (platform, node state, taints,
+     * free capacity, pull estimate), best first.
+     *
+     * @throws LaunchException when a request is not a quantity
+     */
+    List<NodeChoice> nodeChoices(TagDetail image, Resources requests);
+
+    /**
+     * {@link #nodeChoices(TagDetail, Resources)} for a tag of the catalog.
+     *
+     * @throws RegistryException NOT_FOUND for an unknown tag
+     */
+    List<NodeChoice> preflight(String repository, String tag, Resources requests);
+
+    /**
+     * Checks the request's fields without asking the registry or the cluster.
+     *
+     * @throws LaunchException naming every bad field
+     */
+    void check(LaunchRequest request);
+
+    /**
      * Validates the request completely, then creates exactly one pod.
      *
      * @return the created run (name, namespace, node, image…)
@@ -65,6 +88,13 @@ public interface Runner {
      */
     Run launch(LaunchRequest request, LaunchOptions options);
 
+    /**
+     * Calls {@code listener} whenever one of the runs changes (added, new phase or state, stopped), from one watch
+     * shared by every listener of this replica (polling where the cluster does not allow watching). The listener must
+     * not block. Close the handle to stop listening.
+     */
+    AutoCloseable onRunsChanged(Runnable listener);
+
     /** The catalog's runs in the runs namespace, newest first. */
     List<Run> runs();
 
@@ -72,7 +102,27 @@ public interface Runner {
     RunDetail run(String name);
 
     /** The last {@code tailLines} lines of a run's log ({@code null}: all). NOT_FOUND if not ours. */
-    String logs(String name, Integer tailLines);
+    default String logs(String name, Integer tailLines) {
+        return logs(name, tailLines, false);
+    }
+
+    /**
+     * The last lines of a run's log; with {@code previous}, of the container before the last restart (the page
+     * offers it when the restart count is above zero). NOT_FOUND if not ours.
+     */
+    String logs(String name, Integer tailLines, boolean previous);
+
+    /**
+     * Why the run's image does not pull, when its container waits with {@code ErrImagePull} or
+     * {@code ImagePullBackOff}: the manifest, the node's platform in it, the pull host; empty otherwise.
+     */
+    java.util.Optional<Diagnosis> diagnose(Run run);
+
+    /**
+     * What the run changed against its image's defaults (command, args, env); empty when the image's config cannot
+     * be read (e.g. the manifest is gone).
+     */
+    java.util.Optional<RunChanges> changes(RunDetail detail);
 
     /**
      * Opens a followed log stream (UTF-8 bytes, no read timeout) of one of our runs; the caller must close it.

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,10 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.imagecatalog.catalog.Catalog;
@@ -26,6 +25,7 @@ import dev.imagecatalog.cluster.Cluster;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.cluster.Node;
 import dev.imagecatalog.cluster.PodPlan;
+import dev.imagecatalog.cluster.PodRequests;
 import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.cluster.Run;
 import dev.imagecatalog.cluster.RunDetail;
@@ -37,32 +37,16 @@ import dev.imagecatalog.registry.TagDetail;
 /** The {@link Runner}: validates launches against the catalog and the nodes, then talks to the {@link Cluster}. */
 final class RunnerService implements Runner {
 
-    // Distribution's repository-name grammar: lower-case path components separated by '/'.
-    private static final Pattern REPOSITORY =
-            Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
-    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
-    private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}");
-    private static final Pattern C_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Set<String> RESTART_POLICIES = Set.of("Never", "OnFailure", "Always");
     private static final String SUFFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final int MAX_NAME = 63;
-    // Launch input limits (README "Security model"): generous for real use, small enough that no single request
-    // can make a pod spec the API server refuses (~1.5 MB) or blow up memory. The 1 MiB body cap bounds the total.
-    /** Items of {@code command}, and of {@code args}. */
-    static final int MAX_ITEMS = 64;
-    /** Characters of one command or args item (a whole {@code sh -c} script fits). */
-    static final int MAX_ITEM = 16 * 1024;
-    /** Environment variables. */
-    static final int MAX_ENV = 128;
-    /** Characters of an environment variable name (the longest name Kubernetes itself accepts is a DNS name). */
-    static final int MAX_ENV_NAME = 253;
-    /** Characters of an environment variable value. */
-    static final int MAX_ENV_VALUE = 32 * 1024;
-    private static final int MAX_REPOSITORY = 255;
-    private static final int MAX_TAG = 128;
-    private static final int MAX_DIGEST = 7 + 128;
-    private static final int MAX_DNS_NAME = 253;
-    private static final int MAX_QUANTITY = 64;
+    /** One watch call lasts this long before it is renewed (the API server ends it). */
+    private static final Duration WATCH_TIMEOUT = Duration.ofMinutes(5);
+    /** The fallback's listing interval when the watch cannot be started. */
+    private static final Duration WATCH_POLL = Duration.ofSeconds(3);
+    /** The fallback polls this long before the watch is tried again. */
+    private static final Duration WATCH_RETRY = Duration.ofMinutes(1);
+    /** Catalog look-ups per pre-flight to learn the layers of the images nodes hold (the estimate's bound). */
+    private static final int MAX_IMAGE_LOOKUPS = 16;
 
     private final Catalog catalog;
     private final Supplier<Cluster> clusterFactory;
@@ -71,6 +55,8 @@ final class RunnerService implements Runner {
     private final RunSettings settings;
     private final Supplier<String> suffixes;
     private final Clock clock;
+    private final RunWatcher watcher;
+    private final Preflight preflight;
 
     RunnerService(Catalog catalog, Cluster cluster, RunSettings settings) {
         this(catalog, cluster, settings, randomSuffixes(), Clock.systemUTC());
@@ -87,6 +73,8 @@ final class RunnerService implements Runner {
         this.settings = Objects.requireNonNull(settings);
         this.suffixes = randomSuffixes();
         this.clock = Clock.systemUTC();
+        this.watcher = watcher(settings, WATCH_POLL);
+        this.preflight = new Preflight(catalog, settings);
     }
 
     /** For tests: fixed name suffixes (to force collisions) and a fixed clock (for the sweep). */
@@ -98,6 +86,39 @@ final class RunnerService implements Runner {
         this.settings = Objects.requireNonNull(settings);
         this.suffixes = suffixes;
         this.clock = clock;
+        this.watcher = watcher(settings, WATCH_POLL);
+        this.preflight = new Preflight(catalog, settings);
+    }
+
+    /** For tests: polls this often when the watch cannot be started (the mock serves no plain-HTTP watches). */
+    RunnerService(Catalog catalog, Cluster cluster, RunSettings settings, Duration pollInterval) {
+        this.catalog = Objects.requireNonNull(catalog);
+        this.cluster = Objects.requireNonNull(cluster);
+        this.clusterFactory = () -> cluster;
+        this.lazy = false;
+        this.settings = Objects.requireNonNull(settings);
+        this.suffixes = randomSuffixes();
+        this.clock = Clock.systemUTC();
+        this.watcher = watcher(settings, pollInterval);
+        this.preflight = new Preflight(catalog, settings);
+    }
+
+    private RunWatcher watcher(RunSettings settings, Duration pollInterval) {
+        return new RunWatcher(this::cluster, settings.namespace(), WATCH_TIMEOUT, pollInterval, WATCH_RETRY);
+    }
+
+    /** The shared watcher (tests read its mode). */
+    RunWatcher watcher() {
+        return watcher;
+    }
+
+    @Override
+    public AutoCloseable onRunsChanged(Runnable listener) {
+        if (lazy && !settings.enabled()) {
+            // a read-only catalog without a cluster client: nothing will change that it could see
+            cluster();
+        }
+        return watcher.subscribe(listener);
     }
 
     /** The cluster; a lazy one is created on first use (a failure is not kept: the next call tries again). */
@@ -129,57 +150,44 @@ final class RunnerService implements Runner {
 
     @Override
     public List<NodeChoice> nodeChoices(TagDetail image) {
-        return choices(image, cluster().nodes());
+        return nodeChoices(image, Resources.NONE);
     }
 
-    private List<NodeChoice> choices(TagDetail image, List<Node> nodes) {
+    @Override
+    public List<NodeChoice> nodeChoices(TagDetail image, Resources requests) {
+        LaunchValidation.checkPair("cpu", requests.cpuRequest(), requests.cpuLimit());
+        LaunchValidation.checkPair("memory", requests.memoryRequest(), requests.memoryLimit());
+        List<Node> nodes = cluster().nodes();
+        Map<String, List<PodRequests>> podsByNode;
+        try {
+            podsByNode = cluster().scheduledPods().stream()
+                    .collect(Collectors.groupingBy(PodRequests::node));
+        } catch (ClusterException e) {
+            // the verdicts stay useful without it: each node then says its free capacity is unknown
+            podsByNode = null;
+        }
+        LayerKnowledge layers = new LayerKnowledge(catalog, MAX_IMAGE_LOOKUPS);
         List<NodeChoice> out = new ArrayList<>();
         for (Node node : nodes) {
-            out.add(choice(image, node));
+            List<PodRequests> pods = podsByNode == null ? null : podsByNode.getOrDefault(node.name(), List.of());
+            out.add(preflight.choice(image, node, requests, pods, layers));
         }
+        out.sort(Preflight.BEST_FIRST);
         return out;
     }
 
-    private NodeChoice choice(TagDetail image, Node node) {
-        List<PlatformImage> platforms = image.summary().platforms();
-        PlatformImage fit = platforms.stream()
-                .filter(p -> node.os().equals(p.platform().os()) && node.architecture().equals(p.platform().architecture()))
-                .findFirst()
-                .orElse(null);
-        boolean cached = fit != null && isCached(image, fit, node);
-        String reason = null;
-        if (!image.summary().runnable()) {
-            reason = "a " + image.summary().kind().label() + " cannot be run";
-        } else if (fit == null) {
-            boolean sameOs = platforms.stream().anyMatch(p -> node.os().equals(p.platform().os()));
-            String platformList = platforms.stream().map(p -> p.platform().toString()).distinct()
-                    .collect(Collectors.joining(", "));
-            reason = (sameOs ? node.architecture() : node.platform()) + " node; image has " + platformList + " only";
-        } else if (!node.ready()) {
-            reason = "NotReady";
-        } else if (node.unschedulable()) {
-            reason = "unschedulable (cordoned)";
-        } else if (tainted(node) && !settings.allowTaintedNodes()) {
-            reason = "tainted (" + taints(node) + "); runs.allow-tainted-nodes is off";
-        }
-        return new NodeChoice(node, reason == null, reason, fit, cached, tainted(node));
+    @Override
+    public List<NodeChoice> preflight(String repository, String tag, Resources requests) {
+        LaunchValidation.checkLength("repository", repository, LaunchValidation.MAX_REPOSITORY);
+        LaunchValidation.checkLength("tag", tag, LaunchValidation.MAX_TAG);
+        LaunchValidation.checkLength("cpuRequest", requests.cpuRequest(), LaunchValidation.MAX_QUANTITY);
+        LaunchValidation.checkLength("memoryRequest", requests.memoryRequest(), LaunchValidation.MAX_QUANTITY);
+        return nodeChoices(catalog.tag(repository, tag), requests);
     }
 
-    private static boolean tainted(Node node) {
-        return node.taints().stream().anyMatch(Taint::repels);
-    }
-
-    private static String taints(Node node) {
-        return node.taints().stream().filter(Taint::repels).map(t -> t.key() + ":" + t.effect())
-                .collect(Collectors.joining(", "));
-    }
-
-    // containerd lists an image under every name it was pulled by: repo@digest (manifest or index) and repo:tag.
-    private boolean isCached(TagDetail image, PlatformImage fit, Node node) {
-        String base = catalog.pullHost() + "/" + image.repository();
-        return node.images().contains(base + "@" + fit.digest())
-                || node.images().contains(base + "@" + image.summary().digest())
-                || node.images().contains(base + ":" + image.summary().name());
+    @Override
+    public void check(LaunchRequest request) {
+        LaunchValidation.validateShape(request);
     }
 
     @Override
@@ -187,7 +195,7 @@ final class RunnerService implements Runner {
         if (!settings.enabled()) {
             throw new RunsDisabledException();
         }
-        validateShape(request);
+        LaunchValidation.validateShape(request);
         TagDetail image = resolve(request);
         if (!image.summary().runnable()) {
             throw new LaunchException(describe(request) + " is a " + image.summary().kind().label()
@@ -196,15 +204,16 @@ final class RunnerService implements Runner {
         Node node = cluster().nodes().stream()
                 .filter(n -> n.name().equals(request.node()))
                 .findFirst()
-                .orElseThrow(() -> new LaunchException("unknown node \"" + request.node() + "\""));
-        NodeChoice choice = choice(image, node);
+                .orElseThrow(() -> LaunchException.field("node", "unknown node \"" + request.node() + "\""));
+        NodeChoice choice = preflight.choice(image, node, request.resources());
         if (!choice.selectable()) {
-            throw new LaunchException("cannot run " + describe(request) + " on node \"" + node.name() + "\": "
-                                      + choice.reason());
+            throw LaunchException.field("node", "cannot run " + describe(request) + " on node \"" + node.name()
+                                                + "\": " + choice.reason());
         }
         if (choice.tainted() && !options.acceptTaints()) {
-            throw new LaunchException("node \"" + node.name() + "\" is tainted (" + taints(node) + "): confirm with "
-                                      + "acceptTaints (the form's checkbox) to run there anyway");
+            throw LaunchException.field("acceptTaints", "node \"" + node.name() + "\" is tainted (" + Preflight.taints(node)
+                                                        + "): confirm with acceptTaints (the form's checkbox) to run "
+                                                        + "there anyway");
         }
         PodPlan plan = plan(request, image, node, choice.platform(), options.launchedBy());
         try {
@@ -227,98 +236,6 @@ final class RunnerService implements Runner {
             }
             // 36^5 names per image: a collision is rare, two in a row means something else is wrong.
             return cluster().create(plan.withName(podName(plan.annotations().get(PodPlan.REPOSITORY))));
-        }
-    }
-
-    private void validateShape(LaunchRequest r) {
-        // lengths first: the messages quote the value, and the patterns should never see megabytes
-        checkLength("repository", r.repository(), MAX_REPOSITORY);
-        checkLength("tag", r.tag(), MAX_TAG);
-        checkLength("digest", r.digest(), MAX_DIGEST);
-        checkLength("node", r.node(), MAX_DNS_NAME);
-        checkLength("restartPolicy", r.restartPolicy(), MAX_TAG);
-        if (blank(r.repository())) {
-            throw new LaunchException("repository is required");
-        }
-        if (!REPOSITORY.matcher(r.repository()).matches()) {
-            throw new LaunchException("\"" + r.repository() + "\" is not a valid repository name");
-        }
-        if (blank(r.tag()) == blank(r.digest())) {
-            throw new LaunchException("give exactly one of tag and digest");
-        }
-        if (!blank(r.tag()) && !TAG.matcher(r.tag()).matches()) {
-            throw new LaunchException("\"" + r.tag() + "\" is not a valid tag");
-        }
-        if (!blank(r.digest()) && !DIGEST.matcher(r.digest()).matches()) {
-            throw new LaunchException("\"" + r.digest() + "\" is not a valid digest (sha256:<64 hex>)");
-        }
-        if (blank(r.node())) {
-            throw new LaunchException("node is required");
-        }
-        if (r.restartPolicy() != null && !r.restartPolicy().isBlank() && !RESTART_POLICIES.contains(r.restartPolicy())) {
-            throw new LaunchException("restart policy \"" + r.restartPolicy() + "\" must be Never, OnFailure or Always");
-        }
-        checkItems("command", r.command());
-        checkItems("args", r.args());
-        if (r.env().size() > MAX_ENV) {
-            throw new LaunchException("env: at most " + MAX_ENV + " environment variables, got " + r.env().size());
-        }
-        for (Map.Entry<String, String> e : r.env().entrySet()) {
-            String name = e.getKey();
-            if (name != null && name.length() > MAX_ENV_NAME) {
-                throw new LaunchException("env: a variable name is " + name.length() + " characters long, at most "
-                                          + MAX_ENV_NAME + " (\"" + name.substring(0, 40) + "…\")");
-            }
-            if (name == null || !C_IDENTIFIER.matcher(name).matches()) {
-                throw new LaunchException("environment variable name \"" + name
-                                          + "\" must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)");
-            }
-            String value = e.getValue();
-            if (value != null && value.length() > MAX_ENV_VALUE) {
-                throw new LaunchException("env: the value of " + name + " is " + value.length()
-                                          + " characters long, at most " + MAX_ENV_VALUE);
-            }
-            if (value != null && value.indexOf('\0') >= 0) {
-                throw new LaunchException("environment variable " + name + " contains a NUL character");
-            }
-        }
-        Resources res = r.resources();
-        checkLength("resources.cpuRequest", res.cpuRequest(), MAX_QUANTITY);
-        checkLength("resources.cpuLimit", res.cpuLimit(), MAX_QUANTITY);
-        checkLength("resources.memoryRequest", res.memoryRequest(), MAX_QUANTITY);
-        checkLength("resources.memoryLimit", res.memoryLimit(), MAX_QUANTITY);
-        checkPair("cpu", res.cpuRequest(), res.cpuLimit());
-        checkPair("memory", res.memoryRequest(), res.memoryLimit());
-    }
-
-    /** A single-line field longer than any valid value: refused without quoting it back. */
-    private static void checkLength(String field, String value, int max) {
-        if (value != null && value.length() > max) {
-            throw new LaunchException(field + " is " + value.length() + " characters long, at most " + max);
-        }
-    }
-
-    private static void checkItems(String what, List<String> items) {
-        if (items.size() > MAX_ITEMS) {
-            throw new LaunchException(what + ": at most " + MAX_ITEMS + " items, got " + items.size());
-        }
-        for (int i = 0; i < items.size(); i++) {
-            String item = items.get(i);
-            if (item == null || item.indexOf('\0') >= 0) {
-                throw new LaunchException(what + " items must be text without NUL characters");
-            }
-            if (item.length() > MAX_ITEM) {
-                throw new LaunchException(what + "[" + i + "] is " + item.length() + " characters long, at most "
-                                          + MAX_ITEM);
-            }
-        }
-    }
-
-    private static void checkPair(String resource, String request, String limit) {
-        var req = request == null ? null : Quantities.parse(resource + " request", request);
-        var lim = limit == null ? null : Quantities.parse(resource + " limit", limit);
-        if (req != null && lim != null && req.compareTo(lim) > 0) {
-            throw new LaunchException(resource + " request " + request + " is larger than its limit " + limit);
         }
     }
 
@@ -427,9 +344,45 @@ final class RunnerService implements Runner {
     }
 
     @Override
-    public String logs(String name, Integer tailLines) {
+    public String logs(String name, Integer tailLines, boolean previous) {
         checkName(name);
-        return cluster().log(settings.namespace(), name, tailLines);
+        return cluster().log(settings.namespace(), name, tailLines, previous);
+    }
+
+    @Override
+    public java.util.Optional<RunChanges> changes(RunDetail detail) {
+        PullDiagnostics.Reference ref = detail.run().image() == null ? null
+                : PullDiagnostics.Reference.parse(detail.run().image());
+        if (ref == null) {
+            return java.util.Optional.empty();
+        }
+        String repository = detail.run().repository() != null ? detail.run().repository() : ref.repository();
+        try {
+            return catalog.digest(repository, ref.digest()).platforms().stream()
+                    .filter(p -> p.image().digest().equals(ref.digest()) && p.defaults() != null)
+                    .findFirst()
+                    .map(p -> RunChanges.of(p.defaults(), detail));
+        } catch (RegistryException e) {
+            // the image is gone or the registry away: the page shows the run's options without the comparison
+            return java.util.Optional.empty();
+        }
+    }
+
+    @Override
+    public java.util.Optional<Diagnosis> diagnose(Run run) {
+        if (run.reason() == null || !PullDiagnostics.PULL_REASONS.contains(run.reason())) {
+            return java.util.Optional.empty();
+        }
+        Node node;
+        try {
+            node = run.node() == null ? null : cluster().nodes().stream()
+                    .filter(n -> n.name().equals(run.node()) || n.hostname().equals(run.node()))
+                    .findFirst().orElse(null);
+        } catch (ClusterException e) {
+            // the other questions can still be answered
+            node = null;
+        }
+        return new PullDiagnostics(catalog).diagnose(run, node);
     }
 
     @Override

@@ -17,9 +17,11 @@ import dev.imagecatalog.registry.HistoryEntry;
 import dev.imagecatalog.registry.Layer;
 import dev.imagecatalog.registry.PlatformDetail;
 import dev.imagecatalog.registry.PlatformImage;
+import dev.imagecatalog.registry.RunDefaults;
 import dev.imagecatalog.registry.TagDetail;
 import dev.imagecatalog.registry.TagSummary;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -115,12 +117,20 @@ final class ApiJson {
      */
     record TagDetailDoc(String repository, String name, String digest, String mediaType, Long size, String created,
                         boolean runnable, String kind, List<PlatformDetailDoc> platforms, List<LayerDoc> layers,
-                        List<HistoryDoc> history, Map<String, String> labels) {
+                        List<HistoryDoc> history, Map<String, String> labels, DefaultsDoc defaults) {
     }
 
-    /** A platform with its own layers, history and labels. */
+    /** A platform with its own layers, history, labels and what it runs by default. */
     record PlatformDetailDoc(String os, String architecture, String variant, String digest, long size, String created,
-                             List<LayerDoc> layers, List<HistoryDoc> history, Map<String, String> labels) {
+                             List<LayerDoc> layers, List<HistoryDoc> history, Map<String, String> labels,
+                             DefaultsDoc defaults) {
+    }
+
+    /** What the image runs by default, in the config's own names ({@code null}: the config could not be read). */
+    record DefaultsDoc(@JsonProperty("Entrypoint") List<String> entrypoint, @JsonProperty("Cmd") List<String> cmd,
+                       @JsonProperty("Env") List<String> env, @JsonProperty("ExposedPorts") List<String> exposedPorts,
+                       @JsonProperty("User") String user, @JsonProperty("WorkingDir") String workingDir,
+                       @JsonProperty("StopSignal") String stopSignal) {
     }
 
     /** A layer. */
@@ -133,6 +143,10 @@ final class ApiJson {
 
     /** {@code {"error":"…"}}. */
     record Error(String error) {
+    }
+
+    /** {@code {"error":"…","fields":{"<field>":"<reason>",…}}}: a refused launch naming every bad field. */
+    record FieldErrors(String error, java.util.Map<String, String> fields) {
     }
 
     /** Writes a document to {@code out} (and closes it). */
@@ -171,7 +185,7 @@ final class ApiJson {
         return new TagDetailDoc(detail.repository(), t.name(), t.digest(), t.mediaType(), t.size(),
                 Formats.rfc3339(t.created()), t.runnable(), kind(t.kind()), platforms,
                 only == null ? List.of() : only.layers(), only == null ? List.of() : only.history(),
-                only == null ? Map.of() : only.labels());
+                only == null ? Map.of() : only.labels(), only == null ? null : only.defaults());
     }
 
     private static Platform platform(PlatformImage p) {
@@ -185,7 +199,12 @@ final class ApiJson {
                 p.digest(), p.size(), Formats.rfc3339(p.created()),
                 d.layers().stream().map(ApiJson::layer).toList(),
                 d.history().stream().map(ApiJson::history).toList(),
-                new TreeMap<>(d.labels() == null ? Map.of() : d.labels()));
+                new TreeMap<>(d.labels() == null ? Map.of() : d.labels()), defaults(d.defaults()));
+    }
+
+    private static DefaultsDoc defaults(RunDefaults d) {
+        return d == null ? null : new DefaultsDoc(d.entrypoint(), d.cmd(), d.env(), d.exposedPorts(), d.user(),
+                d.workingDir(), d.stopSignal());
     }
 
     private static LayerDoc layer(Layer l) {

@@ -15,10 +15,14 @@ import dev.imagecatalog.catalog.RepositoryInfo;
 import dev.imagecatalog.catalog.RepositorySort;
 import dev.imagecatalog.catalog.SearchResult;
 import dev.imagecatalog.cluster.ClusterException;
+import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.registry.ArtifactKind;
+import dev.imagecatalog.registry.PlatformDetail;
 import dev.imagecatalog.registry.RegistryException;
+import dev.imagecatalog.registry.RunDefaults;
 import dev.imagecatalog.registry.TagDetail;
 import dev.imagecatalog.registry.TagSummary;
+import dev.imagecatalog.runner.LaunchException;
 import dev.imagecatalog.runner.NodeChoice;
 import dev.imagecatalog.runner.Runner;
 
@@ -181,10 +185,10 @@ public final class CatalogPages implements HttpService {
 
     /**
      * Renders a tag's page; with runs enabled and a runnable tag, the Run form too (pre-filled with {@code form}
-     * and showing {@code error} when a submitted form was refused).
+     * and showing {@code error} — each bad field's reason next to it — when a submitted form was refused).
      */
     void tag(ServerRequest req, ServerResponse res, String repository, String tag, Status status,
-             Map<String, String> form, String error) {
+             Map<String, String> form, LaunchException error) {
         TagDetail detail = catalog.tag(repository, tag);
         TagSummary summary = detail.summary();
         String pullHost = catalog.pullHost();
@@ -204,8 +208,9 @@ public final class CatalogPages implements HttpService {
         Long largest = Views.largestSize(summary);
         model.put("size", largest == null ? "" : Formats.size(largest));
         model.put("sizeExact", largest == null ? "" : Formats.exactBytes(largest));
-        model.put("pullByTag", Links.pullByTag(pullHost, repository, tag));
-        model.put("pullByDigest", Links.pullByDigest(pullHost, repository, summary.digest()));
+        model.put("pullByTag", Links.pullByTag(summary.kind(), pullHost, repository, tag));
+        model.put("pullByDigest", Links.pullByDigest(summary.kind(), pullHost, repository, summary.digest()));
+        model.put("pullTool", Links.pullTool(summary.kind()));
         model.put("platforms", Views.platforms(detail, pullHost));
         model.put("capped", catalog.platformsCapped(repository, summary.digest()));
         model.put("freed", freed(repository, summary.digest()));
@@ -216,6 +221,7 @@ public final class CatalogPages implements HttpService {
                 model.put("signInNext", req.path().absolute().path());
             } else {
                 model.put("run", runForm(req, res, detail, form, error));
+                model.put("runAction", Links.tag(repository, tag));
             }
         }
         Html.send(res, status, templates.render("tag.ftlh", model));
@@ -233,17 +239,10 @@ public final class CatalogPages implements HttpService {
 
     /** The Run form's model: nodes with whether they can run the image, values, token, error. */
     private Map<String, Object> runForm(ServerRequest req, ServerResponse res, TagDetail detail,
-                                        Map<String, String> form, String error) {
+                                        Map<String, String> form, LaunchException error) {
         Map<String, Object> run = new LinkedHashMap<>();
-        List<NodeChoice> choices = nodeChoices(req, detail, run);
-        String chosen = form.getOrDefault("node", "");
-        if (chosen.isEmpty()) {
-            // never a tainted node or the control plane by default: running there takes a deliberate choice
-            chosen = choices.stream().filter(c -> c.preferred() && c.cached()).findFirst()
-                    .or(() -> choices.stream().filter(NodeChoice::preferred).findFirst())
-                    .map(c -> c.node().name()).orElse("");
-        }
-        String selected = chosen;
+        List<NodeChoice> choices = nodeChoices(req, detail, run, form);
+        String selected = Preselection.of(choices, form.getOrDefault("node", ""));
         run.put("nodes", choices.stream().map(c -> {
             Map<String, Object> node = new LinkedHashMap<>();
             node.put("name", c.node().name());
@@ -254,22 +253,46 @@ public final class CatalogPages implements HttpService {
             node.put("cached", c.cached());
             node.put("checked", c.selectable() && c.node().name().equals(selected));
             node.put("tainted", c.tainted());
+            node.put("verdict", c.verdict().word());
+            node.put("reasons", c.reasons());
+            node.put("pull", c.pull() == null ? "" : c.cached() ? "cached" : "≈ " + Formats.size(c.pull().bytes()));
+            node.put("free", c.freeCpu() == null ? "" : c.freeCpu() + " CPU · " + c.freeMemory() + " free");
             return node;
         }).toList());
         run.put("anyTainted", choices.stream().anyMatch(c -> c.selectable() && c.tainted()));
         run.put("acceptTaints", "true".equals(form.get("acceptTaints")) || "on".equals(form.get("acceptTaints")));
         run.put("anySelectable", choices.stream().anyMatch(NodeChoice::selectable));
         run.put("token", Csrf.issue(req, res));
-        run.put("error", error == null ? "" : error);
+        Map<String, String> fieldErrors = new LinkedHashMap<>();
+        if (error != null) {
+            // the API's field names → the form's (resources.cpuRequest → cpuRequest)
+            error.fields().forEach((field, reason) -> fieldErrors.put(field.substring(field.lastIndexOf('.') + 1),
+                                                                      reason));
+        }
+        run.put("fieldErrors", fieldErrors);
+        // a fault not tied to a field (or more than the form shows next to fields) is said at the top
+        run.put("error", error == null ? "" : fieldErrors.isEmpty() ? error.getMessage()
+                : fieldErrors.size() == 1 ? "one field needs a change (see below)."
+                : fieldErrors.size() + " fields need a change (see below).");
         for (String field : RunPages.FORM_FIELDS) {
             run.put(field, form.getOrDefault(field, ""));
         }
         run.put("restartPolicy", form.getOrDefault("restartPolicy", "Never"));
+        // a fresh form starts from what the image runs by default, when every platform agrees on it
+        List<RunDefaults> defaults = detail.platforms().stream().map(PlatformDetail::defaults).distinct().toList();
+        RunDefaults shared = defaults.size() == 1 ? defaults.getFirst() : null;
+        if (form.isEmpty() && shared != null) {
+            run.put("command", String.join("\n", shared.entrypoint()));
+            run.put("args", String.join("\n", shared.cmd()));
+        }
+        run.put("imageEnv", shared == null ? List.of() : shared.env());
+        run.put("defaultsDiffer", defaults.size() > 1);
         return run;
     }
 
     /** The node choices, or none with {@code nodesError} set when the cluster cannot be read. */
-    private List<NodeChoice> nodeChoices(ServerRequest req, TagDetail detail, Map<String, Object> run) {
+    private List<NodeChoice> nodeChoices(ServerRequest req, TagDetail detail, Map<String, Object> run,
+                                         Map<String, String> form) {
         Viewer viewer = Guard.viewer(req);
         try {
             if (!viewer.allows(Permission.listNodes())) {
@@ -277,7 +300,15 @@ public final class CatalogPages implements HttpService {
                                       + " may not list nodes (ask for a ClusterRoleBinding that grants it)");
                 return List.of();
             }
-            List<NodeChoice> choices = runner.nodeChoices(detail);
+            List<NodeChoice> choices;
+            try {
+                // a form shown again is judged with the requests it asked for
+                choices = runner.nodeChoices(detail, new Resources(blankToNull(form.get("cpuRequest")), null,
+                                                                   blankToNull(form.get("memoryRequest")), null));
+            } catch (LaunchException badQuantity) {
+                // that error is reported next to its field; the nodes are judged without requests
+                choices = runner.nodeChoices(detail, Resources.NONE);
+            }
             run.put("nodesError", "");
             return choices;
         } catch (ClusterException e) {
@@ -285,6 +316,10 @@ public final class CatalogPages implements HttpService {
             run.put("nodesError", e.getMessage());
             return List.of();
         }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private static int page(String value) {

@@ -55,8 +55,15 @@ public final class ErrorHandling {
                 .error(AccessDeniedException.class, (req, res, e) -> errors.answer(req, res, Status.FORBIDDEN_403,
                         "Not allowed", e.getMessage(), "The cluster's RBAC decides what you may do; nothing was done."))
                 .error(RegistryException.class, errors::registry)
-                .error(LaunchException.class, (req, res, e) -> errors.answer(req, res, Status.BAD_REQUEST_400,
-                        "Cannot run this", e.getMessage(), "Nothing was created. Check the form values."))
+                .error(LaunchException.class, (req, res, e) -> {
+                    if (!e.fields().isEmpty() && req.path().absolute().path().startsWith("/api/") && !res.isSent()) {
+                        CatalogApi.send(res, Status.BAD_REQUEST_400, new ApiJson.FieldErrors(e.getMessage(),
+                                new java.util.TreeMap<>(e.fields())));
+                        return;
+                    }
+                    errors.answer(req, res, Status.BAD_REQUEST_400, "Cannot run this", e.getMessage(),
+                            "Nothing was created. Check the form values.");
+                })
                 .error(RunsDisabledException.class, (req, res, e) -> errors.answer(req, res, Status.FORBIDDEN_403,
                         "Read-only catalog", e.getMessage(), "An operator can enable runs with RUNS_ENABLED=true."))
                 .error(ClusterException.class, errors::cluster)

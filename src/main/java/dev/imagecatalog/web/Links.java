@@ -1,5 +1,7 @@
 package dev.imagecatalog.web;
 
+import dev.imagecatalog.registry.ArtifactKind;
+
 /** URLs of pages and {@code docker pull} commands, built in one place so templates and tests agree. */
 final class Links {
 
@@ -14,6 +16,36 @@ final class Links {
     /** {@code /repositories/team-a/app/tags/v1}. */
     static String tag(String repository, String tag) {
         return repository(repository) + "/tags/" + tag;
+    }
+
+    /**
+     * The pull command a person would use for this kind of artifact: {@code helm pull oci://…} for a Helm chart,
+     * {@code oras pull …} for other OCI artifacts and signatures, {@code docker pull …} for images.
+     */
+    static String pullByTag(ArtifactKind kind, String pullHost, String repository, String tag) {
+        return switch (kind) {
+            case HELM_CHART -> "helm pull oci://" + pullHost + "/" + repository + " --version " + tag;
+            case ARTIFACT, SIGNATURE -> "oras pull " + pullHost + "/" + repository + ":" + tag;
+            default -> pullByTag(pullHost, repository, tag);
+        };
+    }
+
+    /** {@link #pullByTag(ArtifactKind, String, String, String)} by digest. */
+    static String pullByDigest(ArtifactKind kind, String pullHost, String repository, String digest) {
+        return switch (kind) {
+            case HELM_CHART -> "helm pull oci://" + pullHost + "/" + repository + "@" + digest;
+            case ARTIFACT, SIGNATURE -> "oras pull " + pullHost + "/" + repository + "@" + digest;
+            default -> pullByDigest(pullHost, repository, digest);
+        };
+    }
+
+    /** The tool of those commands: {@code helm}, {@code oras} or {@code docker}. */
+    static String pullTool(ArtifactKind kind) {
+        return switch (kind) {
+            case HELM_CHART -> "helm";
+            case ARTIFACT, SIGNATURE -> "oras";
+            default -> "docker";
+        };
     }
 
     /** {@code docker pull localhost:5001/team-a/app:v1}. */

@@ -15,7 +15,9 @@ import java.util.logging.Logger;
 import dev.imagecatalog.auth.Identity;
 import dev.imagecatalog.auth.Permission;
 import dev.imagecatalog.cluster.ClusterException;
+import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.cluster.Run;
+import dev.imagecatalog.cluster.RunDetail;
 import dev.imagecatalog.runner.LaunchOptions;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.runner.RunsDisabledException;
@@ -38,10 +40,15 @@ import io.helidon.webserver.sse.SseSink;
  *     <li>{@code curl -H 'Content-Type: application/json' -d '{"repository":"team-a/app","tag":"v1",
  *     "node":"worker-1","command":["sh","-c"],"args":["echo hi"],"env":{"A":"1"}}' localhost:8080/api/runs}
  *     → 201 {@code {"name","namespace","node","image"}} with {@code Location}</li>
- *     <li>{@code curl localhost:8080/api/runs}, {@code curl localhost:8080/api/runs/<name>}</li>
- *     <li>{@code curl 'localhost:8080/api/runs/<name>/logs?tail=100'} (text); {@code ?follow=true}: server-sent
+ *     <li>{@code curl 'localhost:8080/api/runs?repository=team-a/app&node=worker-1'} (filters optional),
+ *     {@code curl localhost:8080/api/runs/<name>}; {@code curl -N 'localhost:8080/api/runs?watch=true'}: server-sent
+ *     {@code changed} events whenever a run changes</li>
+ *     <li>{@code curl 'localhost:8080/api/runs/<name>/logs?tail=100'} (text; {@code &previous=true}: the container
+ *     before the last restart); {@code ?follow=true}: server-sent
  *     events, one {@code data:} per line, a final {@code end} event</li>
  *     <li>{@code curl -X DELETE localhost:8080/api/runs/<name>} → 204</li>
+ *     <li>{@code curl 'localhost:8080/api/repositories/team-a/app/tags/v1/nodes?cpuRequest=500m&memoryRequest=512Mi'}
+ *     → {@code {"preselected","nodes":[{"name","verdict":"ready|wait|cannot","reasons",…}]}}: the pre-flight</li>
  * </ul>
  * Every route needs a signed-in user ({@code Authorization: Bearer <token>}, or the session cookie) whom the cluster
  * allows the matching verb: {@code list nodes}, {@code list pods}, {@code get pods}, {@code create pods},
@@ -58,6 +65,10 @@ public final class RunApi implements HttpService {
     /** A comment this often finds out whether the client is still there while the log is quiet. */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private static final Object END = new Object();
+    private static final String REPOSITORIES = "/repositories/";
+    /** A runs watch stream lasts this long; EventSource then reconnects (so no connection lives for ever). */
+    static final Duration WATCH_STREAM = Duration.ofMinutes(10);
+    private static final String NODES = "/nodes";
 
     private final Runner runner;
     private final Duration heartbeat;
@@ -83,14 +94,22 @@ public final class RunApi implements HttpService {
                 })
                 .get("/runs", (req, res) -> {
                     Guard.viewer(req).require(Permission.listPods(namespace()));
-                    CatalogApi.send(res, Status.OK_200, RunJson.runs(runner.runs()));
+                    if (flag(req, "watch")) {
+                        watch(res);
+                        return;
+                    }
+                    RunFilter filter = RunFilter.of(req);
+                    CatalogApi.send(res, Status.OK_200, RunJson.runs(filter.apply(runner.runs())));
                 })
                 .post("/runs", this::launch)
                 .get("/runs/{name}", (req, res) -> {
                     Guard.viewer(req).require(Permission.getPods(namespace()));
-                    CatalogApi.send(res, Status.OK_200, RunJson.detail(runner.run(name(req))));
+                    RunDetail detail = runner.run(name(req));
+                    CatalogApi.send(res, Status.OK_200, RunJson.detail(detail,
+                            runner.diagnose(detail.run()).orElse(null), runner.changes(detail).orElse(null)));
                 })
                 .delete("/runs/{name}", this::stop)
+                .get("/repositories/*", this::preflight)
                 .get("/runs/{name}/logs", this::logs);
     }
 
@@ -105,6 +124,41 @@ public final class RunApi implements HttpService {
         CatalogApi.send(res, Status.CREATED_201, RunJson.launched(run));
     }
 
+    /**
+     * {@code GET /api/repositories/<name>/tags/<tag>/nodes[?cpuRequest=…&memoryRequest=…]}: the pre-flight per node;
+     * every other path below {@code /api/repositories/} belongs to {@link CatalogApi}.
+     */
+    private void preflight(ServerRequest req, ServerResponse res) {
+        String path = req.path().absolute().path();
+        if (!path.endsWith(NODES)) {
+            res.next();
+            return;
+        }
+        String rest = path.substring(path.indexOf(REPOSITORIES) + REPOSITORIES.length(), path.length() - NODES.length());
+        RepositoryPath target = RepositoryPath.parse(rest, false);
+        if (target.tag() == null) {
+            throw WebException.notFound("No such endpoint: use /api/repositories/<name>/tags/<tag>/nodes.");
+        }
+        Guard.viewer(req).require(Permission.listNodes());
+        Resources requests = new Resources(query(req, "cpuRequest"), null, query(req, "memoryRequest"), null);
+        CatalogApi.send(res, Status.OK_200, RunJson.preflight(target.repository(), target.tag(), requests,
+                runner.preflight(target.repository(), target.tag(), requests)));
+    }
+
+    /** A {@code true}/{@code false} query parameter (absent: false); anything else is a 400. */
+    private static boolean flag(ServerRequest req, String name) {
+        String value = req.query().first(name).orElse("false").trim();
+        if (!value.equals("true") && !value.equals("false")) {
+            throw WebException.badRequest(name + " must be true or false, got \"" + value + "\".");
+        }
+        return value.equals("true");
+    }
+
+    private static String query(ServerRequest req, String name) {
+        String value = req.query().first(name).orElse("").trim();
+        return value.isEmpty() ? null : value;
+    }
+
     private void stop(ServerRequest req, ServerResponse res) {
         requireEnabled();
         Csrf.checkApi(req, false);
@@ -117,14 +171,18 @@ public final class RunApi implements HttpService {
         Guard.viewer(req).require(Permission.getLogs(namespace()));
         String name = name(req);
         int tail = tail(req.query().first("tail").orElse(null));
-        if (Boolean.parseBoolean(req.query().first("follow").orElse("false"))) {
+        boolean previous = flag(req, "previous");
+        if (flag(req, "follow")) {
+            if (previous) {
+                throw WebException.badRequest("previous=true shows a container that has ended: it cannot be followed.");
+            }
             follow(res, name, tail);
             return;
         }
         res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8"));
         res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
         res.header(HeaderValues.create(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff"));
-        res.send(runner.logs(name, tail));
+        res.send(runner.logs(name, tail, previous));
     }
 
     /**
@@ -203,6 +261,39 @@ public final class RunApi implements HttpService {
     }
 
     private record Notice(String message) {
+    }
+
+    /**
+     * {@code GET /api/runs?watch=true}: server-sent events, {@code changed} whenever a run changes (from the replica's
+     * one shared watch; several changes in a row arrive as one), heartbeat comments meanwhile. The events carry no
+     * data: the page reads the runs again with its user's rights. The stream ends after {@link #WATCH_STREAM}; the
+     * browser's EventSource reconnects by itself.
+     */
+    private void watch(ServerResponse res) {
+        BlockingQueue<Boolean> changes = new LinkedBlockingQueue<>(1);
+        long end = System.nanoTime() + WATCH_STREAM.toNanos();
+        try (AutoCloseable subscription = runner.onRunsChanged(() -> changes.offer(Boolean.TRUE))) {
+            res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+            SseSink sink = res.sink(SseSink.TYPE);
+            try {
+                sink.emit(event("watching", "runs"));
+                while (System.nanoTime() < end) {
+                    Boolean changed = changes.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+                    sink.emit(changed == null ? SseEvent.builder().comment("keep-alive").build()
+                                      : event("changed", "runs"));
+                }
+            } catch (UncheckedIOException | IllegalStateException clientGone) {
+                LOGGER.fine(() -> "runs watcher went away: " + clientGone.getMessage());
+            } finally {
+                closeQuietly(sink);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RunsDisabledException | ClusterException e) {
+            throw e;
+        } catch (Exception e) {
+            LOGGER.fine(() -> "closing the runs subscription: " + e.getMessage());
+        }
     }
 
     private static SseEvent event(String name, String data) {

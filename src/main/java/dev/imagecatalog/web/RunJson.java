@@ -8,8 +8,11 @@ import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.cluster.Run;
 import dev.imagecatalog.cluster.RunDetail;
 import dev.imagecatalog.cluster.RunEvent;
+import dev.imagecatalog.runner.Diagnosis;
+import dev.imagecatalog.runner.RunChanges;
 import dev.imagecatalog.runner.LaunchException;
 import dev.imagecatalog.runner.LaunchRequest;
+import dev.imagecatalog.runner.NodeChoice;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -41,6 +44,22 @@ final class RunJson {
 
     /** A taint. */
     record TaintDoc(String key, String value, String effect) {
+    }
+
+    /** {@code {"repository","tag","requests","preselected","nodes":[…]}}: the pre-flight of one tag. */
+    record Preflight(String repository, String tag, ResourcesDoc requests, String preselected,
+                     List<PreflightNode> nodes) {
+    }
+
+    /** One node's pre-flight. */
+    record PreflightNode(String name, String verdict, List<String> reasons, String platform, String platformDigest,
+                         Boolean fits, FreeDoc free, boolean cached, Long pullBytes, String pullEstimate,
+                         boolean selectable, boolean preferred, boolean tainted, boolean ready, boolean unschedulable,
+                         List<TaintDoc> taints) {
+    }
+
+    /** Free capacity, quantity syntax ({@code null}: unknown). */
+    record FreeDoc(String cpu, String memory) {
     }
 
     /** The body of {@code POST /api/runs}. */
@@ -77,7 +96,25 @@ final class RunJson {
                         String created, String finished, boolean done, String launchedBy, List<String> command,
                         List<String> args,
                         Map<String, String> env, String restartPolicy, ResourcesDoc resources,
-                        List<EventDoc> events) {
+                        List<EventDoc> events, boolean previousLog, DiagnosisDoc diagnosis,
+                        ChangesDoc changes) {
+    }
+
+    /** What the run changed against its image's defaults ({@code null}: the image's config cannot be read). */
+    record ChangesDoc(boolean commandOverridden, boolean argsOverridden, List<String> imageEntrypoint,
+                      List<String> imageCmd, List<EnvChangeDoc> env) {
+    }
+
+    /** An added ({@code imageValue} null) or changed variable. */
+    record EnvChangeDoc(String name, String imageValue, String value) {
+    }
+
+    /** Why the image does not pull. */
+    record DiagnosisDoc(String summary, List<CheckDoc> checks) {
+    }
+
+    /** One question of a diagnosis ({@code ok} null: cannot tell). */
+    record CheckDoc(String question, Boolean ok, String answer, String todo) {
     }
 
     /** A pod event. */
@@ -95,7 +132,7 @@ final class RunJson {
         try {
             doc = READER.readValue(body, LaunchDoc.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new LaunchException("unknown field \"" + e.getPropertyName() + "\" in the request body");
+            throw LaunchException.field(e.getPropertyName(), "unknown field \"" + e.getPropertyName() + "\" in the request body");
         } catch (JsonProcessingException e) {
             throw new LaunchException("the request body is not a valid run request: " + e.getOriginalMessage());
         }
@@ -116,6 +153,19 @@ final class RunJson {
                 n.unschedulable())).toList());
     }
 
+    static Preflight preflight(String repository, String tag, Resources requests, List<NodeChoice> choices) {
+        return new Preflight(repository, tag, new ResourcesDoc(requests.cpuRequest(), null, requests.memoryRequest(),
+                null), Preselection.of(choices, null), choices.stream().map(c -> new PreflightNode(
+                c.node().name(), c.verdict().word(), c.reasons(),
+                c.platform() == null ? null : c.platform().platform().toString(),
+                c.platform() == null ? null : c.platform().digest(), c.fits(),
+                new FreeDoc(c.freeCpu(), c.freeMemory()), c.cached(),
+                c.pull() == null ? null : c.pull().bytes(),
+                c.pull() == null ? null : c.pull().basis().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                c.selectable(), c.preferred(), c.tainted(), c.node().ready(), c.node().unschedulable(),
+                c.node().taints().stream().map(t -> new TaintDoc(t.key(), t.value(), t.effect())).toList())).toList());
+    }
+
     static Launched launched(Run run) {
         return new Launched(run.name(), run.namespace(), run.node(), run.image());
     }
@@ -130,7 +180,7 @@ final class RunJson {
                 Formats.rfc3339(r.finished()), r.done(), r.launchedBy());
     }
 
-    static RunDetailDoc detail(RunDetail d) {
+    static RunDetailDoc detail(RunDetail d, Diagnosis diagnosis, RunChanges changes) {
         Run r = d.run();
         Resources res = d.resources() == null ? Resources.NONE : d.resources();
         return new RunDetailDoc(r.name(), r.namespace(), r.node(), r.image(), r.repository(), r.tag(), r.phase(),
@@ -138,6 +188,11 @@ final class RunJson {
                 Formats.rfc3339(r.finished()), r.done(), r.launchedBy(), d.command(), d.args(), d.env(), d.restartPolicy(),
                 new ResourcesDoc(res.cpuRequest(), res.cpuLimit(), res.memoryRequest(), res.memoryLimit()),
                 d.events().stream().map(e -> new EventDoc(e.type(), e.reason(), e.message(), e.source(), e.count(),
-                        Formats.rfc3339(e.lastSeen()))).toList());
+                        Formats.rfc3339(e.lastSeen()))).toList(), r.restarts() > 0,
+                diagnosis == null ? null : new DiagnosisDoc(diagnosis.summary(), diagnosis.checks().stream()
+                        .map(c -> new CheckDoc(c.question(), c.ok(), c.answer(), c.todo())).toList()),
+                changes == null ? null : new ChangesDoc(changes.commandOverridden(), changes.argsOverridden(),
+                        changes.image().entrypoint(), changes.image().cmd(), changes.env().stream()
+                        .map(e -> new EnvChangeDoc(e.name(), e.imageValue(), e.value())).toList()));
     }
 }

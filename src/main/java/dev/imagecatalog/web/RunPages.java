@@ -21,6 +21,7 @@ import dev.imagecatalog.registry.RegistryException;
 import dev.imagecatalog.runner.LaunchException;
 import dev.imagecatalog.runner.LaunchOptions;
 import dev.imagecatalog.runner.LaunchRequest;
+import dev.imagecatalog.runner.RunChanges;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.runner.RunsDisabledException;
 
@@ -48,6 +49,7 @@ public final class RunPages implements HttpService {
     /** Free-text fields of the Run form, kept when the form is shown again. */
     static final List<String> FORM_FIELDS = List.of("node", "command", "args", "env", "cpuRequest", "cpuLimit",
             "memoryRequest", "memoryLimit");
+    private static final String REPOSITORIES = "/repositories/";
     /** Lines of log shown on the run page. */
     static final int PAGE_TAIL = 200;
 
@@ -71,6 +73,7 @@ public final class RunPages implements HttpService {
         rules.get("/nodes", this::nodes)
                 .get("/runs", this::runs)
                 .post("/runs", this::launch)
+                .post("/repositories/*", this::launchFromTagPage)
                 .get("/runs/{name}", this::run)
                 .post("/runs/{name}/stop", this::stop);
     }
@@ -86,9 +89,21 @@ public final class RunPages implements HttpService {
 
     private void runs(ServerRequest req, ServerResponse res) {
         Guard.viewer(req).require(Permission.listPods(runner.settings().namespace()));
-        List<Run> runs = runner.runs();
+        List<Run> all = runner.runs();
+        RunFilter filter = RunFilter.of(req);
+        List<Run> runs = filter.apply(all);
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", "Runs");
+        model.put("filter", Map.of("repository", filter.repository(), "node", filter.node(),
+                "active", filter.active()));
+        model.put("repositories", all.stream().map(Run::repository).filter(java.util.Objects::nonNull).distinct()
+                .sorted().toList());
+        model.put("runNodes", all.stream().map(Run::node).filter(java.util.Objects::nonNull).distinct().sorted()
+                .toList());
+        model.put("total", all.size());
+        // what the last Stop did, said once on the list it returns to (the name is only echoed, escaped)
+        String stopped = req.query().first("stopped").orElse("");
+        model.put("stopped", stopped.length() <= 253 ? stopped : "");
         model.put("enabled", runner.settings().enabled());
         model.put("namespace", runner.settings().namespace());
         model.put("token", runner.settings().enabled() ? Csrf.issue(req, res) : "");
@@ -98,19 +113,50 @@ public final class RunPages implements HttpService {
     }
 
     private void launch(ServerRequest req, ServerResponse res) {
+        Map<String, String> form = requireEnabledForm(req);
+        launch(req, res, form, form.getOrDefault("repository", ""), form.getOrDefault("tag", ""));
+    }
+
+    /**
+     * The tag page's Run form posts to the tag page's own address: a refused form is shown again there (status 400,
+     * values kept, each reason next to its field), so the address stays the tag page's.
+     */
+    private void launchFromTagPage(ServerRequest req, ServerResponse res) {
+        String path = req.path().absolute().path();
+        RepositoryPath target = RepositoryPath.parse(path.substring(path.indexOf(REPOSITORIES)
+                                                                    + REPOSITORIES.length()), false);
+        if (target.tag() == null) {
+            throw WebException.notFound("Only a tag page takes a Run form.");
+        }
+        launch(req, res, requireEnabledForm(req), target.repository(), target.tag());
+    }
+
+    private Map<String, String> requireEnabledForm(ServerRequest req) {
         requireEnabled();
         Map<String, String> form = form(req);
         Csrf.checkForm(req, form.get(Csrf.NAME));
+        return form;
+    }
+
+    private void launch(ServerRequest req, ServerResponse res, Map<String, String> form, String repository,
+                        String tag) {
         Identity who = Guard.viewer(req).require(Permission.createPods(runner.settings().namespace()));
-        String repository = form.getOrDefault("repository", "");
-        String tag = form.getOrDefault("tag", "");
         Run run;
         try {
-            run = runner.launch(new LaunchRequest(repository, tag, null, form.getOrDefault("node", ""),
-                    LaunchRequest.lines(form.get("command")), LaunchRequest.lines(form.get("args")),
-                    LaunchRequest.envLines(form.get("env")), form.get("restartPolicy"),
-                    new Resources(blankToNull(form.get("cpuRequest")), blankToNull(form.get("cpuLimit")),
-                            blankToNull(form.get("memoryRequest")), blankToNull(form.get("memoryLimit")))),
+            Resources resources = new Resources(blankToNull(form.get("cpuRequest")), blankToNull(form.get("cpuLimit")),
+                    blankToNull(form.get("memoryRequest")), blankToNull(form.get("memoryLimit")));
+            List<String> command = LaunchRequest.lines(form.get("command"));
+            List<String> args = LaunchRequest.lines(form.get("args"));
+            Map<String, String> env;
+            try {
+                env = LaunchRequest.envLines(form.get("env"));
+            } catch (LaunchException badEnv) {
+                // every other field is still checked, so the form shows all of its faults at once
+                throw withOthers(badEnv, new LaunchRequest(repository, tag, null, form.getOrDefault("node", ""),
+                        command, args, Map.of(), form.get("restartPolicy"), resources));
+            }
+            run = runner.launch(new LaunchRequest(repository, tag, null, form.getOrDefault("node", ""), command, args,
+                    env, form.get("restartPolicy"), resources),
                     new LaunchOptions(who.user(), "on".equals(form.get("acceptTaints"))
                                                   || "true".equals(form.get("acceptTaints"))));
         } catch (LaunchException e) {
@@ -118,7 +164,7 @@ public final class RunPages implements HttpService {
                 throw e;
             }
             try {
-                catalogPages.tag(req, res, repository, tag, Status.BAD_REQUEST_400, form, e.getMessage());
+                catalogPages.tag(req, res, repository, tag, Status.BAD_REQUEST_400, form, e);
             } catch (RegistryException | ClusterException notThere) {
                 // no tag page to go back to: the plain 400 page with the launch's reason
                 throw e;
@@ -126,6 +172,19 @@ public final class RunPages implements HttpService {
             return;
         }
         redirect(res, "/runs/" + run.name());
+    }
+
+    /** The env fault together with the faults of the other fields. */
+    private LaunchException withOthers(LaunchException envFault, LaunchRequest rest) {
+        try {
+            runner.check(rest);
+            return envFault;
+        } catch (LaunchException others) {
+            Map<String, String> fields = new LinkedHashMap<>(others.fields());
+            fields.putAll(envFault.fields());
+            return new LaunchException(fields.size() + " fields are not valid: " + String.join("; ", fields.values()),
+                                       fields);
+        }
     }
 
     private void run(ServerRequest req, ServerResponse res) {
@@ -149,7 +208,8 @@ public final class RunPages implements HttpService {
         model.put("events", detail.events().stream().map(e -> Map.of(
                 "type", text(e.type()), "reason", text(e.reason()), "message", text(e.message()),
                 "source", text(e.source()), "count", e.count(),
-                "lastSeen", e.lastSeen() == null ? "" : Formats.date(e.lastSeen()))).toList());
+                "lastSeen", e.lastSeen() == null ? "" : Formats.date(e.lastSeen()),
+                "lastSeenIso", e.lastSeen() == null ? "" : Formats.rfc3339(e.lastSeen()))).toList());
         String logs;
         String logsNote = "";
         boolean mayReadLogs = viewer.allows(Permission.getLogs(runner.settings().namespace()));
@@ -164,6 +224,20 @@ public final class RunPages implements HttpService {
             logs = "";
             logsNote = e.getMessage();
         }
+        String previousLog = "";
+        if (r.restarts() > 0 && mayReadLogs) {
+            try {
+                previousLog = runner.logs(r.name(), PAGE_TAIL, true);
+            } catch (ClusterException e) {
+                previousLog = "(" + e.getMessage() + ")";
+            }
+        }
+        model.put("previousLog", previousLog);
+        model.put("diagnosis", runner.diagnose(r).map(d -> Map.of("summary", d.summary(), "checks",
+                d.checks().stream().map(c -> Map.of("question", c.question(),
+                        "ok", c.ok() == null ? "unknown" : c.ok() ? "yes" : "no",
+                        "answer", c.answer(), "todo", text(c.todo()))).toList())).orElse(null));
+        model.put("changes", runner.changes(detail).map(RunPages::changes).orElse(null));
         model.put("logs", logs);
         model.put("logsNote", logsNote);
         model.put("tail", PAGE_TAIL);
@@ -172,13 +246,28 @@ public final class RunPages implements HttpService {
         Html.send(res, templates.render("run.ftlh", model));
     }
 
+    /**
+     * Stop asks first: without {@code confirm=yes} the answer is a confirmation page (its form sends it), so the step
+     * works without JavaScript; the pages' script asks with {@code confirm()} and sends it at once. After the stop
+     * the list says what was stopped.
+     */
     private void stop(ServerRequest req, ServerResponse res) {
         requireEnabled();
         Map<String, String> form = form(req);
         Csrf.checkForm(req, form.get(Csrf.NAME));
         Guard.viewer(req).require(Permission.deletePods(runner.settings().namespace()));
-        runner.stop(RunApi.name(req));
-        redirect(res, "/runs");
+        String name = RunApi.name(req);
+        if (!"yes".equals(form.get("confirm"))) {
+            Run r = runner.run(name).run();
+            Map<String, Object> model = new LinkedHashMap<>();
+            model.put("title", "Stop " + r.name() + "?");
+            model.put("run", run(r, Instant.now()));
+            model.put("token", Csrf.issue(req, res));
+            Html.send(res, templates.render("stop.ftlh", model));
+            return;
+        }
+        runner.stop(name);
+        redirect(res, "/runs?stopped=" + URLEncoder.encode(name, StandardCharsets.UTF_8));
     }
 
     private void requireEnabled() {
@@ -227,6 +316,19 @@ public final class RunPages implements HttpService {
         return m;
     }
 
+    /** The run page's diff against the image's defaults. */
+    private static Map<String, Object> changes(RunChanges c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("none", c.none());
+        m.put("commandOverridden", c.commandOverridden());
+        m.put("argsOverridden", c.argsOverridden());
+        m.put("imageEntrypoint", c.image().entrypoint());
+        m.put("imageCmd", c.image().cmd());
+        m.put("env", c.env().stream().map(e -> Map.of("name", e.name(), "added", e.imageValue() == null,
+                "imageValue", text(e.imageValue()), "value", e.value())).toList());
+        return m;
+    }
+
     private static Map<String, Object> run(Run r, Instant now) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", r.name());
@@ -248,6 +350,7 @@ public final class RunPages implements HttpService {
         m.put("createdIso", r.created() == null ? "" : Formats.rfc3339(r.created()));
         m.put("age", r.created() == null ? "" : age(Duration.between(r.created(), now)));
         m.put("finished", r.finished() == null ? "" : Formats.date(r.finished()));
+        m.put("finishedIso", r.finished() == null ? "" : Formats.rfc3339(r.finished()));
         m.put("done", r.done());
         m.put("launchedBy", text(r.launchedBy()));
         return m;

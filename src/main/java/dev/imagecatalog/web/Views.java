@@ -244,7 +244,31 @@ public final class Views {
      */
     public record PlatformView(String platform, String digest, String shortDigest, Size size, String created,
                                String createdIso, String pullByDigest, List<LayerView> layers,
-                               List<HistoryView> history, List<Label> labels) {
+                               List<HistoryView> history, List<Label> labels, DefaultsView defaults) {
+    }
+
+    /**
+     * What a platform runs by default, as the tag page shows it ({@code known} false: the config could not be read).
+     *
+     * @param command the effective command line: entrypoint then cmd, each item quoted when it has spaces
+     */
+    public record DefaultsView(boolean known, List<String> entrypoint, List<String> cmd, String command,
+                               List<Label> env, List<String> ports, String user, String workingDir,
+                               String stopSignal) {
+
+        static DefaultsView of(dev.imagecatalog.registry.RunDefaults d) {
+            if (d == null) {
+                return new DefaultsView(false, List.of(), List.of(), "", List.of(), List.of(), "", "", "");
+            }
+            List<String> all = new ArrayList<>(d.entrypoint());
+            all.addAll(d.cmd());
+            String command = String.join(" ", all.stream().map(a -> a.isEmpty() || a.matches(".*\\s.*")
+                    ? "\"" + a + "\"" : a).toList());
+            return new DefaultsView(true, d.entrypoint(), d.cmd(), command,
+                    d.envMap().entrySet().stream().map(e -> new Label(e.getKey(), e.getValue())).toList(),
+                    d.exposedPorts(), d.user() == null ? "" : d.user(), d.workingDir() == null ? "" : d.workingDir(),
+                    d.stopSignal() == null ? "" : d.stopSignal());
+        }
     }
 
     /** Sort orders of the repository page. */
@@ -341,7 +365,8 @@ public final class Views {
             views.add(new PlatformView(String.valueOf(image.platform()), image.digest(),
                     Formats.shortDigest(image.digest()), Size.of(image.size(), largestImage),
                     Formats.date(image.created()), Formats.rfc3339(image.created()),
-                    Links.pullByDigest(pullHost, detail.repository(), image.digest()), layers, history, labels));
+                    Links.pullByDigest(pullHost, detail.repository(), image.digest()), layers, history, labels,
+                    DefaultsView.of(platform.defaults())));
         }
         return views;
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.imagecatalog.registry.HistoryEntry;
 import dev.imagecatalog.registry.ImageConfig;
+import dev.imagecatalog.registry.RunDefaults;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,19 +17,23 @@ class DetailLimitsTest {
     @Test
     void ordinaryConfig_keptAsItIs() {
         ImageConfig config = new ImageConfig(null, null, Map.of("team", "a", "version", "1.2"),
-                List.of(new HistoryEntry(null, "RUN make", null, false)));
+                List.of(new HistoryEntry(null, "RUN make", null, false)), RunDefaults.NONE);
         assertThat(DetailLimits.bound(config)).isSameAs(config);
     }
 
     @Test
     void hugeLabelValue_isCutAndSaysHowLongItWas() {
+        RunDefaults defaults = new RunDefaults(List.of("/bin/app"), List.of("--serve"), List.of("A=1"), List.of(),
+                null, null, null);
         ImageConfig config = new ImageConfig(null, null, Map.of("huge", "x".repeat(6_000_000), "team", "a"),
-                List.of());
+                List.of(), defaults);
         ImageConfig bounded = DetailLimits.bound(config);
         assertThat(bounded.labels().get("team")).isEqualTo("a");
         assertThat(bounded.labels().get("huge")).startsWith("x".repeat(DetailLimits.TEXT))
                 .endsWith("… (6000000 characters, cut)")
                 .hasSizeLessThan(DetailLimits.TEXT + 40);
+        // what the Run form starts from is never cut
+        assertThat(bounded.defaults()).isEqualTo(defaults);
     }
 
     @Test
@@ -41,7 +46,7 @@ class DetailLimitsTest {
         for (int i = 0; i < 50; i++) {
             history.add(new HistoryEntry(null, "RUN " + "s".repeat(1000), null, false));
         }
-        ImageConfig bounded = DetailLimits.bound(new ImageConfig(null, null, labels, history));
+        ImageConfig bounded = DetailLimits.bound(new ImageConfig(null, null, labels, history, RunDefaults.NONE));
 
         long kept = bounded.labels().entrySet().stream().filter(e -> !e.getKey().equals("…"))
                 .mapToLong(e -> e.getKey().length() + e.getValue().length()).sum()

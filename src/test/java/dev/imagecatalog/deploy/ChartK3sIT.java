@@ -145,6 +145,11 @@ class ChartK3sIT {
         assertThat(allowed("delete", "", "pods", null, NAMESPACE)).isTrue();
         assertThat(allowed("get", "", "pods", "log", NAMESPACE)).isTrue();
         assertThat(allowed("list", "", "events", null, NAMESPACE)).isTrue();
+        // issue 10: the pre-flight lists pods on every node; the runs page's shared watch
+        assertThat(allowed("list", "", "pods", null, "kube-system")).isTrue();
+        assertThat(allowed("get", "", "pods", null, "kube-system")).isFalse();
+        assertThat(allowed("watch", "", "pods", null, NAMESPACE)).isTrue();
+        assertThat(allowed("watch", "", "pods", null, "kube-system")).isFalse();
         // sign-in: the system:auth-delegator pair, nothing else of those groups
         assertThat(allowed("create", "authentication.k8s.io", "tokenreviews", null, null)).isTrue();
         assertThat(allowed("create", "authorization.k8s.io", "subjectaccessreviews", null, null)).isTrue();

@@ -88,13 +88,14 @@ class ChartTemplateTest {
     }
 
     @Test
-    void clusterRole_grantsOnlyReadingNodes_andTheTwoReviewsOfSignIn() {
+    void clusterRole_grantsOnlyListingNodesAndPods_andTheTwoReviewsOfSignIn() {
         RenderedChart chart = RenderedChart.withDefaults();
         V1ClusterRole clusterRole = chart.one(V1ClusterRole.class);
         V1ClusterRoleBinding binding = chart.one(V1ClusterRoleBinding.class);
 
         assertThat(clusterRole.getRules()).containsExactly(
                 rule(List.of(""), List.of("nodes"), List.of("list")),
+                rule(List.of(""), List.of("pods"), List.of("list")),
                 rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), List.of("create")),
                 rule(List.of("authorization.k8s.io"), List.of("subjectaccessreviews"), List.of("create")));
         assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
@@ -107,7 +108,7 @@ class ChartTemplateTest {
         V1Role role = RenderedChart.withSet(java.util.Map.of("runs.enabled", false)).one(V1Role.class);
 
         assertThat(role.getRules()).containsExactly(
-                rule(List.of(""), List.of("pods"), List.of("get", "list")),
+                rule(List.of(""), List.of("pods"), List.of("get", "list", "watch")),
                 rule(List.of(""), List.of("pods/log"), List.of("get")),
                 rule(List.of(""), List.of("events"), List.of("list")));
     }
@@ -120,7 +121,7 @@ class ChartTemplateTest {
 
         assertThat(role.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
         assertThat(role.getRules()).containsExactly(
-                rule(List.of(""), List.of("pods"), List.of("create", "get", "list", "delete")),
+                rule(List.of(""), List.of("pods"), List.of("create", "get", "list", "watch", "delete")),
                 rule(List.of(""), List.of("pods/log"), List.of("get")),
                 rule(List.of(""), List.of("events"), List.of("list")));
         assertThat(binding.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);

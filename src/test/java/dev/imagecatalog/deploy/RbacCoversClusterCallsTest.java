@@ -34,7 +34,11 @@ class RbacCoversClusterCallsTest {
             "read", "get", "list", "list", "create", "create", "delete", "delete", "patch", "patch",
             "replace", "update");
     /** client-java kind → API resource; a kind missing here fails the test until it is added. */
-    private static final Map<String, String> RESOURCES = Map.of("Pod", "pods", "Node", "nodes", "Event", "events");
+    private static final Map<String, String> RESOURCES = Map.of("Pod", "pods", "Node", "nodes", "Event", "events",
+            "PodForAllNamespaces", "pods");
+    /** A list call turned into a watch ({@code api.listNamespacedPod(…)….watch(true)}): needs {@code watch}. */
+    private static final Pattern WATCH_CALL =
+            Pattern.compile("\\bapi\\.list(Namespaced)?([A-Z]\\w*?)\\([^;]*?\\.watch\\(true\\)");
     /** Calls of AuthenticationV1Api / AuthorizationV1Api (the sign-in's reviews), always cluster-scoped creates. */
     private static final Pattern REVIEW_CALL =
             Pattern.compile("\\b(authentication|authorization)\\.create(TokenReview|SubjectAccessReview)\\(");
@@ -52,6 +56,12 @@ class RbacCoversClusterCallsTest {
                 while (review.find()) {
                     clusterScoped.add("create " + REVIEWS.get(review.group(2)));
                 }
+                Matcher watch = WATCH_CALL.matcher(Files.readString(source));
+                while (watch.find()) {
+                    String resource = RESOURCES.get(watch.group(2));
+                    assertThat(resource).as("resource of %s in %s", watch.group(), source).isNotNull();
+                    (watch.group(1) != null ? namespaced : clusterScoped).add("watch " + resource);
+                }
                 Matcher call = API_CALL.matcher(Files.readString(source));
                 while (call.find()) {
                     String resource = RESOURCES.get(call.group(3));
@@ -67,8 +77,8 @@ class RbacCoversClusterCallsTest {
         RenderedChart chart = RenderedChart.withDefaults();
 
         // the adapter really was read: it creates pods and lists nodes
-        assertThat(namespaced).contains("create pods");
-        assertThat(clusterScoped).contains("list nodes", "create authentication.k8s.io/tokenreviews",
+        assertThat(namespaced).contains("create pods", "watch pods");
+        assertThat(clusterScoped).contains("list nodes", "list pods", "create authentication.k8s.io/tokenreviews",
                 "create authorization.k8s.io/subjectaccessreviews");
         assertThat(granted(chart.one(V1ClusterRole.class).getRules())).isEqualTo(clusterScoped);
         assertThat(granted(chart.one(V1Role.class).getRules())).isEqualTo(namespaced);

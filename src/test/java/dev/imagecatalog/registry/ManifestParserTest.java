@@ -133,6 +133,39 @@ class ManifestParserTest {
     }
 
     @Test
+    void parseConfig_readsWhatTheImageRunsByDefault() {
+        ImageConfig c = ManifestParser.parseConfig(bytes("""
+                {"architecture":"amd64","os":"linux","config":{
+                  "Entrypoint":["/docker-entrypoint.sh"],"Cmd":["nginx","-g","daemon off;"],
+                  "Env":["PATH=/usr/local/bin:/usr/bin","NGINX_VERSION=1.27.0","EMPTY="],
+                  "ExposedPorts":{"80/tcp":{},"443/tcp":{}},"User":"101:101","WorkingDir":"/srv",
+                  "StopSignal":"SIGQUIT"}}
+                """), D1);
+
+        RunDefaults d = c.defaults();
+        assertThat(d.entrypoint()).containsExactly("/docker-entrypoint.sh");
+        assertThat(d.cmd()).containsExactly("nginx", "-g", "daemon off;");
+        assertThat(d.envMap()).containsExactly(java.util.Map.entry("PATH", "/usr/local/bin:/usr/bin"),
+                java.util.Map.entry("NGINX_VERSION", "1.27.0"), java.util.Map.entry("EMPTY", ""));
+        assertThat(d.exposedPorts()).containsExactly("443/tcp", "80/tcp");
+        assertThat(d.user()).isEqualTo("101:101");
+        assertThat(d.workingDir()).isEqualTo("/srv");
+        assertThat(d.stopSignal()).isEqualTo("SIGQUIT");
+    }
+
+    @Test
+    void parseConfig_runDefaults_absentNullOrAStringCmd_areTolerated() {
+        assertThat(ManifestParser.parseConfig(bytes("{\"os\":\"linux\"}"), D1).defaults()).isEqualTo(RunDefaults.NONE);
+        RunDefaults d = ManifestParser.parseConfig(bytes("""
+                {"config":{"Entrypoint":null,"Cmd":"echo hi","User":"","WorkingDir":null}}
+                """), D1).defaults();
+        assertThat(d.entrypoint()).isEmpty();
+        assertThat(d.cmd()).containsExactly("echo hi");
+        assertThat(d.user()).isNull();
+        assertThat(d.workingDir()).isNull();
+    }
+
+    @Test
     void parseConfig_minimalAndOddDates_areTolerated() {
         ImageConfig c = ManifestParser.parseConfig(bytes("{\"created\":\"yesterday\",\"config\":{\"Labels\":null}}"),
                 "sha256:c");

@@ -70,7 +70,8 @@ class RunnerK3sIT {
         Node only = nodes.getFirst();
         node = only.name();
         String digest = pullAndReadDigest("docker.io/" + REPOSITORY + ":" + TAG);
-        catalog = new PublicImageCatalog(REPOSITORY, TAG, digest, new Platform(only.os(), only.architecture(), null));
+        catalog = new PublicImageCatalog(REPOSITORY, TAG, digest, new Platform(only.os(), only.architecture(), null),
+                                         true);
     }
 
     private static Runner runner(Duration ttl) {
@@ -146,16 +147,66 @@ class RunnerK3sIT {
     }
 
     @Test
-    void launch_tooBigForTheNode_staysPendingWithTheSchedulersMessage() throws Exception {
+    void launch_tooBigForWhatIsFree_preflightSaysWait_andTheRunShowsTheSchedulersMessage() throws Exception {
         Runner runner = runner(Duration.ofHours(1));
+        // the whole allocatable memory: it would fit an empty node, but k3s' own pods (coredns…) request some of it
+        String allocatable = cluster.nodes().getFirst().memory();
+        Resources requests = new Resources(null, null, allocatable, null);
+
+        NodeChoice choice = runner.nodeChoices(catalog.tag(REPOSITORY, TAG), requests).getFirst();
+        assertThat(choice.verdict()).isEqualTo(Verdict.WAIT);
+        assertThat(choice.reasons()).anyMatch(r -> r.startsWith("does not fit: needs "));
+        // larger than the node: the pre-flight says it can never run there, and launch refuses it
+        NodeChoice never = runner.nodeChoices(catalog.tag(REPOSITORY, TAG), new Resources(null, null, "4000Gi", null))
+                .getFirst();
+        assertThat(never.verdict()).isEqualTo(Verdict.CANNOT);
 
         Run run = runner.launch(new LaunchRequest(REPOSITORY, TAG, null, node, List.of("true"), List.of(), Map.of(),
-                                                  null, new Resources(null, null, "4000Gi", null)));
+                                                  null, requests));
 
         Run pending = waitFor("scheduling message", () -> find(runner, run.name()),
                               r -> r != null && r.message() != null && r.message().contains("Insufficient memory"),
                               Duration.ofMinutes(1));
         assertThat(pending.phase()).isEqualTo("Pending");
+        runner.stop(run.name());
+    }
+
+    @Test
+    void runWatcher_watchesThePods_andTellsListenersOfANewRun() throws Exception {
+        RunnerService runner = (RunnerService) runner(Duration.ofHours(1));
+        java.util.concurrent.CountDownLatch changed = new java.util.concurrent.CountDownLatch(1);
+        try (AutoCloseable subscription = runner.onRunsChanged(changed::countDown)) {
+            waitFor("the watch to start", () -> runner.watcher().mode(), m -> m == RunWatcher.Mode.WATCH,
+                    Duration.ofSeconds(30));
+            Run run = runner.launch(new LaunchRequest(REPOSITORY, TAG, null, node, List.of("true"), List.of(),
+                                                      Map.of(), null, null));
+            assertThat(changed.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+            // a real API server serves the watch: no fallback to polling
+            assertThat(runner.watcher().mode()).isEqualTo(RunWatcher.Mode.WATCH);
+            runner.stop(run.name());
+        }
+    }
+
+    @Test
+    void launch_ofADigestMissingFromTheRegistry_showsThePullDiagnosis() throws Exception {
+        // the catalog still lists the tag, but its manifest is gone from the registry (and docker.io never had it)
+        String missing = "sha256:" + "0".repeat(64);
+        Node only = cluster.nodes().getFirst();
+        Catalog forgetful = new PublicImageCatalog(REPOSITORY, "gone", missing,
+                                                   new Platform(only.os(), only.architecture(), null), false);
+        Runner runner = Runner.create(forgetful, cluster, new RunSettings(true, NAMESPACE, Duration.ofHours(1)));
+
+        Run run = runner.launch(new LaunchRequest(REPOSITORY, "gone", null, node, List.of("true"), List.of(), Map.of(),
+                                                  null, null));
+        Run failing = waitFor("the kubelet to give up pulling", () -> find(runner, run.name()),
+                              r -> r != null && ("ErrImagePull".equals(r.reason())
+                                                 || "ImagePullBackOff".equals(r.reason())), Duration.ofMinutes(2));
+
+        Diagnosis d = runner.diagnose(failing).orElseThrow();
+        assertThat(d.summary()).isEqualTo("the image " + REPOSITORY + "@sha256:000000000000… is no longer in the "
+                                          + "registry");
+        assertThat(d.checks()).anyMatch(c -> "Is the manifest still in the registry?".equals(c.question())
+                                             && Boolean.FALSE.equals(c.ok()));
         runner.stop(run.name());
     }
 
@@ -209,8 +260,13 @@ class RunnerK3sIT {
      * A catalog of one public image on Docker Hub (pull host {@code docker.io}): k3s cannot reach the test
      * registry, and the runner only needs the tag's digest, platforms and pull host from a catalog.
      */
-    private record PublicImageCatalog(String repository, String tag, String digest, Platform platform)
-            implements Catalog {
+    private record PublicImageCatalog(String repository, String tag, String digest, Platform platform,
+                                      boolean manifestPresent) implements Catalog {
+
+        @Override
+        public boolean manifestExists(String repo, String d) {
+            return manifestPresent && repository.equals(repo) && digest.equals(d);
+        }
 
         @Override
         public List<String> repositories(String q) {

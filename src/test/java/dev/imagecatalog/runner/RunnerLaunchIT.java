@@ -66,7 +66,8 @@ class RunnerLaunchIT {
         TestPusher.Image pushed = f.seeded.amd64Only();
         Map<String, NodeChoice> c = choices(pushed.repository(), pushed.tag());
 
-        assertThat(c.keySet()).containsExactly(MockKubernetes.CONTROL_PLANE, MockKubernetes.AMD64_WORKER,
+        // best first (the pre-flight's order, RunnerPreflightIT): the ready worker, then the nodes it cannot run on
+        assertThat(c.keySet()).containsExactly(MockKubernetes.AMD64_WORKER, MockKubernetes.CONTROL_PLANE,
                                                MockKubernetes.ARM64_WORKER);
         // tainted: not selectable unless the operator allows tainted nodes (issue 9)
         assertThat(c.get(MockKubernetes.CONTROL_PLANE).selectable()).isFalse();

@@ -175,6 +175,46 @@ class RunnerRunsIT {
     }
 
     @Test
+    void onRunsChanged_mockRefusesThePlainHttpWatch_fallsBackToPolling_andStillTellsOfANewRun() throws Exception {
+        RunnerService runner = new RunnerService(f.catalog, f.k8s.cluster(),
+                                                 new RunSettings(true, NAMESPACE, java.time.Duration.ofHours(1)),
+                                                 java.time.Duration.ofMillis(200));
+        java.util.concurrent.CountDownLatch changed = new java.util.concurrent.CountDownLatch(1);
+        try (AutoCloseable subscription = runner.onRunsChanged(changed::countDown)) {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (runner.watcher().mode() != RunWatcher.Mode.POLL && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(runner.watcher().mode()).isEqualTo(RunWatcher.Mode.POLL);
+            Thread.sleep(500); // the fallback's first listing, the one a change is told against
+
+            launch(MockKubernetes.AMD64_WORKER);
+
+            assertThat(changed.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        // nobody listens any more: the watcher's thread ends
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        while (runner.watcher().mode() != RunWatcher.Mode.IDLE && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(runner.watcher().mode()).isEqualTo(RunWatcher.Mode.IDLE);
+    }
+
+    @Test
+    void logs_previous_asksForTheContainerBeforeTheRestart() {
+        Run run = launch(MockKubernetes.AMD64_WORKER);
+        f.k8s.server().expect().get()
+                .withPath("/api/v1/namespaces/runs/pods/" + run.name() + "/log?container=run&previous=true&tailLines=5")
+                .andReturn(200, "crashed: out of cheese\n").always();
+        f.k8s.server().expect().get()
+                .withPath("/api/v1/namespaces/runs/pods/" + run.name() + "/log?container=run&tailLines=5")
+                .andReturn(200, "starting again\n").always();
+
+        assertThat(f.runner().logs(run.name(), 5, true)).isEqualTo("crashed: out of cheese\n");
+        assertThat(f.runner().logs(run.name(), 5, false)).isEqualTo("starting again\n");
+    }
+
+    @Test
     void followLogs_handsEveryLineToTheConsumer_andEndsWithTheStream() throws Exception {
         Run run = launch(MockKubernetes.AMD64_WORKER);
         f.k8s.server().expect().get()

@@ -187,13 +187,27 @@ public final class TestPusher {
         return pushImage(repository, tag, arch, labels, DOCKER_MANIFEST, DOCKER_CONFIG, DOCKER_LAYER);
     }
 
+    /**
+     * An OCI image whose config also says what it runs ({@code Entrypoint}, {@code Cmd}, {@code Env},
+     * {@code ExposedPorts}, {@code User}, {@code WorkingDir}, {@code StopSignal} — whatever {@code runConfig} holds;
+     * its {@code Env} replaces the default {@code PATH}).
+     */
+    public Image pushOciImageWithRunConfig(String repository, String tag, Arch arch, Map<String, Object> runConfig) {
+        return pushImage(repository, tag, arch, Map.of(), OCI_MANIFEST, OCI_CONFIG, OCI_LAYER, runConfig);
+    }
+
     private Image pushImage(String repository, String tag, Arch arch, Map<String, String> labels,
                             String manifestType, String configType, String layerType) {
+        return pushImage(repository, tag, arch, labels, manifestType, configType, layerType, Map.of());
+    }
+
+    private Image pushImage(String repository, String tag, Arch arch, Map<String, String> labels,
+                            String manifestType, String configType, String layerType, Map<String, Object> runConfig) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         List<Blob> layers = List.of(
                 pushBlob(repository, randomBytes(1000 + random.nextInt(5000)), layerType),
                 pushBlob(repository, randomBytes(200 + random.nextInt(800)), layerType));
-        return pushImageWithLayers(repository, tag, arch, labels, layers, manifestType, configType);
+        return pushImageWithLayers(repository, tag, arch, labels, layers, manifestType, configType, runConfig);
     }
 
     /**
@@ -202,7 +216,7 @@ public final class TestPusher {
      */
     public Image pushOciImageWithLayers(String repository, String tag, Arch arch, Map<String, String> labels,
                                         List<Blob> layers) {
-        return pushImageWithLayers(repository, tag, arch, labels, layers, OCI_MANIFEST, OCI_CONFIG);
+        return pushImageWithLayers(repository, tag, arch, labels, layers, OCI_MANIFEST, OCI_CONFIG, Map.of());
     }
 
     /** {@code size} random bytes (layer content). */
@@ -211,7 +225,8 @@ public final class TestPusher {
     }
 
     private Image pushImageWithLayers(String repository, String tag, Arch arch, Map<String, String> labels,
-                                      List<Blob> layers, String manifestType, String configType) {
+                                      List<Blob> layers, String manifestType, String configType,
+                                      Map<String, Object> runConfig) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         Instant created = Instant.ofEpochSecond(1_700_000_000L + random.nextInt(10_000_000));
         Map<String, Object> config = new LinkedHashMap<>();
@@ -221,7 +236,11 @@ public final class TestPusher {
         if (arch.variant() != null) {
             config.put("variant", arch.variant());
         }
-        config.put("config", Map.of("Labels", labels, "Env", List.of("PATH=/usr/bin:/bin")));
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("Labels", labels);
+        section.put("Env", List.of("PATH=/usr/bin:/bin"));
+        section.putAll(runConfig);
+        config.put("config", section);
         config.put("rootfs", Map.of("type", "layers",
                 "diff_ids", layers.stream().map(l -> sha256(l.digest().getBytes(StandardCharsets.UTF_8))).toList()));
         List<Map<String, Object>> history = List.of(
@@ -254,6 +273,34 @@ public final class TestPusher {
         long size = config.size() + layers.stream().mapToLong(Blob::size).sum();
         return new Image(repository, tag, digest, manifestType, size, arch, created, labels, config, layers,
                 historyCount, body.length);
+    }
+
+    /**
+     * An OCI image built on top of {@code base}: the base's layers (mounted from its repository when that differs,
+     * as a real {@code docker push} does) plus one new random layer; same platform as the base.
+     */
+    public Image pushOciImageOnTopOf(String repository, String tag, Image base) {
+        if (!repository.equals(base.repository())) {
+            for (Blob layer : base.layers()) {
+                HttpResponse<String> mount = send(repository, HttpRequest.newBuilder(api(repository,
+                        "/blobs/uploads/?mount=" + layer.digest() + "&from=" + base.repository()))
+                        .POST(HttpRequest.BodyPublishers.noBody()));
+                expect(mount, 201);
+            }
+        }
+        List<Blob> layers = new java.util.ArrayList<>(base.layers());
+        layers.add(pushBlob(repository, randomBytes(3000), OCI_LAYER));
+        Instant created = base.created().plusSeconds(60);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("created", created.toString());
+        config.put("architecture", base.arch().architecture());
+        config.put("os", base.arch().os());
+        config.put("config", Map.of("Env", List.of("PATH=/usr/bin:/bin")));
+        config.put("rootfs", Map.of("type", "layers",
+                "diff_ids", layers.stream().map(l -> sha256(l.digest().getBytes(StandardCharsets.UTF_8))).toList()));
+        Blob configBlob = pushBlob(repository, toJson(config), OCI_CONFIG);
+        return pushManifestOf(repository, tag, OCI_MANIFEST, configBlob, layers, null, null, base.arch(), created,
+                              Map.of(), 0);
     }
 
     /** An OCI index with one child per platform and, if asked, a buildx-style attestation entry. */

@@ -144,6 +144,16 @@ class LogFollowIT {
         }
 
         @Override
+        public List<NodeChoice> nodeChoices(TagDetail image, dev.imagecatalog.cluster.Resources requests) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<NodeChoice> preflight(String repository, String tag, dev.imagecatalog.cluster.Resources requests) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Run launch(LaunchRequest request, LaunchOptions options) {
             throw new UnsupportedOperationException();
         }
@@ -159,7 +169,27 @@ class LogFollowIT {
         }
 
         @Override
-        public String logs(String name, Integer tailLines) {
+        public String logs(String name, Integer tailLines, boolean previous) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.Optional<dev.imagecatalog.runner.RunChanges> changes(dev.imagecatalog.cluster.RunDetail detail) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void check(LaunchRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public AutoCloseable onRunsChanged(Runnable listener) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.Optional<dev.imagecatalog.runner.Diagnosis> diagnose(Run run) {
             throw new UnsupportedOperationException();
         }
 

@@ -1,0 +1,166 @@
+package dev.imagecatalog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.imagecatalog.auth.AuthSettings;
+import dev.imagecatalog.catalog.RegistryCatalog;
+import dev.imagecatalog.cluster.MockKubernetes;
+import dev.imagecatalog.registry.RegistrySettings;
+import dev.imagecatalog.runner.LaunchRequest;
+import dev.imagecatalog.runner.RunSettings;
+import dev.imagecatalog.runner.Runner;
+import dev.imagecatalog.testing.HeadlessChromium;
+import dev.imagecatalog.testing.SeededRegistry;
+import dev.imagecatalog.testing.TestPusher;
+import dev.imagecatalog.web.Guard;
+
+import io.helidon.webserver.WebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * axe-core (vendored from its npm tarball under {@code src/test/resources/axe}) reports no serious or critical
+ * violation on any page, in light and in dark mode (Chromium's {@code prefers-color-scheme} emulated over CDP):
+ * the catalog's pages, the signed-in tag page with the Run form and its pre-flight, nodes, runs, a run, search,
+ * sign-in and an error page.
+ */
+class AccessibilityBrowserIT {
+
+    private static final String NAMESPACE = "runs";
+    private static final String TOKEN = "a11y-token";
+
+    private static SeededRegistry seeded;
+    private static RegistryCatalog catalog;
+    private static MockKubernetes k8s;
+    private static WebServer server;
+    private static HeadlessChromium chromium;
+    private static ChromeDriver browser;
+    private static String axe;
+    private static String runName;
+
+    @BeforeAll
+    static void start() throws IOException {
+        try (InputStream in = AccessibilityBrowserIT.class.getResourceAsStream("/axe/axe.min.js")) {
+            assertThat(in).as("vendored axe-core").isNotNull();
+            axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        seeded = SeededRegistry.start();
+        catalog = RegistryCatalog.create(RegistrySettings.of(seeded.registry().url(), "localhost:5001"));
+        k8s = MockKubernetes.withNodes(Map.of());
+        k8s.addUser(TOKEN, "a11y@example.com").grant("a11y@example.com", "*", "*", null);
+        Runner runner = Runner.create(catalog, k8s.cluster(), new RunSettings(true, NAMESPACE, Duration.ofHours(1)));
+        TestPusher.Image image = seeded.amd64Only();
+        runName = runner.launch(LaunchRequest.of(image.repository(), image.tag(), MockKubernetes.AMD64_WORKER)).name();
+        server = WebServer.builder().host("127.0.0.1").port(0)
+                .update(builder -> Main.setup(builder, catalog, runner,
+                        Guard.create(AuthSettings.kubernetes(), k8s.cluster()))).build().start();
+        chromium = HeadlessChromium.start(1280, 1000);
+        browser = chromium.driver();
+        // sign in once: the session cookie serves every page after
+        browser.get(base() + "/login");
+        browser.findElement(By.id("login-token")).sendKeys(TOKEN);
+        browser.findElement(By.id("login-submit")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+                By.id("signed-in-user")));
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (chromium != null) {
+            chromium.close();
+        }
+        if (server != null) {
+            server.stop();
+        }
+        if (k8s != null) {
+            k8s.close();
+        }
+        if (catalog != null) {
+            catalog.close();
+        }
+        if (seeded != null) {
+            seeded.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"light", "dark"})
+    void everyPage_hasNoSeriousOrCriticalViolation(String scheme) {
+        browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+        TestPusher.Image image = seeded.amd64Only();
+        TestPusher.Index index = seeded.multiArch();
+        List<String> pages = List.of("/", "/repositories/" + image.repository(),
+                "/repositories/" + image.repository() + "/tags/" + image.tag(),
+                "/repositories/" + index.repository() + "/tags/" + index.tag(),
+                "/search?q=app", "/nodes", "/runs", "/runs/" + runName, "/login", "/repositories/no/such");
+        List<String> violations = new ArrayList<>();
+        for (String page : pages) {
+            browser.get(base() + page);
+            browser.executeScript(axe);
+            Object found = browser.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    axe.run(document, { resultTypes: ["violations"] }).then(r => done(r.violations
+                        .filter(v => v.impact === "serious" || v.impact === "critical")
+                        .map(v => v.impact + " " + v.id + ": " + v.help + " — " + v.nodes.slice(0, 3)
+                            .map(n => n.target.join(" ") + " (" + (n.failureSummary || "").replace(/\\s+/g, " ") + ")")
+                            .join("; "))))
+                      .catch(e => done(["axe failed: " + e]));
+                    """);
+            for (Object v : (List<?>) found) {
+                violations.add(scheme + " " + page + ": " + v);
+            }
+        }
+        assertThat(violations).as(String.join("\n", violations)).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void tagTable_fitsAt1280_andRunPagesDoNotOverflowAt420() {
+        browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", "light"))));
+        try {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+            browser.get(base() + "/repositories/" + seeded.multiArch().repository());
+            Object tableFits = browser.executeScript("""
+                    const t = document.querySelector('main table');
+                    const box = t.closest('.table-wrap') || t.parentElement;
+                    return t.getBoundingClientRect().right <= box.getBoundingClientRect().right + 1
+                        && box.scrollWidth <= box.clientWidth + 1;""");
+            assertThat(tableFits).as("the tag table fits its box at 1280 px").isEqualTo(true);
+
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(420, 900));
+            for (String page : List.of("/runs/" + runName, "/runs")) {
+                browser.get(base() + page);
+                Object width = browser.executeScript("return document.documentElement.scrollWidth;");
+                Object view = browser.executeScript("return document.documentElement.clientWidth;");
+                Object widest = browser.executeScript("""
+                        const vw = document.documentElement.clientWidth;
+                        return [...document.querySelectorAll('body *')]
+                          .filter(e => e.getBoundingClientRect().right > vw + 1 && (!e.closest('.table-wrap') || e.classList.contains('table-wrap')))
+                          .slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ' '
+                              + Math.round(e.getBoundingClientRect().right) + ' ' + getComputedStyle(e).overflowX).join(', ');""");
+                assertThat(((Number) width).longValue()).as(page + " at 420 px; too wide: " + widest).isLessThanOrEqualTo(((Number) view).longValue());
+            }
+        } finally {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+        }
+    }
+
+    private static String base() {
+        return "http://127.0.0.1:" + server.port();
+    }
+}

@@ -1,0 +1,205 @@
+package dev.imagecatalog.runner;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.imagecatalog.cluster.MockKubernetes;
+import dev.imagecatalog.cluster.Resources;
+import dev.imagecatalog.registry.TagDetail;
+import dev.imagecatalog.testing.TestPusher;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The pre-flight per node against the mock Kubernetes API (three nodes: tainted amd64 control plane, amd64 worker
+ * holding {@code oci/amd64-only} by digest, arm64 worker) and the real seeded registry: verdicts and their order,
+ * free capacity from the pods already on a node, the run's requests, taints, and the pull estimate. Pods on nodes are
+ * written with the Fabric8 client the way the scheduler and kubelet would leave them ({@code spec.nodeName},
+ * {@code status.phase}).
+ */
+class RunnerPreflightIT {
+
+    private static RunnerFixture f;
+
+    @BeforeAll
+    static void start() {
+        f = new RunnerFixture();
+    }
+
+    @AfterAll
+    static void stop() {
+        f.close();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        f.deleteAllPods();
+    }
+
+    private static List<NodeChoice> preflight(RunnerService runner, TestPusher.Image image, Resources requests) {
+        return runner.preflight(image.repository(), image.tag(), requests);
+    }
+
+    private static NodeChoice on(List<NodeChoice> choices, String node) {
+        return choices.stream().filter(c -> c.node().name().equals(node)).findFirst().orElseThrow();
+    }
+
+    private static Resources memory(String request) {
+        return new Resources(null, null, request, null);
+    }
+
+    /** A pod bound to a node, as the scheduler leaves it, with one app container per memory request. */
+    private static void podOn(String node, String namespace, String name, String phase, List<String> memory,
+                              List<String> initMemory) {
+        PodBuilder b = new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                .withNewSpec().withNodeName(node).endSpec()
+                .withNewStatus().withPhase(phase).endStatus();
+        for (int i = 0; i < memory.size(); i++) {
+            b.editSpec().addToContainers(container("c" + i, memory.get(i))).endSpec();
+        }
+        for (int i = 0; i < initMemory.size(); i++) {
+            b.editSpec().addToInitContainers(container("i" + i, initMemory.get(i))).endSpec();
+        }
+        f.k8s.fabric8().pods().inNamespace(namespace).resource(b.build()).create();
+    }
+
+    private static Container container(String name, String memory) {
+        return new ContainerBuilder().withName(name).withImage("busybox")
+                .withNewResources().addToRequests("memory", new Quantity(memory))
+                .addToRequests("cpu", new Quantity("100m")).endResources().build();
+    }
+
+    @Test
+    void preflight_amd64Image_readyOnTheCachedWorkerFirst_taintedAndWrongPlatformCannot() {
+        List<NodeChoice> c = preflight(f.runner(), f.seeded.amd64Only(), Resources.NONE);
+
+        assertThat(c).extracting(x -> x.node().name(), NodeChoice::verdict).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(MockKubernetes.AMD64_WORKER, Verdict.READY),
+                org.assertj.core.groups.Tuple.tuple(MockKubernetes.CONTROL_PLANE, Verdict.CANNOT),
+                org.assertj.core.groups.Tuple.tuple(MockKubernetes.ARM64_WORKER, Verdict.CANNOT));
+        NodeChoice worker = c.getFirst();
+        assertThat(worker.preferred()).isTrue();
+        assertThat(worker.platform().digest()).isEqualTo(f.seeded.amd64Only().digest());
+        assertThat(worker.pull()).isEqualTo(new PullEstimate(0, PullEstimate.Basis.CACHED));
+        assertThat(worker.fits()).isTrue();
+        assertThat(worker.freeCpu()).isEqualTo("4");
+        assertThat(worker.freeMemory()).isEqualTo("7.6Gi");
+        assertThat(worker.reasons()).contains("the image is cached here: nothing to pull");
+        NodeChoice cp = c.get(1);
+        assertThat(cp.reasons()).contains("tainted (node-role.kubernetes.io/control-plane:NoSchedule); "
+                                          + "runs.allow-tainted-nodes is off");
+        assertThat(cp.pull()).isEqualTo(new PullEstimate(f.seeded.amd64Only().size(), PullEstimate.Basis.FULL_SIZE));
+        assertThat(c.get(2).reasons()).containsExactly("arm64 node; image has linux/amd64 only");
+        assertThat(c.get(2).pull()).isNull();
+    }
+
+    @Test
+    void preflight_podsOnTheNodeTakeMemory_runWaits_sayingWhatItNeedsAndWhatIsFree() {
+        // 8025424Ki allocatable; running pods take 7000Mi (two containers) and an init container larger than them
+        // counts instead of their sum; finished pods and pods on other nodes take nothing
+        podOn(MockKubernetes.AMD64_WORKER, "team-a", "busy", "Running", List.of("4000Mi", "2000Mi"), List.of("1Gi"));
+        podOn(MockKubernetes.AMD64_WORKER, "team-b", "init-heavy", "Pending", List.of("100Mi"), List.of("1000Mi"));
+        podOn(MockKubernetes.AMD64_WORKER, "team-b", "done", "Succeeded", List.of("7Gi"), List.of());
+        podOn(MockKubernetes.ARM64_WORKER, "team-b", "elsewhere", "Running", List.of("7Gi"), List.of());
+
+        NodeChoice worker = on(preflight(f.runner(), f.seeded.amd64Only(), memory("1Gi")), MockKubernetes.AMD64_WORKER);
+
+        // 8025424Ki - 7000Mi = 857424Ki = 837.3Mi
+        assertThat(worker.verdict()).isEqualTo(Verdict.WAIT);
+        assertThat(worker.selectable()).isTrue();
+        assertThat(worker.preferred()).isFalse();
+        assertThat(worker.fits()).isFalse();
+        assertThat(worker.freeMemory()).isEqualTo("837Mi");
+        assertThat(worker.freeCpu()).isEqualTo("3700m");
+        assertThat(worker.reasons()).contains("does not fit: needs 1Gi, 837Mi free",
+                                              "the run would stay Pending until other pods on the node finish");
+
+        NodeChoice small = on(preflight(f.runner(), f.seeded.amd64Only(), memory("800Mi")), MockKubernetes.AMD64_WORKER);
+        assertThat(small.verdict()).isEqualTo(Verdict.READY);
+        assertThat(small.reasons()).contains("fits (3700m CPU, 837Mi memory free)");
+    }
+
+    @Test
+    void preflight_requestLargerThanTheNode_cannot_andLaunchIsRefused() {
+        TestPusher.Image image = f.seeded.amd64Only();
+        NodeChoice worker = on(preflight(f.runner(), image, memory("16Gi")), MockKubernetes.AMD64_WORKER);
+
+        assertThat(worker.verdict()).isEqualTo(Verdict.CANNOT);
+        assertThat(worker.reason()).isEqualTo("never fits: needs 16Gi, 7.6Gi allocatable on the whole node");
+        assertThatThrownBy(() -> f.runner().launch(new LaunchRequest(image.repository(), image.tag(), null,
+                MockKubernetes.AMD64_WORKER, List.of(), List.of(), Map.of(), null, memory("16Gi"))))
+                .isInstanceOf(LaunchException.class).hasMessageContaining("never fits");
+        assertThat(f.pods()).isEmpty();
+    }
+
+    @Test
+    void launch_onANodeWhereTheRunWaits_createsThePod() {
+        podOn(MockKubernetes.AMD64_WORKER, "team-a", "busy", "Running", List.of("7500Mi"), List.of());
+        TestPusher.Image image = f.seeded.amd64Only();
+
+        f.runner().launch(new LaunchRequest(image.repository(), image.tag(), null, MockKubernetes.AMD64_WORKER,
+                                            List.of(), List.of(), Map.of(), null, memory("1Gi")));
+
+        assertThat(f.pods()).hasSize(1);
+    }
+
+    @Test
+    void preflight_taintedNodesAllowed_taintedNodeIsReadyButNeverPreferred() {
+        List<NodeChoice> c = preflight(f.runnerAllowingTaintedNodes(), f.seeded.amd64Only(), Resources.NONE);
+
+        NodeChoice cp = on(c, MockKubernetes.CONTROL_PLANE);
+        assertThat(cp.verdict()).isEqualTo(Verdict.READY);
+        assertThat(cp.preferred()).isFalse();
+        assertThat(cp.reasons()).anyMatch(r -> r.startsWith("tainted (node-role.kubernetes.io/control-plane:NoSchedule)"
+                                                            + ": running there needs your confirmation"));
+        assertThat(c.getFirst().node().name()).isEqualTo(MockKubernetes.AMD64_WORKER);
+    }
+
+    @Test
+    void preflight_pullEstimate_leavesOutLayersTheNodeHoldsThroughAnotherCatalogImage() {
+        TestPusher.Image base = f.seeded.amd64Only();
+        TestPusher.Image derived = new TestPusher(f.seeded.registry()).pushOciImageOnTopOf("derived/app", "1", base);
+        long shared = base.layers().stream().mapToLong(TestPusher.Blob::size).sum();
+
+        List<NodeChoice> c = preflight(f.runner(), derived, Resources.NONE);
+
+        // the amd64 worker holds oci/amd64-only by digest: its two layers are not pulled again
+        assertThat(on(c, MockKubernetes.AMD64_WORKER).pull())
+                .isEqualTo(new PullEstimate(derived.size() - shared, PullEstimate.Basis.SHARED_LAYERS));
+        assertThat(on(c, MockKubernetes.AMD64_WORKER).cached()).isFalse();
+        assertThat(on(c, MockKubernetes.AMD64_WORKER).reasons())
+                .anyMatch(r -> r.contains("(estimate: layers the node holds through other catalog images left out)"));
+        // the control plane holds nothing: the full compressed size
+        assertThat(on(c, MockKubernetes.CONTROL_PLANE).pull())
+                .isEqualTo(new PullEstimate(derived.size(), PullEstimate.Basis.FULL_SIZE));
+    }
+
+    @Test
+    void preflight_badQuantity_isALaunchException() {
+        TestPusher.Image image = f.seeded.amd64Only();
+        assertThatThrownBy(() -> f.runner().preflight(image.repository(), image.tag(), memory("lots")))
+                .isInstanceOf(LaunchException.class).hasMessageContaining("\"lots\" is not a Kubernetes quantity");
+    }
+
+    @Test
+    void preflight_indexOnTheArm64Worker_pullsTheArm64ChildDigest() {
+        TestPusher.Index index = f.seeded.multiArch();
+        TagDetail detail = f.catalog.tag(index.repository(), index.tag());
+
+        List<NodeChoice> c = f.runner().nodeChoices(detail, Resources.NONE);
+
+        String arm = index.platforms().stream().filter(p -> p.arch().architecture().equals("arm64")).findFirst()
+                .orElseThrow().digest();
+        assertThat(on(c, MockKubernetes.ARM64_WORKER).platform().digest()).isEqualTo(arm);
+        assertThat(on(c, MockKubernetes.ARM64_WORKER).verdict()).isEqualTo(Verdict.READY);
+    }
+}
