@@ -109,8 +109,19 @@ class AccessibilityBrowserIT {
                 "/repositories/" + index.repository() + "/tags/" + index.tag(),
                 "/search?q=app", "/nodes", "/runs", "/runs/" + runName, "/login", "/repositories/no/such");
         List<String> violations = new ArrayList<>();
-        for (String page : pages) {
-            browser.get(base() + page);
+        List<String> visits = new ArrayList<>(pages);
+        // Stop's confirmation page is the answer to the Stop form sent without JavaScript's confirm()
+        visits.add("stop confirmation of " + runName);
+        for (String page : visits) {
+            if (page.startsWith("stop confirmation")) {
+                browser.get(base() + "/runs/" + runName);
+                // form.submit() skips the submit handler that would ask confirm(): what a browser without JS sends
+                browser.executeScript("document.querySelector('form.stop-form').submit();");
+                new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(10))
+                        .until(d -> d.getPageSource().contains("name=\"confirm\""));
+            } else {
+                browser.get(base() + page);
+            }
             browser.executeScript(axe);
             Object found = browser.executeAsyncScript("""
                     const done = arguments[arguments.length - 1];
@@ -158,6 +169,16 @@ class AccessibilityBrowserIT {
         } finally {
             browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void timestamps_readRelative_withTheAbsoluteUtcTimeOnHover() {
+        browser.get(base() + "/runs/" + runName);
+        org.openqa.selenium.WebElement created = browser.findElement(
+                org.openqa.selenium.By.cssSelector("time[datetime]"));
+        // the run was created moments ago: the text is relative, the title the absolute UTC time
+        assertThat(created.getText()).matches("just now|\\d+ seconds? ago|\\d+ minutes? ago|1 minute ago");
+        assertThat(created.getAttribute("title")).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}(:\\d{2})? UTC");
     }
 
     private static String base() {
