@@ -67,7 +67,7 @@ class IndexProgressIT {
     void beforeTheCrawlCompletes_pagesShowProgress_openARepositoryOnDemand_andTheReplicaIsReady() throws Exception {
         String home = get("/").body();
         assertThat(home).contains("Indexing 0 of 3 repositories").contains("<progress max=\"3\" value=\"0\">")
-                .contains("indexing…");
+                .contains("indexing&#8230;");
         JsonNode before = JSON.readTree(get("/api/status").body());
         assertThat(before.get("indexed").asInt()).isZero();
         assertThat(before.get("repositories").asInt()).isEqualTo(3);
@@ -83,7 +83,7 @@ class IndexProgressIT {
 
         catalog.crawl();
 
-        assertThat(get("/").body()).doesNotContain("Indexing").doesNotContain("indexing…");
+        assertThat(get("/").body()).doesNotContain("Indexing").doesNotContain("indexing&#8230;");
         JsonNode after = JSON.readTree(get("/api/status").body());
         assertThat(after.get("indexed").asInt()).isEqualTo(3);
         assertThat(after.get("tags").asInt()).isEqualTo(3);

@@ -65,7 +65,7 @@ class RepositoryPagingIT {
         assertThat(seen).containsExactlyElementsOf(pushed);
         String first = CatalogWebIT.request(client, "/").entity();
         assertThat(links(first)).hasSize(50);
-        assertThat(first).contains("href=\"/?page=2\"").contains("Showing 1–50 of " + COUNT);
+        assertThat(first).contains("href=\"/?page=2\"").contains("Showing 1&#8211;50 of " + COUNT);
     }
 
     @Test

@@ -310,7 +310,7 @@ class RunWebIT {
                                                        + ">" + e.get("value").asText())
                 .containsExactlyInAnyOrder("MODE:prod>debug", "EXTRA:null>1");
         assertThat(page).contains("Changed from the image's defaults", "Args overridden",
-                "Changed <code>MODE</code>: <code>prod</code> → <code>debug</code>", "Added <code>EXTRA=1</code>")
+                "Changed <code>MODE</code>: <code>prod</code> &#8594; <code>debug</code>", "Added <code>EXTRA=1</code>")
                 .doesNotContain("Command overridden");
     }
 

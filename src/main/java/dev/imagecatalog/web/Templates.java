@@ -48,7 +48,8 @@ public final class Templates {
      */
     public String render(String name, Map<String, ?> model) {
         try {
-            StringWriter out = new StringWriter(4096);
+            // pages are 10–130 KB: start large enough that the buffer is not copied over and over while it grows
+            StringWriter out = new StringWriter(32 * 1024);
             Map<String, Object> full = new java.util.HashMap<>(model);
             // the page frame's sign-in link, user name and demo warning, for the request being answered
             full.putIfAbsent("auth", Guard.pageModel());
