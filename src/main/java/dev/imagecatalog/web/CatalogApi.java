@@ -3,8 +3,11 @@ package dev.imagecatalog.web;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.imagecatalog.catalog.Catalog;
+import dev.imagecatalog.catalog.Overview;
 import dev.imagecatalog.catalog.RepositorySort;
 
 import io.helidon.http.HeaderNames;
@@ -29,7 +32,20 @@ public final class CatalogApi implements HttpService {
 
     private static final String PREFIX = "/repositories/";
 
+    /** Listings larger than this are streamed and never kept. */
+    private static final int REUSE_MAX_ROWS = 5_000;
+
     private final Catalog catalog;
+    /**
+     * The last listing answered and its bytes: most calls ask the same question of an index that has not changed
+     * since, so an equal overview (same rows, same status) is answered with the same bytes instead of serialising
+     * every row again.
+     */
+    private final AtomicReference<Answer> lastAnswer = new AtomicReference<>();
+
+    /** An overview and its JSON. */
+    private record Answer(Overview overview, byte[] json) {
+    }
 
     /**
      * @param catalog the catalog use cases
@@ -47,7 +63,28 @@ public final class CatalogApi implements HttpService {
     private void repositories(ServerRequest req, ServerResponse res) {
         String q = req.query().first("q").orElse("").trim();
         // the overview is computed before the first byte, so a registry failure still answers with its status
-        stream(res, ApiJson.repositories(catalog.overview(q, sort(req))));
+        Overview overview = catalog.overview(q, sort(req));
+        Answer previous = lastAnswer.get();
+        if (previous != null && previous.overview().equals(overview)) {
+            sendJson(res, previous.json());
+            return;
+        }
+        if (overview.repositories().size() > REUSE_MAX_ROWS) {
+            // a huge registry: written row by row, nothing kept (ten of these at once must not fill the heap)
+            stream(res, ApiJson.repositories(overview));
+            return;
+        }
+        byte[] json = ApiJson.write(ApiJson.repositories(overview)).getBytes(StandardCharsets.UTF_8);
+        lastAnswer.set(new Answer(overview, json));
+        sendJson(res, json);
+    }
+
+    /** Bytes of a JSON answer, status 200. */
+    private static void sendJson(ServerResponse res, byte[] json) {
+        res.status(Status.OK_200);
+        res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json"));
+        res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        res.send(json);
     }
 
     private void repositoryPath(ServerRequest req, ServerResponse res) {
