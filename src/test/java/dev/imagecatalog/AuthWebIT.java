@@ -28,6 +28,7 @@ import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.testing.SeededRegistry;
+import dev.imagecatalog.testing.RunForms;
 import dev.imagecatalog.testing.SignIn;
 import dev.imagecatalog.testing.TestPusher;
 import dev.imagecatalog.web.Guard;
@@ -42,6 +43,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static dev.imagecatalog.testing.RunForms.form;
+import static dev.imagecatalog.testing.RunForms.radio;
+import static dev.imagecatalog.testing.RunForms.tagPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -53,7 +57,6 @@ class AuthWebIT {
 
     private static final String NAMESPACE = "runs";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern HIDDEN_CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
     private static final String KEY = "auth-web-it-session-key-0123456789abcdef";
 
     private static SeededRegistry seeded;
@@ -472,29 +475,9 @@ class AuthWebIT {
         return JSON.readTree(res.body()).get("error").asText();
     }
 
-    private static String tagPath(TestPusher.Image image) {
-        return "/repositories/" + image.repository() + "/tags/" + image.tag();
-    }
-
-    private static Map<String, String> form(TestPusher.Image image, String node) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("repository", image.repository());
-        form.put("tag", image.tag());
-        form.put("node", node);
-        return form;
-    }
-
-    private static String radio(String page, String node) {
-        Matcher m = Pattern.compile("<input type=\"radio\" name=\"node\" value=\"" + Pattern.quote(node) + "\"[^>]*>")
-                .matcher(page);
-        assertThat(m.find()).as("radio for " + node).isTrue();
-        return m.group();
-    }
 
     private static String token(String page) {
-        Matcher m = HIDDEN_CSRF.matcher(page);
-        assertThat(m.find()).as("hidden csrf field").isTrue();
-        return m.group(1);
+        return RunForms.csrfToken(page);
     }
 
     private static URI base(WebServer target) {
