@@ -95,7 +95,9 @@ public final class IndexApi implements HttpService {
             try {
                 // tells the page the stream is open: changes from now on reach it
                 sink.emit(SseEvent.builder().name("ready").data(new String[] {"{}"}).build());
-                while (true) {
+                // anyone may listen, so no stream lives for ever: it ends like the runs watch and EventSource reconnects
+                long end = System.nanoTime() + RunApi.WATCH_STREAM.toNanos();
+                while (System.nanoTime() < end) {
                     IndexChange next = queue.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
                     if (next == null) {
                         sink.emit(SseEvent.builder().comment("keep-alive").build());
