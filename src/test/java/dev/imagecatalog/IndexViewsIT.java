@@ -217,6 +217,28 @@ class IndexViewsIT {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
+    @Test
+    void compressedAnswers_inflateToTheSameDocument_whenTheClientAcceptsGzip() throws Exception {
+        for (String path : List.of("/api/repositories", "/", "/repositories/acct/many")) {
+            HttpResponse<byte[]> plain = HTTP.send(HttpRequest.newBuilder(server.resolve(path)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> gzip = HTTP.send(HttpRequest.newBuilder(server.resolve(path))
+                    .header("Accept-Encoding", "gzip, deflate").build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> refused = HTTP.send(HttpRequest.newBuilder(server.resolve(path))
+                    .header("Accept-Encoding", "*, gzip;q=0").build(), HttpResponse.BodyHandlers.ofByteArray());
+
+            assertThat(plain.headers().firstValue("Content-Encoding")).as(path).isEmpty();
+            assertThat(gzip.headers().firstValue("Content-Encoding")).as(path).contains("gzip");
+            assertThat(gzip.headers().firstValue("Vary")).as(path).contains("Accept-Encoding");
+            assertThat(gzip.body().length).as(path).isLessThan(plain.body().length);
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip.body()))) {
+                assertThat(in.readAllBytes()).as(path).isEqualTo(plain.body());
+            }
+            assertThat(refused.headers().firstValue("Content-Encoding")).as(path).isEmpty();
+            assertThat(refused.body()).as(path).isEqualTo(plain.body());
+        }
+    }
+
     private JsonNode json(String path) throws Exception {
         HttpResponse<String> res = get(path);
         assertThat(res.statusCode()).as(path).isEqualTo(200);

@@ -95,6 +95,12 @@ class RegistryEventsIT {
     @Test
     void push_reachesBothReplicasThroughTheEvent_andViewsNeverAskTheRegistry() throws Exception {
         long tagLists = registry.countRequests("GET", "/v2/events/app/tags/list");
+        // viewed before the push: the rendered pages and the listing kept for reuse must not outlive the change
+        for (WebServer server : List.of(serverA, serverB)) {
+            assertThat(get(server, "/repositories/events/app").body()).doesNotContain(">v2<");
+            assertThat(get(server, "/api/repositories").body()).contains("\"name\":\"events/app\"");
+        }
+        long tagsBefore = JSON.readTree(get(serverA, "/api/repositories").body()).get("total").get("tags").asLong();
 
         TestPusher.Image pushed = pusher.pushOciImage("events/app", "v2", Arch.ARM64, Map.of("team", "blue"));
 
@@ -112,6 +118,8 @@ class RegistryEventsIT {
             assertThat(tags.get("tags").findValuesAsText("name")).contains("v1", "v2");
             assertThat(get(server, "/repositories/events/app").body()).contains(">v2<");
             assertThat(get(server, "/api/repositories?sort=size").statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(get(server, "/api/repositories").body()).get("total").get("tags").asLong())
+                    .isEqualTo(tagsBefore + 1);
         }
         assertThat(registry.countRequests("GET", "/v2/events/") + registry.countRequests("HEAD", "/v2/events/"))
                 .isEqualTo(before);

@@ -61,6 +61,12 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     private final EventIntake events;
     private final Cache<String, ImageConfig> details;
     private final ScheduledExecutorService scheduler;
+    /**
+     * The last overview per filter and order, with the index version it was built at: the home page and
+     * {@code /api/repositories} are asked far more often than the index changes, and building one sorts every
+     * repository. A listing is answered from here while the version and the status are unchanged.
+     */
+    private final Cache<OverviewKey, StampedOverview> overviews = Caffeine.newBuilder().maximumSize(64).build();
     /** Storage accounting at one index version (recomputed after a change, when asked). */
     private volatile StorageAccounting accounting;
 
@@ -209,6 +215,21 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
 
     @Override
     public Overview overview(String q, RepositorySort sort) {
+        updater.ensureCatalog();
+        // read before building: a change while building leaves an older stamp, so the next call builds again
+        long version = index.version();
+        IndexStatus status = index.status();
+        OverviewKey key = new OverviewKey(q == null ? "" : q.strip(), sort);
+        StampedOverview cached = overviews.getIfPresent(key);
+        if (cached != null && cached.version() == version && cached.overview().status().equals(status)) {
+            return cached.overview();
+        }
+        Overview built = buildOverview(key.q(), sort, status);
+        overviews.put(key, new StampedOverview(version, built));
+        return built;
+    }
+
+    private Overview buildOverview(String q, RepositorySort sort, IndexStatus status) {
         List<String> names = repositories(q);
         List<RepositoryInfo> infos = new ArrayList<>(names.size());
         for (String name : names) {
@@ -217,7 +238,6 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
                     : new RepositoryInfo(name, true, s.tags().size(), s.size(), s.newestCreated(), s.platforms()));
         }
         infos.sort(sort.order());
-        IndexStatus status = index.status();
         return new Overview(List.copyOf(infos), index.names().size(), status.tags(), accounting().totalSize(),
                 status);
     }
@@ -263,6 +283,12 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     }
 
     // ---- details --------------------------------------------------------------------------------------------
+
+    private record OverviewKey(String q, RepositorySort sort) {
+    }
+
+    private record StampedOverview(long version, Overview overview) {
+    }
 
     private StorageAccounting accounting() {
         StorageAccounting a = accounting;

@@ -44,7 +44,7 @@ public final class CatalogApi implements HttpService {
     private final AtomicReference<Answer> lastAnswer = new AtomicReference<>();
 
     /** An overview and its JSON. */
-    private record Answer(Overview overview, byte[] json) {
+    private record Answer(Overview overview, Encoded json) {
     }
 
     /**
@@ -65,8 +65,9 @@ public final class CatalogApi implements HttpService {
         // the overview is computed before the first byte, so a registry failure still answers with its status
         Overview overview = catalog.overview(q, sort(req));
         Answer previous = lastAnswer.get();
-        if (previous != null && previous.overview().equals(overview)) {
-            sendJson(res, previous.json());
+        // the catalog hands out the same overview while the index is unchanged: identity is the common case
+        if (previous != null && (previous.overview() == overview || previous.overview().equals(overview))) {
+            sendJson(req, res, previous.json());
             return;
         }
         if (overview.repositories().size() > REUSE_MAX_ROWS) {
@@ -74,17 +75,17 @@ public final class CatalogApi implements HttpService {
             stream(res, ApiJson.repositories(overview));
             return;
         }
-        byte[] json = ApiJson.write(ApiJson.repositories(overview)).getBytes(StandardCharsets.UTF_8);
+        Encoded json = Encoded.of(ApiJson.write(ApiJson.repositories(overview)).getBytes(StandardCharsets.UTF_8));
         lastAnswer.set(new Answer(overview, json));
-        sendJson(res, json);
+        sendJson(req, res, json);
     }
 
-    /** Bytes of a JSON answer, status 200. */
-    private static void sendJson(ServerResponse res, byte[] json) {
+    /** A kept JSON answer, status 200, gzip-compressed when the client accepts it. */
+    private static void sendJson(ServerRequest req, ServerResponse res, Encoded json) {
         res.status(Status.OK_200);
         res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json"));
         res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
-        res.send(json);
+        json.send(req, res);
     }
 
     private void repositoryPath(ServerRequest req, ServerResponse res) {

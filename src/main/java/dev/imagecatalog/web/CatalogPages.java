@@ -102,7 +102,7 @@ public final class CatalogPages implements HttpService {
         model.put("progress", Views.progress(overview.status()));
         model.put("prevHref", page > 1 ? pageHref(q, sort, page - 1) : "");
         model.put("nextHref", page < pages ? pageHref(q, sort, page + 1) : "");
-        Html.send(res, templates.render("index.ftlh", model));
+        Html.send(req, res, templates.page("index.ftlh", model));
     }
 
     private void search(ServerRequest req, ServerResponse res) {
@@ -114,7 +114,7 @@ public final class CatalogPages implements HttpService {
         model.put("groups", Views.searchGroups(result));
         model.put("hits", result.groups().stream().mapToInt(g -> g.hits().size()).sum());
         model.put("truncated", result.truncated());
-        Html.send(res, templates.render("search.ftlh", model));
+        Html.send(req, res, templates.page("search.ftlh", model));
     }
 
     private void repositoryOrTag(ServerRequest req, ServerResponse res) {
@@ -171,7 +171,7 @@ public final class CatalogPages implements HttpService {
         model.put("prevHref", page > 1 ? Views.repositoryHref(href, sort, filter, page - 1) : "");
         model.put("nextHref", page < pages ? Views.repositoryHref(href, sort, filter, page + 1) : "");
         model.put("storage", storage(repository));
-        Html.send(res, templates.render("repository.ftlh", model));
+        Html.send(req, res, templates.page("repository.ftlh", model));
     }
 
     /** Unique and shared bytes, or an empty map for a catalog without an index. */

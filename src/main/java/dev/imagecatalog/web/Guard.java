@@ -162,16 +162,16 @@ public final class Guard implements Filter {
         boolean trusted = trustedSource(req);
         boolean secure = req.isSecure() || (trusted && req.headers().first(FORWARDED_PROTO)
                 .map(p -> p.trim().equalsIgnoreCase("https")).orElse(false));
-        Optional<Session> fromCookie = req.headers().cookies().first(Viewer.COOKIE).asOptional()
-                .flatMap(codec::decode);
-        Session session = fromCookie.orElseGet(codec::anonymous);
-        boolean fresh = fromCookie.isEmpty();
+        // no cookie: the viewer mints an anonymous session only if the request needs one (a CSRF token), so a
+        // page view costs no random bytes
+        Session session = req.headers().cookies().first(Viewer.COOKIE).asOptional()
+                .flatMap(codec::decode).orElse(null);
         Identity identity = switch (settings.mode()) {
             case NONE -> Identity.DEMO;
             case PROXY -> trusted ? proxyIdentity(req) : null;
             case KUBERNETES -> kubernetesIdentity(req, session);
         };
-        return new Viewer(this, session, fresh, identity, secure);
+        return new Viewer(this, session, identity, secure);
     }
 
     private Identity kubernetesIdentity(ServerRequest req, Session session) {
@@ -184,7 +184,7 @@ public final class Guard implements Filter {
             return policy.authenticate(value.substring(7).trim())
                     .orElseThrow(() -> new NotSignedInException("The cluster did not accept the bearer token."));
         }
-        return session.identity();
+        return session == null ? null : session.identity();
     }
 
     private Identity proxyIdentity(ServerRequest req) {

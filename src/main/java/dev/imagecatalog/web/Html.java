@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /** Sends rendered HTML with the headers every page carries. */
@@ -24,13 +25,27 @@ final class Html {
 
     /** The page with a status. */
     static void send(ServerResponse res, Status status, String html) {
+        // bytes, not the String: Helidon's String writer costs more per page than encoding it here once
+        send(res, status, html.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** 200 with a rendered page ({@link Templates#page}), gzip-compressed when the browser accepts it. */
+    static void send(ServerRequest req, ServerResponse res, Encoded html) {
+        headers(res, Status.OK_200);
+        html.send(req, res);
+    }
+
+    private static void send(ServerResponse res, Status status, byte[] html) {
+        headers(res, status);
+        res.send(html);
+    }
+
+    private static void headers(ServerResponse res, Status status) {
         res.status(status);
         res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "text/html; charset=UTF-8"));
         res.header(HeaderValues.create("Content-Security-Policy", CSP));
         res.header(HeaderValues.create(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff"));
         res.header(HeaderValues.create("Referrer-Policy", "same-origin"));
         res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
-        // bytes, not the String: Helidon's String writer costs more per page than encoding it here once
-        res.send(html.getBytes(StandardCharsets.UTF_8));
     }
 }

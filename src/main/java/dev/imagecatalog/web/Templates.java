@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TimeZone;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import freemarker.template.Configuration;
 import freemarker.template.TemplateException;
 import freemarker.template.TemplateExceptionHandler;
@@ -18,7 +22,24 @@ import freemarker.template.TemplateExceptionHandler;
  */
 public final class Templates {
 
+    /**
+     * Bound of the rendered-page cache, in weight units: a page weighs four times its bytes, because its key (the
+     * model it was rendered from) is kept with it and is of the same order as the text it renders to.
+     */
+    private static final long PAGE_CACHE_WEIGHT = 32L * 1024 * 1024;
+
     private final Configuration configuration;
+    /**
+     * Rendered pages by template and model. A page is a pure function of its model (relative times are computed in
+     * the browser), so an equal model — the same repository at the same index state, for the same kind of viewer —
+     * is answered with the bytes rendered before: rendering is most of a page's cost and the index changes far less
+     * often than pages are viewed. Models differ per signed-in session (its sign-out token), so those pages are
+     * cached per session and compete for the same bound.
+     */
+    private final Cache<List<Object>, Encoded> pages = Caffeine.newBuilder()
+            .maximumWeight(PAGE_CACHE_WEIGHT)
+            .weigher((List<Object> key, Encoded page) -> 4 * page.weight())
+            .build();
 
     /** Builds the configuration once; it is thread-safe afterwards. */
     public Templates() {
@@ -47,12 +68,33 @@ public final class Templates {
      * @return the rendered HTML
      */
     public String render(String name, Map<String, ?> model) {
+        return process(name, full(model));
+    }
+
+    /**
+     * A page of the catalog as UTF-8 bytes, rendered once per distinct model. The model must hold only values
+     * (strings, numbers, booleans, records, lists and maps of them) built for this request and not changed after.
+     *
+     * @param name  template file name under {@code templates/}
+     * @param model the data model
+     * @return the page's bytes, as they are and gzip-compressed (shared: never modify them)
+     */
+    Encoded page(String name, Map<String, ?> model) {
+        Map<String, Object> full = full(model);
+        return pages.get(List.of(name, full), key -> Encoded.of(process(name, full).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Map<String, Object> full(Map<String, ?> model) {
+        Map<String, Object> full = new HashMap<>(model);
+        // the page frame's sign-in link, user name and demo warning, for the request being answered
+        full.putIfAbsent("auth", Guard.pageModel());
+        return full;
+    }
+
+    private String process(String name, Map<String, Object> full) {
         try {
             // pages are 10–130 KB: start large enough that the buffer is not copied over and over while it grows
             StringWriter out = new StringWriter(32 * 1024);
-            Map<String, Object> full = new java.util.HashMap<>(model);
-            // the page frame's sign-in link, user name and demo warning, for the request being answered
-            full.putIfAbsent("auth", Guard.pageModel());
             configuration.getTemplate(name).process(full, out);
             return out.toString();
         } catch (IOException e) {

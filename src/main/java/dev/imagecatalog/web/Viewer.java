@@ -31,11 +31,14 @@ final class Viewer {
     private Session session;
     private boolean fresh;
 
-    Viewer(Guard guard, Session session, boolean fresh, Identity identity, boolean secure) {
+    /**
+     * @param session the session the browser sent, or {@code null}: a new anonymous one is made when first asked for
+     */
+    Viewer(Guard guard, Session session, Identity identity, boolean secure) {
         this.guard = guard;
         this.mode = guard.settings().mode();
         this.session = session;
-        this.fresh = fresh;
+        this.fresh = session == null;
         this.identity = identity;
         this.secure = secure;
     }
@@ -52,6 +55,9 @@ final class Viewer {
 
     /** The session, whether or not its cookie was sent yet. */
     Session session() {
+        if (session == null) {
+            session = guard.codec().anonymous();
+        }
         return session;
     }
 
@@ -105,10 +111,10 @@ final class Viewer {
     /** The CSRF token of this session; sends the session cookie first when the browser does not have it yet. */
     String csrfToken(ServerResponse res) {
         if (fresh) {
-            sendCookie(res, session);
+            sendCookie(res, session());
             fresh = false;
         }
-        return guard.codec().csrfToken(session);
+        return guard.codec().csrfToken(session());
     }
 
     /** Replaces the session (sign-in) and sends its cookie. */

@@ -43,6 +43,23 @@ class TemplatesTest {
     }
 
     @Test
+    void page_equalModel_isRenderedOnceAndItsBytesReused() {
+        Encoded first = templates.page("error.ftlh", errorModel("Not found"));
+        Encoded again = templates.page("error.ftlh", errorModel("Not found"));
+        Encoded other = templates.page("error.ftlh", errorModel("Gone"));
+        assertThat(again).isSameAs(first);
+        assertThat(other).isNotSameAs(first);
+        assertThat(new String(other.identity(), java.nio.charset.StandardCharsets.UTF_8)).contains("Gone")
+                .doesNotContain("Not found");
+        assertThat(new String(first.identity(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(templates.render("error.ftlh", errorModel("Not found")));
+    }
+
+    private static Map<String, Object> errorModel(String message) {
+        return Map.of("title", message, "status", 404, "message", message, "hint", "");
+    }
+
+    @Test
     void render_missingValue_throwsInsteadOfWritingAPartialPage() {
         assertThatThrownBy(() -> templates.render("error.ftlh", Map.of("title", "x")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("error.ftlh");

@@ -29,6 +29,9 @@ public final class RegistryIndex {
     private final List<Consumer<IndexChange>> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicLong version = new AtomicLong();
     private final AtomicInteger crawlTotal = new AtomicInteger();
+    /** Tags and manifests of every indexed snapshot, kept by the swaps so status is O(1) at any registry size. */
+    private final AtomicLong tags = new AtomicLong();
+    private final AtomicLong manifests = new AtomicLong();
     private volatile boolean catalogRead;
     private volatile boolean crawling;
     private volatile boolean crawled;
@@ -83,6 +86,8 @@ public final class RegistryIndex {
     public void put(RepositorySnapshot next) {
         RepositorySnapshot before = repositories.put(next.name(), next);
         pending.remove(next.name());
+        count(before, -1);
+        count(next, 1);
         version.incrementAndGet();
         publish(IndexChange.between(next.name(), before, next));
     }
@@ -91,6 +96,7 @@ public final class RegistryIndex {
     public void remove(String repository) {
         pending.remove(repository);
         RepositorySnapshot before = repositories.remove(repository);
+        count(before, -1);
         version.incrementAndGet();
         if (before != null) {
             publish(IndexChange.between(repository, before, null));
@@ -166,14 +172,19 @@ public final class RegistryIndex {
 
     /** Progress and freshness. */
     public IndexStatus status() {
-        long tags = 0;
-        long manifests = 0;
-        for (RepositorySnapshot s : repositories.values()) {
-            tags += s.tags().size();
-            manifests += s.manifests().size();
-        }
         int indexed = repositories.size();
-        return new IndexStatus(indexed, Math.max(crawlTotal.get(), indexed), tags, manifests, crawling,
+        return new IndexStatus(indexed, Math.max(crawlTotal.get(), indexed), tags.get(), manifests.get(), crawling,
                 crawled, lastEvent, lastReconcile, lastError);
+    }
+
+    /**
+     * Adds (sign 1) or subtracts (-1) a snapshot's tags and manifests. Each swap of the map returns exactly the
+     * snapshot it replaced, so the sums stay exact whatever the interleaving of writers.
+     */
+    private void count(RepositorySnapshot snapshot, int sign) {
+        if (snapshot != null) {
+            tags.addAndGet(sign * (long) snapshot.tags().size());
+            manifests.addAndGet(sign * (long) snapshot.manifests().size());
+        }
     }
 }
