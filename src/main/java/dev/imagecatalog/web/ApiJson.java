@@ -56,7 +56,8 @@ final class ApiJson {
 
     /** {@code GET /api/status}. */
     record Status(int indexed, int repositories, long tags, long manifests, boolean crawling, boolean ready,
-                  String lastEvent, String lastReconcile, String lastError) {
+                  String lastEvent, String lastReconcile, String lastError, String crawlStarted,
+                  String crawlFinished) {
     }
 
     /** One change of the index (server-sent event data). */
@@ -91,7 +92,8 @@ final class ApiJson {
 
     static Status status(IndexStatus s) {
         return new Status(s.indexed(), s.repositories(), s.tags(), s.manifests(), s.crawling(), s.ready(),
-                Formats.rfc3339(s.lastEvent()), Formats.rfc3339(s.lastReconcile()), s.lastError());
+                Formats.rfc3339(s.lastEvent()), Formats.rfc3339(s.lastReconcile()), s.lastError(),
+                Formats.rfc3339(s.crawlStarted()), Formats.rfc3339(s.crawlFinished()));
     }
 
     static Change change(IndexChange c) {

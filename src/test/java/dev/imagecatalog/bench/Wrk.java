@@ -3,6 +3,7 @@ package dev.imagecatalog.bench;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -12,6 +13,7 @@ import java.util.regex.Pattern;
 final class Wrk {
 
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final int WARM_UP_SECONDS = 3;
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
 
     /** One run's figures; latencies in milliseconds. */
@@ -43,17 +45,38 @@ final class Wrk {
         }
     }
 
-    Result run(URI url) throws IOException, InterruptedException {
+    /**
+     * Loads one URL: first {@value #WARM_UP_SECONDS} s not measured (the JIT compiles what this URL runs; without
+     * it the first URL measured pays for the compilations of everything after it), then {@code seconds} measured.
+     *
+     * @param url    a 127.0.0.1 URL
+     * @param header a request header ({@code "Name: value"}) sent with every request, or {@code null}
+     */
+    Result run(URI url, String header) throws IOException, InterruptedException {
         if (!"127.0.0.1".equals(url.getHost())) {
             throw new IllegalArgumentException("the benchmark only loads 127.0.0.1, not " + url);
         }
-        Process p = new ProcessBuilder(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
-                "--timeout", "10s", "--latency", url.toString())).redirectErrorStream(true).start();
+        wrk(url, header, WARM_UP_SECONDS);
+        return result(wrk(url, header, seconds));
+    }
+
+    private String wrk(URI url, String header, int duration) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections,
+                "-d" + duration + "s", "--timeout", "10s", "--latency"));
+        if (header != null) {
+            command.addAll(List.of("-H", header));
+        }
+        command.add(url.toString());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
+        if (!p.waitFor(duration + 60L, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException("wrk did not finish");
         }
+        return out;
+    }
+
+    private Result result(String out) {
         Matcher rps = RPS.matcher(out);
         if (!rps.find()) {
             throw new IllegalStateException("unexpected wrk output: " + out);

@@ -14,7 +14,10 @@ import java.time.Instant;
  * @param lastEvent     when the last registry notification was applied, {@code null} if none
  * @param lastReconcile when the last periodic reconcile finished, {@code null} if none
  * @param lastError     the last crawl or reconcile failure, {@code null} if none
+ * @param crawlStarted  when the first crawl (or its latest retry) started, {@code null} before that
+ * @param crawlFinished when the first crawl finished indexing every repository, {@code null} until then
  */
 public record IndexStatus(int indexed, int repositories, long tags, long manifests, boolean crawling, boolean ready,
-                          Instant lastEvent, Instant lastReconcile, String lastError) {
+                          Instant lastEvent, Instant lastReconcile, String lastError, Instant crawlStarted,
+                          Instant crawlFinished) {
 }

@@ -37,6 +37,8 @@ public final class RegistryIndex {
     private volatile boolean crawled;
     private volatile Instant lastEvent;
     private volatile Instant lastReconcile;
+    private volatile Instant crawlStarted;
+    private volatile Instant crawlFinished;
     private volatile String lastError;
     private volatile Names sortedNames = new Names(-1, List.of());
 
@@ -147,6 +149,9 @@ public final class RegistryIndex {
     }
 
     void crawlStarted() {
+        if (crawlFinished == null) {
+            crawlStarted = Instant.now();
+        }
         crawling = true;
     }
 
@@ -154,6 +159,9 @@ public final class RegistryIndex {
         crawling = false;
         lastError = error;
         if (error == null) {
+            if (crawlFinished == null) {
+                crawlFinished = Instant.now();
+            }
             crawled = true;
         }
     }
@@ -174,7 +182,7 @@ public final class RegistryIndex {
     public IndexStatus status() {
         int indexed = repositories.size();
         return new IndexStatus(indexed, Math.max(crawlTotal.get(), indexed), tags.get(), manifests.get(), crawling,
-                crawled, lastEvent, lastReconcile, lastError);
+                crawled, lastEvent, lastReconcile, lastError, crawlStarted, crawlFinished);
     }
 
     /**
