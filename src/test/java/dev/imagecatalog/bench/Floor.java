@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,6 +45,37 @@ final class Floor {
     Floor(URI registry, int inFlight) {
         this.registry = registry;
         this.inFlight = new Semaphore(inFlight);
+    }
+
+    /**
+     * Lists the registry once in this process and prints {@code floor <requests> <millis> <repositories> <tags>}.
+     *
+     * @param args the registry's URL and the requests in flight
+     */
+    public static void main(String[] args) throws Exception {
+        Result r = new Floor(URI.create(args[0]), Integer.parseInt(args[1])).run();
+        System.out.println("floor " + r.requests() + " " + r.time().toMillis() + " " + r.repositories() + " "
+                + r.tags());
+    }
+
+    /**
+     * The floor in a fresh JVM, as the service's first crawl runs in one: neither carries JIT-compiled code or
+     * loaded classes over from an earlier listing. Timed like {@link #run()}, from its first request.
+     */
+    static Result inFreshProcess(URI registry, int inFlight) throws IOException, InterruptedException {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Floor.class.getName(),
+                registry.toString(), String.valueOf(inFlight)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the floor process failed: " + out);
+        }
+        String line = out.lines().filter(l -> l.startsWith("floor ")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no result from the floor process: " + out));
+        String[] f = line.split(" ");
+        return new Result(Long.parseLong(f[1]), Duration.ofMillis(Long.parseLong(f[2])), Integer.parseInt(f[3]),
+                Integer.parseInt(f[4]));
     }
 
     /** Lists the whole registry once. */
