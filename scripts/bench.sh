@@ -6,7 +6,8 @@
 #
 # Usage: scripts/bench.sh [--repos N] [--tags M] [--big-tags B] [--wrk-seconds S] [--label TEXT]
 # Environment (same meaning): REPOS (500), TAGS (10), BIG_TAGS (3000), WRK_SECONDS (10), WRK_CONNECTIONS (32),
-# RECONCILE_INTERVAL (PT20S), SERVICE_JVM_OPTIONS (-Xmx384m -XX:+UseG1GC), BENCH_LABEL, BENCH_OUT (bench/RESULTS.md).
+# RECONCILE_INTERVAL (PT20S), SERVICE_JVM_OPTIONS (-Xmx384m -XX:+UseG1GC), COLD_ROUNDS (3: floor and cold index
+# rounds, medians compared), BENCH_LABEL, BENCH_OUT (bench/RESULTS.md).
 # Needs: JDK 21+, docker-registry (apt-get install docker-registry), wrk (apt-get install wrk; without it the
 # warm-page figures are reported as n/a). Everything runs on 127.0.0.1 and stops when the script ends.
 set -euo pipefail
@@ -21,11 +22,12 @@ WRK_SECONDS=${WRK_SECONDS:-10}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 RECONCILE_INTERVAL=${RECONCILE_INTERVAL:-PT20S}
 SERVICE_JVM_OPTIONS=${SERVICE_JVM_OPTIONS:--Xmx384m -XX:+UseG1GC}
+COLD_ROUNDS=${COLD_ROUNDS:-3}
 BENCH_LABEL=${BENCH_LABEL:-}
 BENCH_OUT=${BENCH_OUT:-bench/RESULTS.md}
 
 usage() {
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while (($# > 0)); do
@@ -39,7 +41,7 @@ while (($# > 0)); do
     *) usage >&2; die "unknown option: $1" ;;
   esac
 done
-for number in "$REPOS" "$TAGS" "$BIG_TAGS" "$WRK_SECONDS" "$WRK_CONNECTIONS"; do
+for number in "$REPOS" "$TAGS" "$BIG_TAGS" "$WRK_SECONDS" "$WRK_CONNECTIONS" "$COLD_ROUNDS"; do
   [[ "$number" =~ ^[0-9]+$ ]] || die "not a whole number: $number"
 done
 
@@ -88,4 +90,4 @@ log "compiling the benchmark (test sources) and resolving its class path"
 java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" dev.imagecatalog.bench.Bench \
   "repos=$REPOS" "tags=$TAGS" "bigTags=$BIG_TAGS" "wrkSeconds=$WRK_SECONDS" "wrkConnections=$WRK_CONNECTIONS" \
   "reconcile=$RECONCILE_INTERVAL" "jar=$jar" "out=$BENCH_OUT" "label=$BENCH_LABEL" \
-  "jvmOptions=$SERVICE_JVM_OPTIONS"
+  "jvmOptions=$SERVICE_JVM_OPTIONS" "coldRounds=$COLD_ROUNDS"

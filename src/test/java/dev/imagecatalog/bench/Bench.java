@@ -193,6 +193,9 @@ public final class Bench {
     private Floor.Result coldIndex(Path jar, LocalRegistry registry, RegistryLog registryLog, Map<String, String> env)
             throws Exception {
         int rounds = param("coldRounds");
+        if (rounds < 1) {
+            throw new IllegalArgumentException("coldRounds must be at least 1, got " + rounds);
+        }
         List<Floor.Result> floors = new ArrayList<>();
         List<Duration> crawls = new ArrayList<>();
         List<Duration> fromStart = new ArrayList<>();
