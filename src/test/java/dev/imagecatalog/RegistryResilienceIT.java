@@ -42,7 +42,9 @@ class RegistryResilienceIT {
     private static final Duration LOAD = Duration.ofSeconds(8);
     private static final List<String> HUNDRED_K_PATHS = List.of("/", "/api/repositories", "/repositories/repo-04242",
             "/api/status", "/search?q=repo-0001", "/observe/health/live", "/observe/health/ready",
-            "/repositories/loop/app", "/api/repositories/repo-99999/tags", "/?q=repo-5&page=3&sort=size");
+            "/repositories/loop/app", "/api/repositories/repo-99999/tags", "/?q=repo-5&page=3&sort=size",
+            // listings of every repository in other orders and filters: each is kept for reuse, within a bound
+            "/?sort=tags", "/api/repositories?sort=newest", "/?q=repo&sort=size", "/api/repositories?q=repo-&sort=tags");
     private static final Pattern LAST = Pattern.compile("[?&]last=([^&]*)");
     private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 

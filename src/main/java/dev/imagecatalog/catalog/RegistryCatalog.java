@@ -53,6 +53,11 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(RegistryCatalog.class.getName());
     private static final Duration CRAWL_RETRY = Duration.ofSeconds(5);
     private static final int MAX_SEARCH_HITS = 500;
+    /**
+     * Rows kept over all cached listings (~100 bytes each): a filter is the viewer's input, so the bound is on rows,
+     * not on entries — 64 listings of a 100,000-repository registry would not fit the chart's heap.
+     */
+    private static final long OVERVIEW_ROWS_KEPT = 200_000;
     /** How long a listing or accounting built during the first crawl is reused (see {@link #crawlingAndRecent}). */
     static final long CRAWL_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -69,7 +74,10 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
      * {@code /api/repositories} are asked far more often than the index changes, and building one sorts every
      * repository. A listing is answered from here while the version and the status are unchanged.
      */
-    private final Cache<OverviewKey, StampedOverview> overviews = Caffeine.newBuilder().maximumSize(64).build();
+    private final Cache<OverviewKey, StampedOverview> overviews = Caffeine.newBuilder()
+            .maximumWeight(OVERVIEW_ROWS_KEPT)
+            .weigher((OverviewKey key, StampedOverview kept) -> 1 + kept.overview().repositories().size())
+            .build();
     /**
      * Storage accounting at one index version: recomputed after a change, when asked (during the first crawl at
      * most every {@link #CRAWL_REFRESH_NANOS}, see {@link #crawlingAndRecent}).
