@@ -19,6 +19,7 @@ import dev.imagecatalog.testing.HeadlessChromium;
 import dev.imagecatalog.testing.SeededRegistry;
 import dev.imagecatalog.testing.TestPusher;
 import dev.imagecatalog.web.Guard;
+import dev.imagecatalog.testing.TestResources;
 
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
@@ -79,22 +80,8 @@ class AccessibilityBrowserIT {
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.stop();
-        }
-        if (k8s != null) {
-            k8s.close();
-        }
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (seeded != null) {
-            seeded.close();
-        }
+    static void stop() {
+        TestResources.closeAll(chromium, server, k8s, catalog, seeded);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -10,6 +10,7 @@ import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.testing.HeadlessChromium;
 import dev.imagecatalog.testing.SeededRegistry;
 import dev.imagecatalog.testing.TestPusher;
+import dev.imagecatalog.testing.TestResources;
 
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -57,16 +58,8 @@ class CatalogBrowserIT {
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (seeded != null) {
-            seeded.close();
-        }
+    static void stop() {
+        TestResources.closeAll(chromium, catalog, seeded);
     }
 
     @Test

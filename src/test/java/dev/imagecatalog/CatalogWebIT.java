@@ -9,6 +9,7 @@ import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.testing.SeededRegistry;
 import dev.imagecatalog.testing.TestPusher;
+import dev.imagecatalog.testing.TestResources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,12 +63,7 @@ class CatalogWebIT {
 
     @AfterAll
     static void stop() {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (seeded != null) {
-            seeded.close();
-        }
+        TestResources.closeAll(catalog, seeded);
     }
 
     // ---- pages ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import dev.imagecatalog.testing.HeadlessChromium;
 import dev.imagecatalog.testing.LocalRegistry;
 import dev.imagecatalog.testing.TestPusher;
 import dev.imagecatalog.testing.TestPusher.Arch;
+import dev.imagecatalog.testing.TestResources;
 
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
@@ -55,19 +56,8 @@ class IndexBrowserIT {
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.stop();
-        }
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
+    static void stop() {
+        TestResources.closeAll(chromium, server, catalog, registry);
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.testing.LocalRegistry;
 import dev.imagecatalog.testing.TestPusher;
 import dev.imagecatalog.testing.TestPusher.Arch;
+import dev.imagecatalog.testing.TestResources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,12 +56,7 @@ class IndexProgressIT {
 
     @AfterAll
     static void stop() {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
+        TestResources.closeAll(catalog, registry);
     }
 
     @Test

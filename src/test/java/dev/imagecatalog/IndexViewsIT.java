@@ -20,6 +20,7 @@ import dev.imagecatalog.testing.LocalRegistry;
 import dev.imagecatalog.testing.TestPusher;
 import dev.imagecatalog.testing.TestPusher.Arch;
 import dev.imagecatalog.testing.TestPusher.Blob;
+import dev.imagecatalog.testing.TestResources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,12 +88,7 @@ class IndexViewsIT {
 
     @AfterAll
     static void stop() {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
+        TestResources.closeAll(catalog, registry);
     }
 
     @Test

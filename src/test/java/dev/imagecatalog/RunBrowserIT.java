@@ -15,6 +15,7 @@ import dev.imagecatalog.testing.HeadlessChromium;
 import dev.imagecatalog.testing.SeededRegistry;
 import dev.imagecatalog.testing.TestPusher;
 import dev.imagecatalog.web.Guard;
+import dev.imagecatalog.testing.TestResources;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -74,22 +75,8 @@ class RunBrowserIT {
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.stop();
-        }
-        if (k8s != null) {
-            k8s.close();
-        }
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (seeded != null) {
-            seeded.close();
-        }
+    static void stop() {
+        TestResources.closeAll(chromium, server, k8s, catalog, seeded);
     }
 
     @Test

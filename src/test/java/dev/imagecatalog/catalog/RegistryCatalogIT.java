@@ -12,6 +12,7 @@ import dev.imagecatalog.registry.TagDetail;
 import dev.imagecatalog.registry.TagSummary;
 import dev.imagecatalog.testing.SeededRegistry;
 import dev.imagecatalog.testing.TestPusher;
+import dev.imagecatalog.testing.TestResources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,12 +34,7 @@ class RegistryCatalogIT {
 
     @AfterAll
     static void stop() {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (seeded != null) {
-            seeded.close();
-        }
+        TestResources.closeAll(catalog, seeded);
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.web.Guard;
 import dev.imagecatalog.web.RunApi;
 import dev.imagecatalog.web.Templates;
+import dev.imagecatalog.testing.TestResources;
 
 import io.helidon.webserver.WebServer;
 import io.kubernetes.client.openapi.ApiClient;
@@ -102,12 +103,7 @@ class AccessReviewsK3sIT {
 
     @AfterAll
     static void tearDown() {
-        if (server != null) {
-            server.stop();
-        }
-        if (catalog != null) {
-            catalog.close();
-        }
+        TestResources.closeAll(server, catalog);
     }
 
     private static String token(CoreV1Api core, String serviceAccount) throws Exception {

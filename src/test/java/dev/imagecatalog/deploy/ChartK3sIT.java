@@ -1,5 +1,7 @@
 package dev.imagecatalog.deploy;
 
+import dev.imagecatalog.testing.TestResources;
+
 import com.github.dockerjava.api.DockerClient;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
@@ -107,15 +109,7 @@ class ChartK3sIT {
 
     @AfterAll
     static void stop() {
-        if (k3s != null) {
-            k3s.stop();
-        }
-        if (registry != null) {
-            registry.stop();
-        }
-        if (network != null) {
-            network.close();
-        }
+        TestResources.closeAll(k3s, registry, network);
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.imagecatalog.registry.TagSummary;
 import dev.imagecatalog.testing.LocalRegistry;
 import dev.imagecatalog.testing.TestPusher;
 import dev.imagecatalog.testing.TestPusher.Arch;
+import dev.imagecatalog.testing.TestResources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,19 +89,8 @@ class RegistryOnS3IT {
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (service != null) {
-            service.stop();
-        }
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-        if (source != null) {
-            source.close();
-        }
+    static void stop() {
+        TestResources.closeAll(service, catalog, registry, source);
     }
 
     @Test

@@ -10,10 +10,8 @@ import dev.imagecatalog.testing.TestPusher;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.imagecatalog.runner.RunnerFixture.NAMESPACE;
 import static dev.imagecatalog.runner.RunnerFixture.PULL_HOST;
@@ -25,22 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RunnerDiagnosisIT {
 
-    private static RunnerFixture f;
-
-    @BeforeAll
-    static void start() {
-        f = new RunnerFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        f.deleteAllPods();
-    }
+    @RegisterExtension
+    static final RunnerFixture f = new RunnerFixture();
 
     /** What the kubelet reports while it cannot pull. */
     private static Run pullFails(String name, String reason, String message) {

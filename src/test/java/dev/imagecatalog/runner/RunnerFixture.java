@@ -10,23 +10,31 @@ import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.cluster.MockKubernetes;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.testing.SeededRegistry;
+import dev.imagecatalog.testing.TestResources;
 import io.fabric8.kubernetes.api.model.Pod;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real seeded {@code docker-registry} read through the real {@link RegistryCatalog}, plus the Fabric8 mock API
  * server with the issue's three nodes; the amd64 worker holds {@code oci/amd64-only} by digest and the arm64 worker
- * holds {@code multi/app:2.0} by tag, so "cached here" can be proven.
+ * holds {@code multi/app:2.0} by tag, so "cached here" can be proven. A JUnit extension: registered as
+ * {@code @RegisterExtension static final RunnerFixture f = new RunnerFixture();} it starts before the class's
+ * tests, deletes every pod (and event) after each, and stops after the last.
  */
-final class RunnerFixture implements AutoCloseable {
+final class RunnerFixture implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
     static final String NAMESPACE = "runs";
     static final String PULL_HOST = "localhost:5001";
 
-    final SeededRegistry seeded;
-    final RegistryCatalog catalog;
-    final MockKubernetes k8s;
+    SeededRegistry seeded;
+    RegistryCatalog catalog;
+    MockKubernetes k8s;
 
-    RunnerFixture() {
+    @Override
+    public void beforeAll(ExtensionContext context) {
         seeded = SeededRegistry.start();
         catalog = RegistryCatalog.create(RegistrySettings.of(seeded.registry().url(), PULL_HOST));
         k8s = MockKubernetes.withNodes(Map.of(
@@ -64,17 +72,17 @@ final class RunnerFixture implements AutoCloseable {
         return k8s.fabric8().pods().inNamespace(NAMESPACE).list().getItems();
     }
 
-    /** Deletes every pod in every namespace. */
-    void deleteAllPods() {
+    /** Every test starts from an empty cluster: no pod and no event in any namespace. */
+    @Override
+    public void afterEach(ExtensionContext context) {
         k8s.fabric8().pods().inAnyNamespace().list().getItems()
                 .forEach(p -> k8s.fabric8().pods().inNamespace(p.getMetadata().getNamespace())
                         .withName(p.getMetadata().getName()).delete());
+        k8s.fabric8().v1().events().inAnyNamespace().delete();
     }
 
     @Override
-    public void close() {
-        k8s.close();
-        catalog.close();
-        seeded.close();
+    public void afterAll(ExtensionContext context) {
+        TestResources.closeAll(k8s, catalog, seeded);
     }
 }

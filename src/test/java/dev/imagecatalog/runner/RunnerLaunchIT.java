@@ -18,10 +18,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,22 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class RunnerLaunchIT {
 
-    private static RunnerFixture f;
-
-    @BeforeAll
-    static void start() {
-        f = new RunnerFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        f.deleteAllPods();
-    }
+    @RegisterExtension
+    static final RunnerFixture f = new RunnerFixture();
 
     private static Map<String, NodeChoice> choices(String repository, String tag) {
         TagDetail image = f.catalog.tag(repository, tag);

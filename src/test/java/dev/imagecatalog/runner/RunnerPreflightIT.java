@@ -11,10 +11,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,22 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class RunnerPreflightIT {
 
-    private static RunnerFixture f;
-
-    @BeforeAll
-    static void start() {
-        f = new RunnerFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        f.deleteAllPods();
-    }
+    @RegisterExtension
+    static final RunnerFixture f = new RunnerFixture();
 
     private static List<NodeChoice> preflight(RunnerService runner, TestPusher.Image image, Resources requests) {
         return runner.preflight(image.repository(), image.tag(), requests);

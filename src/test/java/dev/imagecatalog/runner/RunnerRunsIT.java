@@ -20,10 +20,8 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.imagecatalog.runner.RunnerFixture.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,23 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class RunnerRunsIT {
 
-    private static RunnerFixture f;
-
-    @BeforeAll
-    static void start() {
-        f = new RunnerFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        f.deleteAllPods();
-        f.k8s.fabric8().v1().events().inAnyNamespace().delete();
-    }
+    @RegisterExtension
+    static final RunnerFixture f = new RunnerFixture();
 
     private static Run launch(String node) {
         TestPusher.Image pushed = f.seeded.amd64Only();
