@@ -28,6 +28,7 @@ import dev.imagecatalog.web.RunApi;
 import dev.imagecatalog.web.RunPages;
 import dev.imagecatalog.web.Templates;
 
+import io.helidon.common.LazyValue;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
@@ -68,7 +69,7 @@ public final class Main {
         // created on first use, so a read-only catalog browsed anonymously never loads the Kubernetes client;
         // without a cluster, calls answer UNREACHABLE (the catalog keeps working)
         // (typed by its interfaces: a lambda whose signature named KubernetesCluster would load it at start)
-        Supplier<Cluster> cluster = once(
+        Supplier<Cluster> cluster = LazyValue.<Cluster>create(
                 () -> KubernetesCluster.fromEnvironment(Duration.ofSeconds(5), Duration.ofSeconds(30)));
         Runner runner = Runner.create(catalog, cluster, runs);
         // the same adapter answers TokenReviews and SubjectAccessReviews: the cluster's RBAC decides who may act
@@ -114,36 +115,26 @@ public final class Main {
      */
     static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard,
                       Duration requestDeadline) {
+        Templates templates = new Templates();
         server.featuresDiscoverServices(false)
-                .directHandlers(RequestLimits.directHandlers(server.maxPayloadSize()))
+                .directHandlers(RequestLimits.directHandlers(templates, server.maxPayloadSize()))
                 .addFeature(observe(catalog))
-                .routing(routing -> routing(routing, catalog, runner, guard, requestDeadline));
+                .routing(routing -> routing(routing, templates, catalog, runner, guard, requestDeadline));
     }
 
     /**
-     * The routes: pages, {@code /api}, {@code /static}, and the error mapping.
-     *
-     * @param routing the routing builder
-     * @param catalog the catalog to serve
-     * @param runner  the runner
-     * @param guard   the first filter of every request
-     */
-    static void routing(HttpRouting.Builder routing, Catalog catalog, Runner runner, Guard guard) {
-        routing(routing, catalog, runner, guard, RegistrySettings.DEFAULT_REQUEST_DEADLINE);
-    }
-
-    /**
-     * The routes, each request waiting at most {@code requestDeadline} for the registry (then 504).
+     * The routes: pages, {@code /api}, {@code /static} and the error mapping, each request waiting at most
+     * {@code requestDeadline} for the registry (then 504).
      *
      * @param routing         the routing builder
+     * @param templates       the application's templates (one configuration and page cache for all)
      * @param catalog         the catalog to serve
      * @param runner          the runner
      * @param guard           the first filter of every request
      * @param requestDeadline how long one request may wait for the registry
      */
-    static void routing(HttpRouting.Builder routing, Catalog catalog, Runner runner, Guard guard,
-                        Duration requestDeadline) {
-        Templates templates = new Templates();
+    private static void routing(HttpRouting.Builder routing, Templates templates, Catalog catalog, Runner runner,
+                                Guard guard, Duration requestDeadline) {
         routing.addFilter(new RequestDeadlineFilter(requestDeadline));
         ErrorHandling.register(routing, templates);
         RequestLimits.register(routing);
@@ -157,28 +148,6 @@ public final class Main {
                 .register("/api", new IndexApi(catalog, catalog instanceof RegistryCatalog indexed ? indexed : null))
                 .register(new RunPages(runner, templates, catalogPages))
                 .register(catalogPages);
-    }
-
-    /** A factory called at most once, on first use (thread-safe). */
-    static <T> Supplier<T> once(Supplier<T> factory) {
-        return new Supplier<>() {
-            private volatile T value;
-
-            @Override
-            public T get() {
-                T result = value;
-                if (result == null) {
-                    synchronized (this) {
-                        result = value;
-                        if (result == null) {
-                            result = factory.get();
-                            value = result;
-                        }
-                    }
-                }
-                return result;
-            }
-        };
     }
 
     /** {@code /observe/health} (liveness without the registry, readiness with it) and {@code /observe/metrics}. */

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import dev.imagecatalog.catalog.RegistryCatalog;
+import dev.imagecatalog.catalog.RepositorySort;
 import dev.imagecatalog.catalog.index.IndexSettings;
 import dev.imagecatalog.catalog.index.RepositorySnapshot;
 import dev.imagecatalog.registry.RegistrySettings;
@@ -197,6 +198,19 @@ class RegistryEventsIT {
         HttpResponse<String> ok = post(serverA, envelope("pull", "events/app", "v1"), "Bearer " + TOKEN);
         assertThat(ok.statusCode()).isEqualTo(202);
         assertThat(JSON.readTree(ok.body()).get("accepted").asInt()).isZero();
+    }
+
+    @Test
+    void pushEvent_forARepositoryTheRegistryDoesNotHave_indexesNothing() throws Exception {
+        // a stale or forged (but authenticated) event: the registry has neither the repository nor the tag
+        HttpResponse<String> res = post(serverA, envelope("push", "events/ghost", "v1"), "Bearer " + TOKEN);
+        assertThat(res.statusCode()).isEqualTo(202);
+        await(() -> registry.countRequests("GET", "/v2/events/ghost/manifests/v1") >= 1,
+                "the event's tag read from the registry");
+        Thread.sleep(300);
+        assertThat(catalogA.index().get("events/ghost")).isNull();
+        assertThat(catalogA.overview("", RepositorySort.NAME).repositories())
+                .noneMatch(r -> r.name().equals("events/ghost"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -297,7 +298,9 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
 
     @Override
     public SearchResult search(String q) {
-        return Search.run(index.snapshots(), q, MAX_SEARCH_HITS);
+        // the sorted names are kept per index version: no sort of every repository per query
+        List<RepositorySnapshot> inOrder = index.names().stream().map(index::get).filter(Objects::nonNull).toList();
+        return Search.run(inOrder, q, MAX_SEARCH_HITS);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.imagecatalog.catalog;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +23,10 @@ final class Search {
     private Search() {
     }
 
+    /**
+     * @param snapshots the indexed repositories in name order
+     * @param maxHits   matching tags plus repositories matching by name, at most; the result says when cut
+     */
     static SearchResult run(Collection<RepositorySnapshot> snapshots, String query, int maxHits) {
         String q = query == null ? "" : query.strip();
         if (q.isEmpty()) {
@@ -31,13 +34,19 @@ final class Search {
         }
         String needle = q.toLowerCase(Locale.ROOT);
         String digestPrefix = digestPrefix(needle);
-        List<RepositorySnapshot> sorted = new ArrayList<>(snapshots);
-        sorted.sort(Comparator.comparing(RepositorySnapshot::name));
         List<SearchResult.Group> groups = new ArrayList<>();
         int hits = 0;
         boolean truncated = false;
-        for (RepositorySnapshot s : sorted) {
+        for (RepositorySnapshot s : snapshots) {
             boolean nameMatches = s.name().toLowerCase(Locale.ROOT).contains(needle);
+            if (nameMatches) {
+                // a repository found by its name counts as a hit too: "a" must not list 100,000 repositories
+                if (hits >= maxHits) {
+                    truncated = true;
+                    break;
+                }
+                hits++;
+            }
             List<SearchResult.Hit> found = new ArrayList<>();
             for (TagSummary t : s.tags()) {
                 String reason = reason(s, t, needle, digestPrefix);

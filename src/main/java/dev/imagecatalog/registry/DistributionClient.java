@@ -163,10 +163,6 @@ public final class DistributionClient implements AutoCloseable {
         transport.close();
     }
 
-    /** Loads in flight now (tests use it to know that concurrent callers are sharing one). */
-    int loadsInFlight() {
-        return flights.inFlight();
-    }
 
     // ---- listings -------------------------------------------------------------------------------------------
 

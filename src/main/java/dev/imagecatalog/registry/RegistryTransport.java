@@ -81,6 +81,10 @@ final class RegistryTransport implements AutoCloseable {
             if (e.getCause() instanceof RegistryException re) {
                 throw re;
             }
+            if (e.getCause() instanceof Error error) {
+                // e.g. OutOfMemoryError: this process's failure, not the registry's
+                throw error;
+            }
             throw unreachable(uri, what, e.getCause());
         }
     }

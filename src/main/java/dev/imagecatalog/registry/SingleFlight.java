@@ -25,7 +25,6 @@ final class SingleFlight {
     private static final class Flight<T> {
         private final CompletableFuture<T> result = new CompletableFuture<>();
         private int waiters;
-        private boolean abandoned;
         private Thread worker;
     }
 
@@ -45,7 +44,7 @@ final class SingleFlight {
         }
         Flight<T> flight = (Flight<T>) flights.compute(key, (k, existing) -> {
             Flight<T> f = (Flight<T>) existing;
-            if (f == null || f.abandoned) {
+            if (f == null) {
                 f = start(k, load);
             }
             f.waiters++;
@@ -65,16 +64,15 @@ final class SingleFlight {
             if (e.getCause() instanceof RegistryException re) {
                 throw new RegistryException(re.kind(), re.getMessage(), re);
             }
+            if (e.getCause() instanceof Error error) {
+                // e.g. OutOfMemoryError: this process's failure, not the registry's
+                throw error;
+            }
             throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
                     what + ": unexpected failure (" + e.getCause() + ")", e.getCause());
         } finally {
             leave(key, flight);
         }
-    }
-
-    /** Number of loads in flight (for tests and diagnostics). */
-    int inFlight() {
-        return flights.size();
     }
 
     private <T> Flight<T> start(String key, Supplier<T> load) {
@@ -100,7 +98,6 @@ final class SingleFlight {
             }
             f.waiters--;
             if (f.waiters == 0 && !f.result.isDone()) {
-                f.abandoned = true;
                 f.worker.interrupt();
                 return null;
             }

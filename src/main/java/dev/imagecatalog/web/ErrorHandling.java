@@ -142,19 +142,31 @@ public final class ErrorHandling {
             CatalogApi.send(res, status, new ApiJson.Error(message));
             return;
         }
+        Html.send(res, status, page(templates, status, title, message, hint, null));
+    }
+
+    /**
+     * The error page; one that cannot be rendered becomes a plain one.
+     *
+     * @param auth the page frame's viewer part, or {@code null} for the viewer of the request on this thread
+     */
+    static String page(Templates templates, Status status, String title, String message, String hint,
+                       Map<String, Object> auth) {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", title);
         model.put("status", status.code());
         model.put("message", message == null ? "" : message);
         model.put("hint", hint);
-        String html;
+        if (auth != null) {
+            model.put("auth", auth);
+        }
         try {
-            html = templates.render("error.ftlh", model);
+            return templates.render("error.ftlh", model);
         } catch (RuntimeException renderFailure) {
             LOGGER.log(Level.SEVERE, "Cannot render the error page", renderFailure);
-            html = "<!doctype html><title>Error</title><p>The catalog cannot show this page right now.</p>";
+            return "<!doctype html><title>Error</title><p>" + status.code() + " The catalog cannot show this page "
+                   + "right now.</p>";
         }
-        Html.send(res, status, html);
     }
 
     private static String title(Status status) {

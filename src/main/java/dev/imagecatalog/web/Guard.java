@@ -146,7 +146,11 @@ public final class Guard implements Filter {
 
     /** What the page frame shows about the viewer of the request being rendered on this thread. */
     static Map<String, Object> pageModel() {
-        Viewer viewer = CURRENT.get();
+        return pageModel(CURRENT.get());
+    }
+
+    /** What the page frame shows about a viewer ({@code null}: nobody signed in). */
+    static Map<String, Object> pageModel(Viewer viewer) {
         Map<String, Object> auth = new LinkedHashMap<>();
         boolean signedIn = viewer != null && viewer.identity().isPresent() && viewer.mode() != AuthMode.NONE;
         auth.put("user", signedIn ? viewer.identity().get().user() : "");

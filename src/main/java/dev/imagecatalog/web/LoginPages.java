@@ -83,11 +83,15 @@ final class LoginPages implements HttpService {
         res.status(Status.SEE_OTHER_303).header(HeaderNames.LOCATION, "/").send();
     }
 
-    /** A local path to go back to after sign-in; anything else (another site, {@code //host}) becomes {@code /}. */
+    /**
+     * A local path to go back to after sign-in; anything else (another site, {@code //host}) becomes {@code /}.
+     * Control characters and backslashes are refused anywhere: browsers drop tabs and newlines from a URL and read
+     * {@code \\} as {@code /}, so {@code /<TAB>/evil.example} would leave the site.
+     */
     static String next(Optional<String> requested) {
         String next = requested.orElse("/").trim();
-        if (!next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || next.contains("\r")
-            || next.contains("\n")) {
+        if (!next.startsWith("/") || next.startsWith("//")
+            || next.chars().anyMatch(c -> c < 0x20 || c == 0x7F || c == '\\')) {
             return "/";
         }
         return next;

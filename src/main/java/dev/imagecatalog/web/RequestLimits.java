@@ -42,11 +42,12 @@ public final class RequestLimits {
     /**
      * The server's direct handlers: every event type answered with a reason in the catalog's shapes.
      *
+     * @param templates      the application's templates
      * @param maxPayloadSize the listener's {@code max-payload-size} in bytes (-1: unlimited), quoted in 413 answers
      * @return direct handlers for the listener
      */
-    public static DirectHandlers directHandlers(long maxPayloadSize) {
-        RequestLimits limits = new RequestLimits(new Templates(), maxPayloadSize);
+    public static DirectHandlers directHandlers(Templates templates, long maxPayloadSize) {
+        RequestLimits limits = new RequestLimits(templates, maxPayloadSize);
         DirectHandlers.Builder builder = DirectHandlers.builder();
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
             builder.addHandler(type, limits::answer);
@@ -108,17 +109,14 @@ public final class RequestLimits {
         };
     }
 
+    /**
+     * The error page, framed for nobody: Helidon answers these on the connection's thread without running the
+     * filters, so the viewer {@link Guard} recorded there belongs to an earlier request (perhaps another user's,
+     * behind a proxy that reuses connections).
+     */
     private String page(Status status, String message) {
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("title", status.reasonPhrase());
-        model.put("status", status.code());
-        model.put("message", message);
-        model.put("hint", status.code() < 500 ? "Check the address or the form values." : "Try again in a moment.");
-        try {
-            return templates.render("error.ftlh", model);
-        } catch (RuntimeException renderFailure) {
-            LOGGER.log(Level.SEVERE, "Cannot render the error page", renderFailure);
-            return "<!doctype html><title>Error</title><p>" + status.code() + " " + message + "</p>";
-        }
+        return ErrorHandling.page(templates, status, status.reasonPhrase(), message,
+                status.code() < 500 ? "Check the address or the form values." : "Try again in a moment.",
+                Guard.pageModel(null));
     }
 }

@@ -66,11 +66,6 @@ final class Viewer {
         return !fresh;
     }
 
-    /** Whether the request came over TLS (directly or through a trusted proxy). */
-    boolean secure() {
-        return secure;
-    }
-
     Guard guard() {
         return guard;
     }

@@ -51,7 +51,8 @@ class GuardTest {
     void next_afterSignIn_isALocalPathOnly() {
         assertThat(LoginPages.next(java.util.Optional.of("/repositories/a/tags/b"))).isEqualTo("/repositories/a/tags/b");
         assertThat(List.of("https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)",
-                "/a\r\nSet-Cookie: x=y")).allMatch(n -> LoginPages.next(java.util.Optional.of(n)).equals("/"));
+                "/a\r\nSet-Cookie: x=y", "/\t/evil.example", "/\n/evil.example", "/\u007f/evil.example",
+                "/a/..\\\\evil.example")).allMatch(n -> LoginPages.next(java.util.Optional.of(n)).equals("/"));
         assertThat(LoginPages.next(java.util.Optional.empty())).isEqualTo("/");
     }
 }

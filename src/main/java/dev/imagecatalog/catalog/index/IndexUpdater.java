@@ -187,9 +187,14 @@ public final class IndexUpdater {
      */
     public void refreshTag(String name, String tag, String digest) {
         update(name, previous -> {
+            // (a new repository's tag list can still answer 404: the event comes before the tag is linked)
             RepositorySnapshot base = previous != null ? previous : read(name, null, t -> true, false);
             RepositoryReader reader = new RepositoryReader(this, name, base);
             Optional<TagSummary> read = digest != null ? reader.readAs(tag, digest) : reader.readTag(tag, null);
+            if (previous == null && read.isEmpty() && base.tags().isEmpty()) {
+                // nothing of it in the registry (a stale or forged event, an invalid name): not indexed
+                return null;
+            }
             List<TagSummary> tags = new ArrayList<>(base.tags());
             tags.removeIf(t -> t.name().equals(tag));
             read.ifPresent(tags::add);
@@ -217,9 +222,10 @@ public final class IndexUpdater {
 
     /** Re-reads a repository after a delete: its tag list, and a HEAD for the tags that pointed at {@code digest}. */
     public void refreshAfterDelete(String name, String digest) {
-        update(name, previous -> read(name, previous,
-                tag -> previous == null || digest == null || Objects.equals(previous.tag(tag) == null ? null
-                        : previous.tag(tag).digest(), digest), false));
+        // a repository not indexed has nothing to remove (the crawl or a view reads it when it comes to it)
+        update(name, previous -> previous == null ? null : read(name, previous,
+                tag -> digest == null || previous.tag(tag) == null
+                       || Objects.equals(previous.tag(tag).digest(), digest), false));
     }
 
     /** Re-reads a repository completely (tag list and a HEAD per known tag). */
@@ -238,7 +244,9 @@ public final class IndexUpdater {
             RepositorySnapshot previous = index.get(name);
             RepositorySnapshot result = next.apply(previous);
             if (result == null) {
-                index.remove(name);
+                if (previous != null) {
+                    index.remove(name);
+                }
             } else if (result != previous) {
                 index.put(result);
             }
@@ -251,7 +259,7 @@ public final class IndexUpdater {
     /**
      * Reads a repository: its tag list, then each tag — kept from {@code previous} when {@code recheck} says no,
      * HEAD-checked when it says yes and the tag is known, read with a GET when new or changed. A repository whose
-     * tag list is gone becomes empty when it was indexed, or is NOT_FOUND when {@code mustExist}.
+     * tag list is gone is NOT_FOUND when {@code mustExist}, else empty.
      */
     private RepositorySnapshot read(String name, RepositorySnapshot previous, Predicate<String> recheck,
                                     boolean mustExist) {
