@@ -42,8 +42,10 @@ public final class DistributionClient implements AutoCloseable {
     private static final Pattern LAST = Pattern.compile("(?:^|&)last=([^&]*)");
     private static final int PAGE_SIZE = 100;
     private static final int MAX_REDIRECTS = 5;
-    /** Lists, token answers and error bodies: small, but a list of every tag of a big repository comes at once. */
+    /** Lists and error bodies: small, but a list of every tag of a big repository comes at once. */
     private static final int MAX_OTHER_BODY = 16 * 1024 * 1024;
+    /** A token server's answer: a JWT of a few KB (a bigger one would be kept per scope). */
+    private static final int MAX_TOKEN_BODY = 64 * 1024;
     private static final String PAGINATION_NUMBER_INVALID = "PAGINATION_NUMBER_INVALID";
 
     private final URI base;
@@ -351,7 +353,7 @@ public final class DistributionClient implements AutoCloseable {
     private String fetchToken(AuthChallenge challenge, String scope) {
         URI tokenUri = auth.tokenUri(challenge, scope);
         Response r = follow(tokenUri, tokenUri, null, List.of("application/json"), "Requesting a registry token",
-                MAX_OTHER_BODY, null);
+                MAX_TOKEN_BODY, null);
         if (r.status() / 100 != 2) {
             throw new RegistryException(RegistryException.Kind.UNAUTHORIZED,
                     "The registry's token server " + r.uri().getHost() + " refused "

@@ -11,9 +11,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -35,6 +35,9 @@ final class RegistryAuth {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Tokens kept (the most recently used scopes win). */
+    static final int MAX_TOKENS = 1_000;
+
     /** Longest token lifetime believed: a larger {@code expires_in} would only overflow the clock. */
     static final Duration MAX_EXPIRES_IN = Duration.ofHours(24);
 
@@ -42,7 +45,11 @@ final class RegistryAuth {
     private final List<String> allowedRealmHosts;
     private final String basic;
     private final Clock clock;
-    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+    /**
+     * Tokens per scope (one per repository with Distribution's token server): bounded, because the index reads every
+     * repository and a registry of 100k repositories would otherwise keep 100k tokens of 1–2 KB each.
+     */
+    private final Cache<String, Token> tokens = Caffeine.newBuilder().maximumSize(MAX_TOKENS).build();
     private volatile boolean bearerRealm;
 
     /** A bearer token and when it stops being valid. */
@@ -71,7 +78,7 @@ final class RegistryAuth {
      * has shown it wants Bearer tokens; else none (the 401 challenge tells what to do).
      */
     String authorization(String scope) {
-        Token token = tokens.get(key(scope));
+        Token token = tokens.getIfPresent(key(scope));
         if (token != null && clock.instant().isBefore(token.expiresAt())) {
             return "Bearer " + token.value();
         }
@@ -164,7 +171,7 @@ final class RegistryAuth {
 
     /** Forgets a token the registry refused. */
     void forget(String scope) {
-        tokens.remove(key(scope));
+        tokens.invalidate(key(scope));
     }
 
     private static String key(String scope) {

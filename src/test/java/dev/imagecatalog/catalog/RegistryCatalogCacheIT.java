@@ -113,10 +113,13 @@ class RegistryCatalogCacheIT {
             try (RegistryCatalog catalog = RegistryCatalog.create(settings(registry), everyTagEveryTime)) {
                 catalog.crawl();
                 List<TagSummary> before = catalog.tags("cache/app");
+                long version = catalog.index().version();
 
                 catalog.reconcile();
 
                 assertThat(catalog.tags("cache/app")).isEqualTo(before);
+                // nothing changed, so nothing derived from the index (listings, pages, accounting) is rebuilt
+                assertThat(catalog.index().version()).isEqualTo(version);
                 assertThat(registry.countRequests("GET", "/v2/_catalog")).isEqualTo(2);
                 assertThat(registry.countRequests("GET", "/v2/cache/app/tags/list")).isEqualTo(2);
                 assertThat(registry.countRequests("HEAD", "/v2/cache/app/manifests/")).isEqualTo(3);

@@ -135,6 +135,18 @@ class DistributionClientHostileIT {
         }
     }
 
+    @Test
+    void tokenAnswerOfMegabytes_isTooLarge_notKeptAsAToken() {
+        // a token is kept per scope: a token server answering megabytes would fill the heap one repository at a time
+        String huge = "{\"token\":\"" + "t".repeat(1024 * 1024) + "\"}";
+        try (HostileRegistry registry = HostileRegistry.start(r -> r.path().equals("/token")
+                ? Answer.json(200, huge) : bearerRegistry("/token", null).apply(r));
+             DistributionClient client = client(registry, s -> s)) {
+            assertThatThrownBy(client::ping).isInstanceOfSatisfying(RegistryException.class,
+                    e -> assertThat(e.kind()).isEqualTo(RegistryException.Kind.TOO_LARGE));
+        }
+    }
+
     /** /v2/ wants a Bearer token from {@code realm}; /token issues "t" or redirects to {@code tokenRedirect}. */
     private static java.util.function.Function<HostileRegistry.Request, Answer> bearerRegistry(String realm,
                                                                                                String tokenRedirect) {

@@ -247,9 +247,14 @@ public final class IndexUpdater {
                 if (previous != null) {
                     index.remove(name);
                 }
-            } else if (result != previous) {
-                index.put(result);
+                return null;
             }
+            if (previous != null && (result == previous || result.tags().equals(previous.tags()))) {
+                // an unchanged re-read (most of a reconcile) keeps the snapshot: no new index version, so the kept
+                // listings, pages and storage accounting stay valid
+                return previous;
+            }
+            index.put(result);
             return result;
         } finally {
             lock.unlock();

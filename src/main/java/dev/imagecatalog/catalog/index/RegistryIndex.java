@@ -113,20 +113,18 @@ public final class RegistryIndex {
                 remove(indexed);
             }
         }
-        pending.retainAll(listed);
+        boolean changed = pending.retainAll(listed);
         for (String name : listed) {
             if (!repositories.containsKey(name)) {
-                pending.add(name);
+                changed |= pending.add(name);
             }
         }
-        crawlTotal.set(listed.size());
+        changed |= crawlTotal.getAndSet(listed.size()) != listed.size() || !catalogRead;
         catalogRead = true;
-        version.incrementAndGet();
-    }
-
-    /** Whether a name is listed by the catalog but not indexed yet. */
-    public boolean isPending(String repository) {
-        return pending.contains(repository);
+        if (changed) {
+            // an unchanged catalog (every reconcile) leaves the version alone: kept listings stay valid
+            version.incrementAndGet();
+        }
     }
 
     /** Subscribes to changes; the returned handle unsubscribes. */
