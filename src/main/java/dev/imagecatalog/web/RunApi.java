@@ -65,6 +65,8 @@ public final class RunApi implements HttpService {
     /** A comment this often finds out whether the client is still there while the log is quiet. */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private static final Object END = new Object();
+    /** Log lines read ahead of a following client, at most. */
+    private static final int LOG_LINES_QUEUED = 1_000;
     private static final String REPOSITORIES = "/repositories/";
     /** A runs watch stream lasts this long; EventSource then reconnects (so no connection lives for ever). */
     static final Duration WATCH_STREAM = Duration.ofMinutes(10);
@@ -223,17 +225,23 @@ public final class RunApi implements HttpService {
     }
 
     private void pump(InputStream in, SseSink sink) {
-        BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        // bounded: a chatty container and a client that reads slowly must not fill the heap; a full queue stops the
+        // reader, and so the log stream from the cluster, until the client catches up
+        BlockingQueue<Object> queue = new LinkedBlockingQueue<>(LOG_LINES_QUEUED);
         Thread reader = Thread.ofVirtual().name("log-reader").start(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    queue.add(line);
+            try {
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        queue.put(line);
+                    }
+                } catch (IOException | UncheckedIOException | ClusterException e) {
+                    // closed by us (client gone) or the API dropped the connection: either way the log is over
+                    queue.put(new Notice("log stream ended: " + e.getMessage()));
                 }
-            } catch (IOException | UncheckedIOException | ClusterException e) {
-                // closed by us (client gone) or the API dropped the connection: either way the log is over
-                queue.add(new Notice("log stream ended: " + e.getMessage()));
-            } finally {
-                queue.add(END);
+                queue.put(END);
+            } catch (InterruptedException e) {
+                // the follower went away while the queue was full: nobody reads what is left
+                Thread.currentThread().interrupt();
             }
         });
         try {
@@ -262,6 +270,7 @@ public final class RunApi implements HttpService {
 
     private record Notice(String message) {
     }
+
 
     /**
      * {@code GET /api/runs?watch=true}: server-sent events, {@code changed} whenever a run changes (from the replica's
