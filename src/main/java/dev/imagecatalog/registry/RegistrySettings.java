@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param connectTimeout          TCP connect timeout of every call
  * @param readTimeout             read timeout of every call (restarts with every byte: {@code callDeadline} bounds
  *                                the whole call)
- * @param tagTtl                  how long tag lists and tag→digest answers are reused
- * @param concurrency             registry requests in flight for one repository page
- * @param cacheMaxEntries         maximum number of manifests / config blobs kept in the digest-keyed cache
+ * @param tagTtl                  accepted for compatibility and unused (the index replaced the time-based caches)
+ * @param concurrency             registry requests in flight for the whole index (crawl, reconcile, events and
+ *                                on-demand reads together)
+ * @param cacheMaxEntries         accepted for compatibility and unused (the index replaced the caches)
  * @param callDeadline            total time one registry call may take: connect, headers and the whole body
  * @param requestDeadline         total time one page or API request may wait for the registry (then 504)
  * @param maxManifestBytes        largest manifest read; a bigger one is {@link RegistryException.Kind#TOO_LARGE}

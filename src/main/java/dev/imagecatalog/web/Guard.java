@@ -51,7 +51,7 @@ public final class Guard implements Filter {
 
     /**
      * Hook for machine-to-machine endpoints: exempt from session, sign-in and CSRF (they check their own bearer
-     * token). {@code POST /api/registry/events} answers 404 until its handler exists.
+     * token). {@code POST /api/registry/events} answers 404 while no events token is configured.
      */
     public static final List<String> MACHINE_PATHS = List.of("/api/registry/events");
     /** Exempt from everything, Host check included: health and metrics for the kubelet and scrapers. */

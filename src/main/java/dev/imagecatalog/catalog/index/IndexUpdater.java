@@ -109,7 +109,7 @@ public final class IndexUpdater {
         }
     }
 
-    /** Reads the catalog's names into the index (once, shared by concurrent callers, unless {@code again}). */
+    /** Reads the catalog's names into the index unless they were read already (once, shared by concurrent callers). */
     public void ensureCatalog() {
         if (index.catalogRead()) {
             return;
