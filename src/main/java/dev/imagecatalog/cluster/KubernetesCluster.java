@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import dev.imagecatalog.auth.AccessReviews;
 import dev.imagecatalog.auth.Identity;
@@ -56,6 +57,8 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
     private final AuthenticationV1Api authentication;
     private final AuthorizationV1Api authorization;
     private final OkHttpClient followHttp;
+    /** How long after the API server should have ended a watch the call is given up. */
+    private static final long WATCH_GRACE_SECONDS = 30;
 
     /**
      * Over a configured client (tests point it at a mock or k3s). Log follow uses a copy of its HTTP client without
@@ -171,6 +174,9 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
                              null);
         // the watch stays open for minutes: over the client without read timeout (same pool, TLS and auth)
         Call call = followHttp.newCall(template.request());
+        // but not for ever: a half-open connection (the API server's end lost) would block the shared watch, and so
+        // every replica's live runs page, for good; the server ends the watch at timeoutSeconds, we a little later
+        call.timeout().timeout(Math.max(1, timeout.toSeconds()) + WATCH_GRACE_SECONDS, TimeUnit.SECONDS);
         Watch<V1Pod> watch;
         try {
             watch = Watch.createWatch(api.getApiClient(), call, new TypeToken<Watch.Response<V1Pod>>() { }.getType());

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.imagecatalog.cluster.Resources;
+import dev.imagecatalog.registry.Digests;
 
 /**
  * The launch request's field checks (README "Security model": launch input limits), all of them before anything is
@@ -18,7 +19,6 @@ final class LaunchValidation {
     private static final Pattern REPOSITORY =
             Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
-    private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}");
     private static final Pattern C_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> RESTART_POLICIES = Set.of("Never", "OnFailure", "Always");
     // Launch input limits: generous for real use, small enough that no single request can make a pod spec the API
@@ -69,8 +69,9 @@ final class LaunchValidation {
             }
         });
         check(errors, "digest", () -> {
-            if (!blank(r.digest()) && r.digest().length() <= MAX_DIGEST && !DIGEST.matcher(r.digest()).matches()) {
-                throw new LaunchException("\"" + r.digest() + "\" is not a valid digest (sha256:<64 hex>)");
+            if (!blank(r.digest()) && r.digest().length() <= MAX_DIGEST && !Digests.isValid(r.digest())) {
+                throw new LaunchException("\"" + r.digest() + "\" is not a valid digest (sha256:<64 hex> or "
+                                          + "sha512:<128 hex>)");
             }
         });
         check(errors, "node", () -> {

@@ -82,9 +82,7 @@ public final class CatalogApi implements HttpService {
 
     /** A kept JSON answer, status 200, gzip-compressed when the client accepts it. */
     private static void sendJson(ServerRequest req, ServerResponse res, Encoded json) {
-        res.status(Status.OK_200);
-        res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json"));
-        res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        jsonHeaders(res, Status.OK_200);
         json.send(req, res);
     }
 
@@ -116,9 +114,7 @@ public final class CatalogApi implements HttpService {
      * String and byte[] copies of it in the heap — ten concurrent listings held as copies exhaust a 256 MB heap.
      */
     static void stream(ServerResponse res, Object document) {
-        res.status(Status.OK_200);
-        res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json"));
-        res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        jsonHeaders(res, Status.OK_200);
         try (OutputStream out = res.outputStream()) {
             ApiJson.write(document, out);
         } catch (IOException e) {
@@ -127,11 +123,17 @@ public final class CatalogApi implements HttpService {
         }
     }
 
+    /** Status and the headers of every JSON answer. */
+    static void jsonHeaders(ServerResponse res, Status status) {
+        res.status(status);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.header(Html.NO_STORE);
+        res.header(HeaderValues.X_CONTENT_TYPE_OPTIONS_NOSNIFF);
+    }
+
     /** Writes a JSON document with a status. */
     static void send(ServerResponse res, Status status, Object document) {
-        res.status(status);
-        res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json"));
-        res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        jsonHeaders(res, status);
         res.send(ApiJson.write(document));
     }
 }

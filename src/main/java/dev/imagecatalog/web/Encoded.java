@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.zip.GZIPOutputStream;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.ServerRequest;
@@ -23,6 +24,8 @@ record Encoded(byte[] identity, byte[] gzip) {
 
     /** Smaller bodies are sent as they are: compressing them saves less than the header costs. */
     private static final int MIN_GZIP_BYTES = 256;
+    private static final Header VARY = HeaderValues.createCached(HeaderNames.VARY, "Accept-Encoding");
+    private static final Header CONTENT_ENCODING_GZIP = HeaderValues.createCached(HeaderNames.CONTENT_ENCODING, "gzip");
 
     /** Both encodings of a body (the bytes are shared, not copied: never modify them). */
     static Encoded of(byte[] identity) {
@@ -49,9 +52,9 @@ record Encoded(byte[] identity, byte[] gzip) {
      * else as it is. Either way the answer varies by {@code Accept-Encoding}, and caches are told so.
      */
     void send(ServerRequest req, ServerResponse res) {
-        res.header(HeaderValues.create(HeaderNames.VARY, "Accept-Encoding"));
+        res.header(VARY);
         if (gzip != null && acceptsGzip(req.headers().first(HeaderNames.ACCEPT_ENCODING).orElse(""))) {
-            res.header(HeaderValues.create(HeaderNames.CONTENT_ENCODING, "gzip"));
+            res.header(CONTENT_ENCODING_GZIP);
             res.send(gzip);
         } else {
             res.send(identity);

@@ -2,6 +2,7 @@ package dev.imagecatalog.web;
 
 import java.nio.charset.StandardCharsets;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -14,6 +15,13 @@ final class Html {
     /** Scripts and styles only from this origin; the size bars use a style attribute (a width). */
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    /** Every page and API answer: nothing here may be stored by a cache (answers depend on who asks). */
+    static final Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
+    private static final Header CONTENT_TYPE_HTML = HeaderValues.createCached(HeaderNames.CONTENT_TYPE,
+                                                                              "text/html; charset=UTF-8");
+    private static final Header CONTENT_SECURITY_POLICY = HeaderValues.createCached("Content-Security-Policy", CSP);
+    private static final Header REFERRER_POLICY = HeaderValues.createCached("Referrer-Policy", "same-origin");
 
     private Html() {
     }
@@ -42,10 +50,10 @@ final class Html {
 
     private static void headers(ServerResponse res, Status status) {
         res.status(status);
-        res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "text/html; charset=UTF-8"));
-        res.header(HeaderValues.create("Content-Security-Policy", CSP));
-        res.header(HeaderValues.create(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff"));
-        res.header(HeaderValues.create("Referrer-Policy", "same-origin"));
-        res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        res.header(CONTENT_TYPE_HTML);
+        res.header(CONTENT_SECURITY_POLICY);
+        res.header(HeaderValues.X_CONTENT_TYPE_OPTIONS_NOSNIFF);
+        res.header(REFERRER_POLICY);
+        res.header(NO_STORE);
     }
 }

@@ -90,7 +90,7 @@ public final class IndexApi implements HttpService {
                 queue.offer(change);
             }
         })) {
-            res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+            res.header(Html.NO_STORE);
             SseSink sink = res.sink(SseSink.TYPE);
             try {
                 // tells the page the stream is open: changes from now on reach it

@@ -182,7 +182,7 @@ public final class RunApi implements HttpService {
             return;
         }
         res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8"));
-        res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        res.header(Html.NO_STORE);
         res.header(HeaderValues.create(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff"));
         res.send(runner.logs(name, tail, previous));
     }
@@ -201,7 +201,7 @@ public final class RunApi implements HttpService {
                 throw e;
             }
             // e.g. "container … is waiting to start": a state to show, not an error
-            res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+            res.header(Html.NO_STORE);
             SseSink sink = res.sink(SseSink.TYPE);
             try {
                 sink.emit(event("notice", e.getMessage()));
@@ -212,7 +212,7 @@ public final class RunApi implements HttpService {
             return;
         }
         try (in) {
-            res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+            res.header(Html.NO_STORE);
             SseSink sink = res.sink(SseSink.TYPE);
             try {
                 pump(in, sink);
@@ -282,7 +282,7 @@ public final class RunApi implements HttpService {
         BlockingQueue<Boolean> changes = new LinkedBlockingQueue<>(1);
         long end = System.nanoTime() + WATCH_STREAM.toNanos();
         try (AutoCloseable subscription = runner.onRunsChanged(() -> changes.offer(Boolean.TRUE))) {
-            res.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+            res.header(Html.NO_STORE);
             SseSink sink = res.sink(SseSink.TYPE);
             try {
                 sink.emit(event("watching", "runs"));
