@@ -21,12 +21,20 @@ public final class AccessPolicy {
 
     static final long DECISION_SECONDS = 10;
     static final long TOKEN_SECONDS = 30;
+    /**
+     * Bytes kept per cache. Keys come from outside (a user's name and groups, from the cluster or a proxy's headers),
+     * so the caches are bounded by what they retain, not by entries: 10,000 entries of 8 KB names would be 160 MiB.
+     */
+    static final long CACHE_BYTES = 4L * 1024 * 1024;
 
     private final AccessReviews reviews;
     private final Cache<Decision, Boolean> decisions = Caffeine.newBuilder()
-            .expireAfterWrite(Duration.ofSeconds(DECISION_SECONDS)).maximumSize(10_000).build();
+            .expireAfterWrite(Duration.ofSeconds(DECISION_SECONDS)).maximumWeight(CACHE_BYTES)
+            .weigher((Decision d, Boolean allowed) -> bytes(d.identity()) + bytes(d.permission())).build();
     private final Cache<String, Optional<Identity>> tokens = Caffeine.newBuilder()
-            .expireAfterWrite(Duration.ofSeconds(TOKEN_SECONDS)).maximumSize(10_000).build();
+            .expireAfterWrite(Duration.ofSeconds(TOKEN_SECONDS)).maximumWeight(CACHE_BYTES)
+            .weigher((String digest, Optional<Identity> id) -> 2 * digest.length() + id.map(AccessPolicy::bytes)
+                    .orElse(16)).build();
 
     /** Over the cluster's reviews. */
     public AccessPolicy(AccessReviews reviews) {
@@ -62,6 +70,23 @@ public final class AccessPolicy {
     }
 
     private record Decision(Identity identity, Permission permission) {
+    }
+
+    /** Retained bytes of an identity, at two bytes a character and a slot per group. */
+    static int bytes(Identity identity) {
+        long bytes = 64 + 2L * identity.user().length();
+        for (String g : identity.groups()) {
+            bytes += 48 + 2L * g.length();
+        }
+        return (int) Math.min(Integer.MAX_VALUE, bytes);
+    }
+
+    private static int bytes(Permission p) {
+        return 96 + 2 * (p.verb().length() + p.resource().length() + length(p.subresource()) + length(p.namespace()));
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     private static String sha256(String token) {

@@ -55,10 +55,16 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     private static final Duration CRAWL_RETRY = Duration.ofSeconds(5);
     private static final int MAX_SEARCH_HITS = 500;
     /**
-     * Rows kept over all cached listings (~100 bytes each): a filter is the viewer's input, so the bound is on rows,
-     * not on entries — 64 listings of a 100,000-repository registry would not fit the chart's heap.
+     * Bytes kept over all cached listings. A filter is the viewer's input, so each listing weighs what it retains:
+     * its rows and its key. Counting entries would let 64 listings of a 100,000-repository registry fill the chart's
+     * heap; counting rows let an empty result with an 8,000-character filter weigh 1 (one anonymous client filled
+     * a 256 MiB heap in 30 s that way).
      */
-    private static final long OVERVIEW_ROWS_KEPT = 200_000;
+    static final long OVERVIEW_BYTES_KEPT = 16L * 1024 * 1024;
+    /** Retained bytes of one listing row (the row and its slot; its name and platforms are the index's own). */
+    static final int OVERVIEW_ROW_BYTES = 64;
+    /** Retained bytes of a listing besides its rows and filter (key, stamp, overview, status). */
+    static final int OVERVIEW_FIXED_BYTES = 512;
     /** How long a listing or accounting built during the first crawl is reused (see {@link #crawlingAndRecent}). */
     static final long CRAWL_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -76,8 +82,8 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
      * repository. A listing is answered from here while the version and the status are unchanged.
      */
     private final Cache<OverviewKey, StampedOverview> overviews = Caffeine.newBuilder()
-            .maximumWeight(OVERVIEW_ROWS_KEPT)
-            .weigher((OverviewKey key, StampedOverview kept) -> 1 + kept.overview().repositories().size())
+            .maximumWeight(OVERVIEW_BYTES_KEPT)
+            .weigher((OverviewKey key, StampedOverview kept) -> overviewBytes(key, kept.overview()))
             .build();
     /**
      * Storage accounting at one index version: recomputed after a change, when asked (during the first crawl at
@@ -323,6 +329,28 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     // ---- details --------------------------------------------------------------------------------------------
 
     private record OverviewKey(String q, RepositorySort sort) {
+    }
+
+    /** What a kept listing retains: its filter (two bytes a character at worst), its rows, and a fixed part. */
+    static int overviewBytes(String q, int rows) {
+        long bytes = OVERVIEW_FIXED_BYTES + 2L * q.length() + (long) OVERVIEW_ROW_BYTES * rows;
+        return (int) Math.min(Integer.MAX_VALUE, bytes);
+    }
+
+    private static int overviewBytes(OverviewKey key, Overview overview) {
+        return overviewBytes(key.q(), overview.repositories().size());
+    }
+
+    /** Bytes the kept listings retain now, by the weigher's measure (tests). */
+    long overviewBytesKept() {
+        overviews.cleanUp();
+        return overviews.policy().eviction().orElseThrow().weightedSize().orElseThrow();
+    }
+
+    /** Filter lengths of the kept listings (tests). */
+    List<Integer> keptFilterLengths() {
+        overviews.cleanUp();
+        return overviews.asMap().keySet().stream().map(k -> k.q().length()).toList();
     }
 
     private record StampedOverview(long version, long builtAt, Overview overview) {

@@ -35,8 +35,12 @@ final class RegistryAuth {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Tokens kept (the most recently used scopes win). */
-    static final int MAX_TOKENS = 1_000;
+    /**
+     * Bytes of tokens kept (the most recently used scopes win): a scope names a repository — the viewer's input when
+     * the name is unknown — and a token answer may be up to 64 KiB, so the bound is on bytes, not on entries (1,000
+     * hostile 64 KiB tokens would be 64 MiB). Distribution's tokens are 1–2 KB: this keeps a few thousand scopes.
+     */
+    static final long TOKEN_CACHE_BYTES = 4L * 1024 * 1024;
 
     /** Longest token lifetime believed: a larger {@code expires_in} would only overflow the clock. */
     static final Duration MAX_EXPIRES_IN = Duration.ofHours(24);
@@ -49,7 +53,8 @@ final class RegistryAuth {
      * Tokens per scope (one per repository with Distribution's token server): bounded, because the index reads every
      * repository and a registry of 100k repositories would otherwise keep 100k tokens of 1–2 KB each.
      */
-    private final Cache<String, Token> tokens = Caffeine.newBuilder().maximumSize(MAX_TOKENS).build();
+    private final Cache<String, Token> tokens = Caffeine.newBuilder().maximumWeight(TOKEN_CACHE_BYTES)
+            .weigher((String scope, Token token) -> weight(scope, token)).build();
     private volatile boolean bearerRealm;
 
     /** A bearer token and when it stops being valid. */
@@ -172,6 +177,17 @@ final class RegistryAuth {
     /** Forgets a token the registry refused. */
     void forget(String scope) {
         tokens.invalidate(key(scope));
+    }
+
+    /** Retained bytes of a kept token: its scope and value at two bytes a character, and the entry. */
+    static int weight(String scope, Token token) {
+        return (int) Math.min(Integer.MAX_VALUE, 96 + 2L * scope.length() + 2L * token.value().length());
+    }
+
+    /** Bytes the kept tokens retain now (tests). */
+    long keptBytes() {
+        tokens.cleanUp();
+        return tokens.policy().eviction().orElseThrow().weightedSize().orElseThrow();
     }
 
     private static String key(String scope) {

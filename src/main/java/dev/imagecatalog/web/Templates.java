@@ -23,10 +23,10 @@ import freemarker.template.TemplateExceptionHandler;
 public final class Templates {
 
     /**
-     * Bound of the rendered-page cache, in weight units: a page weighs four times its bytes, because its key (the
-     * model it was rendered from) is kept with it and is of the same order as the text it renders to.
+     * Bound of the rendered-page cache in bytes: a page weighs its bytes (both encodings) plus what its key — the
+     * model it was rendered from, partly the viewer's input — retains ({@link RetainedBytes}).
      */
-    private static final long PAGE_CACHE_WEIGHT = 32L * 1024 * 1024;
+    static final long PAGE_CACHE_BYTES = 32L * 1024 * 1024;
 
     private final Configuration configuration;
     /**
@@ -37,8 +37,8 @@ public final class Templates {
      * cached per session and compete for the same bound.
      */
     private final Cache<List<Object>, Encoded> pages = Caffeine.newBuilder()
-            .maximumWeight(PAGE_CACHE_WEIGHT)
-            .weigher((List<Object> key, Encoded page) -> 4 * page.weight())
+            .maximumWeight(PAGE_CACHE_BYTES)
+            .weigher((List<Object> key, Encoded page) -> weight(key, page))
             .build();
 
     /** Builds the configuration once; it is thread-safe afterwards. */
@@ -82,6 +82,23 @@ public final class Templates {
     Encoded page(String name, Map<String, ?> model) {
         Map<String, Object> full = full(model);
         return pages.get(List.of(name, full), key -> Encoded.of(process(name, full).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The bytes a kept page retains: its key (template name and model) and its bodies. */
+    static int weight(List<Object> key, Encoded page) {
+        return (int) Math.min(Integer.MAX_VALUE, 64 + RetainedBytes.of(key) + page.weight());
+    }
+
+    /** Bytes the kept pages retain now, by the weigher's measure (tests). */
+    long keptBytes() {
+        pages.cleanUp();
+        return pages.policy().eviction().orElseThrow().weightedSize().orElseThrow();
+    }
+
+    /** The kept pages' keys (tests). */
+    List<List<Object>> keptKeys() {
+        pages.cleanUp();
+        return List.copyOf(pages.asMap().keySet());
     }
 
     private static Map<String, Object> full(Map<String, ?> model) {

@@ -70,6 +70,29 @@ class RegistryCatalogCacheIT {
     }
 
     @Test
+    void overview_distinctLongFilters_keptListingsStayWithinTheirBytes() {
+        // one anonymous client's distinct 8,000-character filters, each matching nothing: an empty listing must
+        // still weigh its key (weighed by rows it weighed 1, and 46,709 of them filled a 384 MiB heap)
+        try (LocalRegistry registry = LocalRegistry.start()) {
+            seed(registry);
+            try (RegistryCatalog catalog = RegistryCatalog.create(settings(registry))) {
+                catalog.crawl();
+                String filler = "x".repeat(8_000);
+                for (int i = 0; i < 3_000; i++) {
+                    assertThat(catalog.overview(i + filler, RepositorySort.NAME).repositories()).isEmpty();
+                }
+                long keptFilterBytes = catalog.keptFilterLengths().stream().mapToLong(n -> 2L * n).sum();
+                assertThat(keptFilterBytes).as("bytes of the kept filters")
+                        .isLessThanOrEqualTo(RegistryCatalog.OVERVIEW_BYTES_KEPT);
+                assertThat(catalog.overviewBytesKept()).isLessThanOrEqualTo(RegistryCatalog.OVERVIEW_BYTES_KEPT)
+                        .isGreaterThanOrEqualTo(keptFilterBytes);
+                // the listing everyone asks for is still answered (and kept) as before
+                assertThat(catalog.overview("", RepositorySort.NAME).repositories()).hasSize(1);
+            }
+        }
+    }
+
+    @Test
     void registryDown_afterIndexing_listingsSearchAndStorageStillAnswerFromMemory() {
         try (LocalRegistry registry = LocalRegistry.start()) {
             seed(registry);

@@ -163,4 +163,19 @@ class RegistryAuthTest {
             return now;
         }
     }
+
+    @Test
+    void tokens_largeAnswersForLongScopes_areKeptWithinTheirBytes() {
+        // a hostile token server's 60 KB tokens for 8,000-character repository names (a viewer's unknown names)
+        RegistryAuth auth = auth("u", "p", clock);
+        String token = "t".repeat(60_000);
+        for (int i = 0; i < 500; i++) {
+            String scope = RegistryAuth.repositoryScope(i + "-" + "r".repeat(8_000));
+            auth.acceptTokenResponse(scope, ("{\"token\":\"" + i + token + "\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(auth.keptBytes()).isLessThanOrEqualTo(RegistryAuth.TOKEN_CACHE_BYTES);
+        // each kept token weighs at least its scope and value: 500 of them would be ~68 MB, not a few MiB
+        assertThat(RegistryAuth.weight("s".repeat(8_000), new RegistryAuth.Token(token, Instant.EPOCH)))
+                .isGreaterThan(2 * (8_000 + 60_000));
+    }
 }

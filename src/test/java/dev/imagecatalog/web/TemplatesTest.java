@@ -64,4 +64,27 @@ class TemplatesTest {
         assertThatThrownBy(() -> templates.render("error.ftlh", Map.of("title", "x")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("error.ftlh");
     }
+
+    @Test
+    void page_distinctModelsWithLargeUnrenderedValues_keptBytesCountTheKeysAndStayBounded() {
+        // a model keeps what the viewer sent even when the page shows little of it: the key must be weighed
+        String large = "q".repeat(100_000);
+        for (int i = 0; i < 600; i++) {
+            Map<String, Object> model = new java.util.HashMap<>(errorModel("Not found " + i));
+            model.put("viewerInput", i + large);
+            templates.page("error.ftlh", model);
+        }
+        long keyBytes = templates.keptKeys().stream().mapToLong(RetainedBytes::of).sum();
+        assertThat(keyBytes).as("bytes the kept keys hold").isLessThanOrEqualTo(Templates.PAGE_CACHE_BYTES);
+        assertThat(templates.keptBytes()).isLessThanOrEqualTo(Templates.PAGE_CACHE_BYTES).isGreaterThanOrEqualTo(keyBytes);
+    }
+
+    @Test
+    void retainedBytes_countsStringsInMapsListsAndRecords() {
+        record Row(String name, List<String> tags) {
+        }
+        long one = RetainedBytes.of(Map.of("rows", List.of(new Row("n".repeat(1_000), List.of("t".repeat(500))))));
+        assertThat(one).isGreaterThan(2 * 1_500);
+        assertThat(RetainedBytes.of(List.of("x".repeat(10_000)))).isGreaterThan(20_000);
+    }
 }
