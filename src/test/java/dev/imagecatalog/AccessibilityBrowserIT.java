@@ -3,33 +3,22 @@ package dev.imagecatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.imagecatalog.auth.AuthSettings;
-import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.cluster.MockKubernetes;
-import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.LaunchRequest;
-import dev.imagecatalog.runner.RunSettings;
-import dev.imagecatalog.runner.Runner;
-import dev.imagecatalog.testing.HeadlessChromium;
 import dev.imagecatalog.testing.SeededRegistry;
 import dev.imagecatalog.testing.TestPusher;
-import dev.imagecatalog.web.Guard;
 import dev.imagecatalog.testing.TestResources;
 
-import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,14 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AccessibilityBrowserIT {
 
-    private static final String NAMESPACE = "runs";
     private static final String TOKEN = "a11y-token";
 
+    private static BrowserApp app;
     private static SeededRegistry seeded;
-    private static RegistryCatalog catalog;
-    private static MockKubernetes k8s;
-    private static WebServer server;
-    private static HeadlessChromium chromium;
     private static ChromeDriver browser;
     private static String axe;
     private static String runName;
@@ -59,29 +44,20 @@ class AccessibilityBrowserIT {
             assertThat(in).as("vendored axe-core").isNotNull();
             axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        seeded = SeededRegistry.start();
-        catalog = RegistryCatalog.create(RegistrySettings.of(seeded.registry().url(), "localhost:5001"));
-        k8s = MockKubernetes.withNodes(Map.of());
-        k8s.addUser(TOKEN, "a11y@example.com").grant("a11y@example.com", "*", "*", null);
-        Runner runner = Runner.create(catalog, k8s.cluster(), new RunSettings(true, NAMESPACE, Duration.ofHours(1)));
+        app = BrowserApp.start(1280, 1000,
+                k8s -> k8s.addUser(TOKEN, "a11y@example.com").grant("a11y@example.com", "*", "*", null));
+        seeded = app.seeded();
+        browser = app.browser();
         TestPusher.Image image = seeded.amd64Only();
-        runName = runner.launch(LaunchRequest.of(image.repository(), image.tag(), MockKubernetes.AMD64_WORKER)).name();
-        server = WebServer.builder().host("127.0.0.1").port(0)
-                .update(builder -> Main.setup(builder, catalog, runner,
-                        Guard.create(AuthSettings.kubernetes(), k8s.cluster()))).build().start();
-        chromium = HeadlessChromium.start(1280, 1000);
-        browser = chromium.driver();
+        runName = app.runner().launch(LaunchRequest.of(image.repository(), image.tag(), MockKubernetes.AMD64_WORKER))
+                .name();
         // sign in once: the session cookie serves every page after
-        browser.get(base() + "/login");
-        browser.findElement(By.id("login-token")).sendKeys(TOKEN);
-        browser.findElement(By.id("login-submit")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
-                By.id("signed-in-user")));
+        app.signIn(TOKEN);
     }
 
     @AfterAll
     static void stop() {
-        TestResources.closeAll(chromium, server, k8s, catalog, seeded);
+        TestResources.closeAll(app);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -169,6 +145,6 @@ class AccessibilityBrowserIT {
     }
 
     private static String base() {
-        return "http://127.0.0.1:" + server.port();
+        return app.base();
     }
 }

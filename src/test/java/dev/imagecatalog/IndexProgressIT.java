@@ -1,20 +1,18 @@
 package dev.imagecatalog;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
 import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.registry.RegistrySettings;
+import dev.imagecatalog.testing.Http;
 import dev.imagecatalog.testing.LocalRegistry;
 import dev.imagecatalog.testing.TestPusher;
 import dev.imagecatalog.testing.TestPusher.Arch;
 import dev.imagecatalog.testing.TestResources;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
@@ -31,8 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ServerTest
 class IndexProgressIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static LocalRegistry registry;
     private static RegistryCatalog catalog;
 
@@ -64,7 +60,7 @@ class IndexProgressIT {
         String home = get("/").body();
         assertThat(home).contains("Indexing 0 of 3 repositories").contains("<progress max=\"3\" value=\"0\">")
                 .contains("indexing&#8230;");
-        JsonNode before = JSON.readTree(get("/api/status").body());
+        JsonNode before = Http.json(server, "/api/status");
         assertThat(before.get("indexed").asInt()).isZero();
         assertThat(before.get("repositories").asInt()).isEqualTo(3);
         assertThat(before.get("ready").asBoolean()).isFalse();
@@ -72,7 +68,7 @@ class IndexProgressIT {
         assertThat(get("/repositories/progress/b").body()).contains(">v1<");
 
         assertThat(get("/").body()).contains("Indexing 1 of 3 repositories");
-        assertThat(JSON.readTree(get("/api/status").body()).get("indexed").asInt()).isEqualTo(1);
+        assertThat(Http.json(server, "/api/status").get("indexed").asInt()).isEqualTo(1);
         HttpResponse<String> ready = get("/observe/health/ready");
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).contains("\"indexed\"").contains("\"crawled\"");
@@ -80,7 +76,7 @@ class IndexProgressIT {
         catalog.crawl();
 
         assertThat(get("/").body()).doesNotContain("Indexing").doesNotContain("indexing&#8230;");
-        JsonNode after = JSON.readTree(get("/api/status").body());
+        JsonNode after = Http.json(server, "/api/status");
         assertThat(after.get("indexed").asInt()).isEqualTo(3);
         assertThat(after.get("tags").asInt()).isEqualTo(3);
         assertThat(after.get("ready").asBoolean()).isTrue();
@@ -105,7 +101,7 @@ class IndexProgressIT {
         return registry.log().lines().filter(l -> l.contains("\"GET /v2/ HTTP/1.1\"")).count();
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(server.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> get(String path) {
+        return Http.get(server, path);
     }
 }

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.registry.RegistrySettings;
+import dev.imagecatalog.testing.Http;
 import dev.imagecatalog.testing.LocalRegistry;
 import dev.imagecatalog.testing.TestPusher;
 import dev.imagecatalog.testing.TestPusher.Arch;
@@ -23,7 +24,6 @@ import dev.imagecatalog.testing.TestPusher.Blob;
 import dev.imagecatalog.testing.TestResources;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
@@ -41,7 +41,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ServerTest
 class IndexViewsIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static LocalRegistry registry;
@@ -235,13 +234,11 @@ class IndexViewsIT {
         }
     }
 
-    private JsonNode json(String path) throws Exception {
-        HttpResponse<String> res = get(path);
-        assertThat(res.statusCode()).as(path).isEqualTo(200);
-        return JSON.readTree(res.body());
+    private JsonNode json(String path) {
+        return Http.json(server, path);
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(server.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> get(String path) {
+        return Http.get(server, path);
     }
 }

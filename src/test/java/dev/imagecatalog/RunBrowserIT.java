@@ -5,16 +5,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.imagecatalog.auth.AuthSettings;
-import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.cluster.MockKubernetes;
-import dev.imagecatalog.registry.RegistrySettings;
-import dev.imagecatalog.runner.RunSettings;
-import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.testing.HeadlessChromium;
 import dev.imagecatalog.testing.SeededRegistry;
 import dev.imagecatalog.testing.TestPusher;
-import dev.imagecatalog.web.Guard;
 import dev.imagecatalog.testing.TestResources;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -22,7 +16,6 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,41 +35,33 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RunBrowserIT {
 
-    private static final String PULL_HOST = "localhost:5001";
-
-    private static final String NAMESPACE = "runs";
+    private static final String NAMESPACE = BrowserApp.NAMESPACE;
+    private static final String PULL_HOST = BrowserApp.PULL_HOST;
     private static final String ALICE = "alice@example.com";
     private static final String ALICE_TOKEN = "alice-token";
 
+    private static BrowserApp app;
     private static SeededRegistry seeded;
-    private static RegistryCatalog catalog;
     private static MockKubernetes k8s;
-    private static WebServer server;
     private static ChromeDriver browser;
     private static HeadlessChromium chromium;
 
     @BeforeAll
-    static void start() throws IOException {
-        seeded = SeededRegistry.start();
-        catalog = RegistryCatalog.create(RegistrySettings.of(seeded.registry().url(), PULL_HOST));
-        k8s = MockKubernetes.withNodes(Map.of());
+    static void start() {
         // alice may do everything with pods in the runs namespace and list nodes, as a RoleBinding would allow
-        k8s.addUser(ALICE_TOKEN, ALICE, "developers")
+        app = BrowserApp.start(1280, 1000, cluster -> cluster.addUser(ALICE_TOKEN, ALICE, "developers")
                 .grant("group:developers", "*", "pods", NAMESPACE)
                 .grant("group:developers", "*", "pods/log", NAMESPACE)
-                .grant(ALICE, "list", "nodes", null);
-        Runner runner = Runner.create(catalog, k8s.cluster(), new RunSettings(true, NAMESPACE, Duration.ofHours(1)));
-        server = WebServer.builder().host("127.0.0.1").port(0)
-                .update(builder -> Main.setup(builder, catalog, runner,
-                        Guard.create(AuthSettings.kubernetes(), k8s.cluster()))).build().start();
-
-        chromium = HeadlessChromium.start(1280, 1000);
-        browser = chromium.driver();
+                .grant(ALICE, "list", "nodes", null));
+        seeded = app.seeded();
+        k8s = app.k8s();
+        chromium = app.chromium();
+        browser = app.browser();
     }
 
     @AfterAll
     static void stop() {
-        TestResources.closeAll(chromium, server, k8s, catalog, seeded);
+        TestResources.closeAll(app);
     }
 
     @Test
@@ -223,7 +208,7 @@ class RunBrowserIT {
     }
 
     private static String base() {
-        return "http://127.0.0.1:" + server.port();
+        return app.base();
     }
 
     private static void screenshot(String name) throws IOException {
