@@ -72,3 +72,17 @@ The service's image reference.
 {{- define "catalog.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
+
+{{/*
+"true" when image deletes are on (registry.delete.enabled; older values files without the key: off).
+*/}}
+{{- define "catalog.deletesEnabled" -}}
+{{- (.Values.registry.delete | default dict).enabled | default false }}
+{{- end }}
+
+{{/*
+Name of the Secret holding the session key: auth.sessionKey.existingSecret, else the one the chart creates.
+*/}}
+{{- define "catalog.sessionSecretName" -}}
+{{- default (printf "%s-session" (include "catalog.fullname" .)) .Values.auth.sessionKey.existingSecret }}
+{{- end }}

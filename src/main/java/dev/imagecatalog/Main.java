@@ -115,7 +115,8 @@ public final class Main {
      */
     static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard,
                       Duration requestDeadline) {
-        Templates templates = new Templates();
+        // a read-only catalog's header leaves out the node and run pages: they could only answer 403
+        Templates templates = new Templates(runner.settings().enabled());
         server.featuresDiscoverServices(false)
                 .directHandlers(RequestLimits.directHandlers(templates, server.maxPayloadSize()))
                 .addFeature(observe(catalog))

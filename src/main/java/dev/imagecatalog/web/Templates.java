@@ -29,6 +29,8 @@ public final class Templates {
     static final long PAGE_CACHE_BYTES = 32L * 1024 * 1024;
 
     private final Configuration configuration;
+    /** Whether the page frame links the node and run pages: a read-only catalog's could only answer 403. */
+    private final boolean runPages;
     /**
      * Rendered pages by template and model. A page is a pure function of its model (relative times are computed in
      * the browser), so an equal model — the same repository at the same index state, for the same kind of viewer —
@@ -41,8 +43,18 @@ public final class Templates {
             .weigher((List<Object> key, Encoded page) -> weight(key, page))
             .build();
 
-    /** Builds the configuration once; it is thread-safe afterwards. */
+    /** Builds the configuration once; it is thread-safe afterwards. The page frame links the run pages. */
     public Templates() {
+        this(true);
+    }
+
+    /**
+     * Builds the configuration once; it is thread-safe afterwards.
+     *
+     * @param runPages whether the page frame links {@code /nodes} and {@code /runs} ({@code false} with runs disabled)
+     */
+    public Templates(boolean runPages) {
+        this.runPages = runPages;
         Configuration cfg = new Configuration(Configuration.VERSION_2_3_34);
         cfg.setClassForTemplateLoading(Templates.class, "/templates");
         cfg.setDefaultEncoding(StandardCharsets.UTF_8.name());
@@ -101,10 +113,11 @@ public final class Templates {
         return List.copyOf(pages.asMap().keySet());
     }
 
-    private static Map<String, Object> full(Map<String, ?> model) {
+    private Map<String, Object> full(Map<String, ?> model) {
         Map<String, Object> full = new HashMap<>(model);
         // the page frame's sign-in link, user name and demo warning, for the request being answered
         full.putIfAbsent("auth", Guard.pageModel());
+        full.putIfAbsent("runPages", runPages);
         return full;
     }
 

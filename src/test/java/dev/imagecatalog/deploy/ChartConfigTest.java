@@ -134,6 +134,15 @@ class ChartConfigTest {
         assertThat(config.get("runs.enabled").asBoolean().get()).isFalse();
     }
 
+    @Test
+    void sessionKey_fromAnExistingSecret_loadsInTheService() throws IOException {
+        String key = "k".repeat(40);
+        Config config = loadAsDeployed(RenderedChart.withSet(Map.of("auth.sessionKey.existingSecret", "gitops-session",
+                "auth.sessionKey.existingSecretKey", "key")), Map.of("key", key));
+
+        assertThat(AppConfig.authSettings(config).sessionKey()).isEqualTo(key);
+    }
+
     /**
      * Writes the ConfigMap's file where the Deployment mounts it (below a temporary root) and loads it with the
      * environment the Deployment declares: plain values, POD_NAMESPACE as the downward API resolves it, and

@@ -48,7 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * through the Service, registry check included), the RBAC checked by the API server's own authorizer, and an
  * upgrade that changes the configuration rolling the pods, and a second release with the production-like values
  * (separate runs namespace with Pod Security labels, two replicas, credentials Secret, NetworkPolicy enforced by
- * k3s). Needs a Docker host; skipped without one.
+ * k3s), and a third, read-only behind a proxy with its session key in a Secret of its own, whose account may only
+ * ask SubjectAccessReviews. Needs a Docker host; skipped without one.
  */
 @Testcontainers(disabledWithoutDocker = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -223,6 +224,47 @@ class ChartK3sIT {
                 .isTrue();
         assertThat(allowed("create", "", "pods", null, namespace, "system:serviceaccount:catalog2:catalog2"))
                 .isFalse();
+    }
+
+    @Test
+    @Order(5)
+    void readOnlyProxyRelease_withAGitOpsSessionKey_isGrantedOnlyAccessReviews_andStartsWithThatKey() throws Exception {
+        String namespace = "catalog3";
+        String account = "system:serviceaccount:catalog3:catalog3";
+        CoreV1Api core = new CoreV1Api(api);
+        core.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(namespace))).execute();
+        // what a GitOps user creates once, outside the chart (where `lookup` would return nothing)
+        core.createNamespacedSecret(namespace, new V1Secret().metadata(new V1ObjectMeta().name("gitops-session"))
+                .putStringDataItem("key", "0123456789abcdef".repeat(3))).execute();
+
+        Release installed = new Helm(RenderedChart.CHART).install()
+                .withName("catalog3").withNamespace(namespace)
+                .withKubeConfigContents(kubeconfig)
+                .set("image.repository", "catalog-it").set("image.tag", "test").set("image.pullPolicy", "Never")
+                .set("registry.url", registryUrl)
+                .set("service.nodePort", 30082)
+                .set("runs.enabled", false)
+                .set("auth.mode", "proxy").set("auth.proxy.trustedAddresses[0]", "10.0.0.1")
+                .set("auth.sessionKey.existingSecret", "gitops-session")
+                .set("auth.sessionKey.existingSecretKey", "key")
+                .waitReady().withTimeout(300)
+                .call();
+        Release tested = Helm.test("catalog3").withNamespace(namespace).withKubeConfigContents(kubeconfig)
+                .withTimeout(180).call();
+
+        // ready: the service started with the key of the existing Secret (a missing or short key fails its start)
+        assertThat(installed.getStatus()).isEqualTo("deployed");
+        assertThat(tested.getStatus()).isEqualTo("deployed");
+        assertThat(core.listNamespacedSecret(namespace).execute().getItems())
+                .extracting(secret -> secret.getMetadata().getName()).doesNotContain("catalog3-session");
+        // read-only with an authenticating proxy: it only asks whether users may act, nothing else
+        assertThat(allowed("create", "authorization.k8s.io", "subjectaccessreviews", null, null, account)).isTrue();
+        assertThat(allowed("create", "authentication.k8s.io", "tokenreviews", null, null, account)).isFalse();
+        assertThat(allowed("list", "", "nodes", null, null, account)).isFalse();
+        assertThat(allowed("list", "", "pods", null, namespace, account)).isFalse();
+        assertThat(allowed("list", "", "pods", null, "kube-system", account)).isFalse();
+        assertThat(allowed("create", "", "pods", null, namespace, account)).isFalse();
+        assertThat(allowed("get", "", "pods", "log", namespace, account)).isFalse();
     }
 
     private static boolean allowed(String verb, String group, String resource, String subresource, String namespace)

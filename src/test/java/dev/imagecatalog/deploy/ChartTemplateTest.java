@@ -21,6 +21,8 @@ import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PolicyRule;
 import io.kubernetes.client.openapi.models.V1Role;
 import io.kubernetes.client.openapi.models.V1RoleBinding;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1SecretKeySelector;
 import io.kubernetes.client.openapi.models.V1SecurityContext;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceAccount;
@@ -104,13 +106,53 @@ class ChartTemplateTest {
     }
 
     @Test
-    void role_ofAReadOnlyCatalog_grantsNoCreateOrDeleteOfPods() {
-        V1Role role = RenderedChart.withSet(java.util.Map.of("runs.enabled", false)).one(V1Role.class);
+    void readOnlyCatalog_withoutSignIn_getsNoRoleAndNoClusterRole() {
+        RenderedChart chart = RenderedChart.withSet(Map.of("runs.enabled", false, "auth.mode", "none"));
 
-        assertThat(role.getRules()).containsExactly(
-                rule(List.of(""), List.of("pods"), List.of("get", "list", "watch")),
-                rule(List.of(""), List.of("pods/log"), List.of("get")),
-                rule(List.of(""), List.of("events"), List.of("list")));
+        // it calls nothing on the cluster (RbacCoversClusterCallsTest renders every other mode)
+        assertThat(chart.all(V1Role.class)).isEmpty();
+        assertThat(chart.all(V1RoleBinding.class)).isEmpty();
+        assertThat(chart.all(V1ClusterRole.class)).isEmpty();
+        assertThat(chart.all(V1ClusterRoleBinding.class)).isEmpty();
+    }
+
+    @Test
+    void sessionKey_fromAnExistingSecret_isReadFromIt_andTheChartCreatesNone() {
+        RenderedChart chart = RenderedChart.withSet(Map.of("auth.sessionKey.existingSecret", "gitops-session",
+                "auth.sessionKey.existingSecretKey", "key"));
+        V1Container container = chart.one(V1Deployment.class).getSpec().getTemplate().getSpec().getContainers()
+                .getFirst();
+
+        assertThat(chart.all(V1Secret.class)).isEmpty();
+        assertThat(env(container, "AUTH_SESSION_KEY").getValueFrom().getSecretKeyRef())
+                .returns("gitops-session", V1SecretKeySelector::getName)
+                .returns("key", V1SecretKeySelector::getKey);
+    }
+
+    @Test
+    void sessionKey_fromAnExistingSecret_defaultsToTheKeyNameOfTheChartsOwnSecret() {
+        RenderedChart existing = RenderedChart.withSet(Map.of("auth.sessionKey.existingSecret", "gitops-session"));
+        RenderedChart generated = RenderedChart.withDefaults();
+
+        assertThat(env(existing.one(V1Deployment.class).getSpec().getTemplate().getSpec().getContainers().getFirst(),
+                "AUTH_SESSION_KEY").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("session-key");
+        assertThat(generated.one(V1Secret.class).getData()).containsOnlyKeys("session-key");
+        assertThat(env(generated.one(V1Deployment.class).getSpec().getTemplate().getSpec().getContainers().getFirst(),
+                "AUTH_SESSION_KEY").getValueFrom().getSecretKeyRef())
+                .returns("catalog-session", V1SecretKeySelector::getName)
+                .returns("session-key", V1SecretKeySelector::getKey);
+    }
+
+    @Test
+    void deletesEnabled_reachTheContainer_asRegistryDeleteEnabled_offByDefault() {
+        for (boolean deletes : List.of(false, true)) {
+            RenderedChart chart = deletes ? RenderedChart.withSet(Map.of("registry.delete.enabled", true))
+                    : RenderedChart.withDefaults();
+            V1Container container = chart.one(V1Deployment.class).getSpec().getTemplate().getSpec().getContainers()
+                    .getFirst();
+
+            assertThat(env(container, "REGISTRY_DELETE_ENABLED").getValue()).isEqualTo(String.valueOf(deletes));
+        }
     }
 
     @Test
