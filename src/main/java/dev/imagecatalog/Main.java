@@ -16,17 +16,18 @@ import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 import dev.imagecatalog.runner.RunSweeper;
 import dev.imagecatalog.runner.Runner;
-import dev.imagecatalog.web.CatalogApi;
-import dev.imagecatalog.web.CatalogPages;
-import dev.imagecatalog.web.ErrorHandling;
-import dev.imagecatalog.web.Guard;
-import dev.imagecatalog.web.IndexApi;
-import dev.imagecatalog.web.RegistryHealthCheck;
-import dev.imagecatalog.web.RequestDeadlineFilter;
-import dev.imagecatalog.web.RequestLimits;
-import dev.imagecatalog.web.RunApi;
-import dev.imagecatalog.web.RunPages;
-import dev.imagecatalog.web.Templates;
+import dev.imagecatalog.web.catalog.CatalogApi;
+import dev.imagecatalog.web.catalog.CatalogPages;
+import dev.imagecatalog.web.http.ErrorHandling;
+import dev.imagecatalog.web.access.Guard;
+import dev.imagecatalog.web.catalog.IndexApi;
+import dev.imagecatalog.web.catalog.RegistryHealthCheck;
+import dev.imagecatalog.web.http.RequestDeadlineFilter;
+import dev.imagecatalog.web.http.RequestLimits;
+import dev.imagecatalog.web.runs.RunApi;
+import dev.imagecatalog.web.runs.RunForm;
+import dev.imagecatalog.web.runs.RunPages;
+import dev.imagecatalog.web.http.Templates;
 
 import io.helidon.common.LazyValue;
 import io.helidon.config.Config;
@@ -116,7 +117,7 @@ public final class Main {
     static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard,
                       Duration requestDeadline) {
         // a read-only catalog's header leaves out the node and run pages: they could only answer 403
-        Templates templates = new Templates(runner.settings().enabled());
+        Templates templates = new Templates(runner.settings().enabled(), Guard.FRAME);
         server.featuresDiscoverServices(false)
                 .directHandlers(RequestLimits.directHandlers(templates, server.maxPayloadSize()))
                 .addFeature(observe(catalog))
@@ -140,7 +141,7 @@ public final class Main {
         ErrorHandling.register(routing, templates);
         RequestLimits.register(routing);
         guard.register(routing, templates);
-        CatalogPages catalogPages = new CatalogPages(catalog, templates, runner);
+        CatalogPages catalogPages = new CatalogPages(catalog, templates, new RunForm(runner));
         routing.register("/static", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
                         .location("static")
                         .build()))

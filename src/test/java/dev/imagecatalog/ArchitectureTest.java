@@ -55,4 +55,31 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.helidon.webserver..")
                 .check(CLASSES);
     }
+
+    @Test
+    void webFeatures_areFreeOfCycles() {
+        slices().matching("dev.imagecatalog.web.(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void webLayers_dependDownwardOnly_httpBelowAccessBelowCatalogBelowRuns() {
+        // HTTP plumbing knows no feature and no viewer; access knows no feature; the catalog's pages know no runs
+        // (the tag page's Run form is plugged in through TagRunSection); only the root package wires them
+        noClasses().that().resideInAPackage("dev.imagecatalog.web.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagecatalog.web.access..",
+                        "dev.imagecatalog.web.catalog..", "dev.imagecatalog.web.runs..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("dev.imagecatalog.web.access..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagecatalog.web.catalog..",
+                        "dev.imagecatalog.web.runs..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("dev.imagecatalog.web.catalog..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagecatalog.web.runs..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void web_hasNoClassesOutsideItsFeaturePackages() {
+        noClasses().should().resideInAPackage("dev.imagecatalog.web").allowEmptyShould(true).check(CLASSES);
+    }
 }

@@ -13,7 +13,7 @@ import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.testing.HeadlessChromium;
 import dev.imagecatalog.testing.SeededRegistry;
 import dev.imagecatalog.testing.TestResources;
-import dev.imagecatalog.web.Guard;
+import dev.imagecatalog.web.access.Guard;
 
 import io.helidon.webserver.WebServer;
 import org.openqa.selenium.By;

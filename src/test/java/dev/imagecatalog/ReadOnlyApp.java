@@ -8,7 +8,7 @@ import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.testing.LocalRegistry;
-import dev.imagecatalog.web.Guard;
+import dev.imagecatalog.web.access.Guard;
 
 import io.helidon.webserver.WebServerConfig;
 import io.kubernetes.client.openapi.ApiClient;

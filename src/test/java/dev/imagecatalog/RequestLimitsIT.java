@@ -27,7 +27,7 @@ import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.testing.LocalRegistry;
 import dev.imagecatalog.testing.SignIn;
 import dev.imagecatalog.testing.TestPusher;
-import dev.imagecatalog.web.Guard;
+import dev.imagecatalog.web.access.Guard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;

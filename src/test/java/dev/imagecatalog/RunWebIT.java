@@ -26,7 +26,7 @@ import dev.imagecatalog.testing.SeededRegistry;
 import dev.imagecatalog.testing.RunForms;
 import dev.imagecatalog.testing.SignIn;
 import dev.imagecatalog.testing.TestPusher;
-import dev.imagecatalog.web.Guard;
+import dev.imagecatalog.web.access.Guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

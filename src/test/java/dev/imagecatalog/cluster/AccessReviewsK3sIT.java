@@ -16,9 +16,9 @@ import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 import dev.imagecatalog.runner.Runner;
-import dev.imagecatalog.web.Guard;
-import dev.imagecatalog.web.RunApi;
-import dev.imagecatalog.web.Templates;
+import dev.imagecatalog.web.access.Guard;
+import dev.imagecatalog.web.runs.RunApi;
+import dev.imagecatalog.web.http.Templates;
 import dev.imagecatalog.testing.TestResources;
 
 import io.helidon.webserver.WebServer;
@@ -96,7 +96,7 @@ class AccessReviewsK3sIT {
         Guard guard = Guard.create(AuthSettings.kubernetes(), cluster);
         server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> {
             guard.register(r, new Templates());
-            dev.imagecatalog.web.ErrorHandling.register(r, new Templates());
+            dev.imagecatalog.web.http.ErrorHandling.register(r, new Templates());
             r.register("/api", new RunApi(runner));
         }).build().start();
     }

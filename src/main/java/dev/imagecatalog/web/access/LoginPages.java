@@ -1,0 +1,103 @@
+package dev.imagecatalog.web.access;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+import dev.imagecatalog.auth.AuthMode;
+import dev.imagecatalog.auth.Identity;
+import dev.imagecatalog.auth.SessionCodec;
+import dev.imagecatalog.web.http.Forms;
+import dev.imagecatalog.web.http.Html;
+import dev.imagecatalog.web.http.Templates;
+import dev.imagecatalog.web.http.WebException;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Sign-in and sign-out pages.
+ * <ul>
+ *     <li>{@code GET /login} — a form to paste a Kubernetes token ({@code auth.mode=kubernetes}); in the other modes
+ *     it says where sign-in happens</li>
+ *     <li>{@code POST /login} — verifies the token with a TokenReview; on success a new signed session cookie
+ *     (user, groups, expiry — never the token) and 303 to {@code next}; otherwise the form again with 401</li>
+ *     <li>{@code POST /logout} — forgets the session, 303 to {@code /}</li>
+ * </ul>
+ * Both POSTs carry the session-bound CSRF token.
+ */
+final class LoginPages implements HttpService {
+
+    private static final Logger LOGGER = Logger.getLogger(LoginPages.class.getName());
+
+    private final Templates templates;
+
+    LoginPages(Templates templates) {
+        this.templates = templates;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/login", (req, res) -> page(req, res, Status.OK_200, "", next(req.query().first("next").asOptional())))
+                .post("/login", this::signIn)
+                .post("/logout", this::signOut);
+    }
+
+    private void page(ServerRequest req, ServerResponse res, Status status, String error, String next) {
+        Viewer viewer = Guard.viewer(req);
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("title", "Sign in");
+        model.put("mode", viewer.mode().name().toLowerCase(Locale.ROOT));
+        model.put("error", error);
+        model.put("next", next);
+        model.put("token", viewer.mode() == AuthMode.KUBERNETES ? Csrf.issue(req, res) : "");
+        Html.send(res, status, templates.render("login.ftlh", model));
+    }
+
+    private void signIn(ServerRequest req, ServerResponse res) {
+        Map<String, String> form = Forms.read(req);
+        Csrf.checkForm(req, form.get(Csrf.NAME));
+        Viewer viewer = Guard.viewer(req);
+        String next = next(Optional.ofNullable(form.get("next")));
+        if (viewer.mode() != AuthMode.KUBERNETES) {
+            throw WebException.badRequest("Sign-in with a token is only available with auth.mode=kubernetes.");
+        }
+        String token = form.getOrDefault("token", "").trim();
+        Optional<Identity> identity = token.isEmpty() ? Optional.empty() : viewer.policy().authenticate(token);
+        if (identity.isEmpty()) {
+            page(req, res, Status.UNAUTHORIZED_401, "The cluster did not accept this token (expired, revoked or "
+                                                    + "not a token of this cluster).", next);
+            return;
+        }
+        viewer.startSession(res, viewer.codec().signedIn(identity.get(), SessionCodec.tokenExpiry(token)));
+        LOGGER.info(() -> "signed in: " + identity.get().user());
+        res.status(Status.SEE_OTHER_303).header(HeaderNames.LOCATION, next).send();
+    }
+
+    private void signOut(ServerRequest req, ServerResponse res) {
+        Map<String, String> form = Forms.read(req);
+        Csrf.checkForm(req, form.get(Csrf.NAME));
+        Guard.viewer(req).endSession(res);
+        res.status(Status.SEE_OTHER_303).header(HeaderNames.LOCATION, "/").send();
+    }
+
+    /**
+     * A local path to go back to after sign-in; anything else (another site, {@code //host}) becomes {@code /}.
+     * Control characters and backslashes are refused anywhere: browsers drop tabs and newlines from a URL and read
+     * {@code \\} as {@code /}, so {@code /<TAB>/evil.example} would leave the site.
+     */
+    static String next(Optional<String> requested) {
+        String next = requested.orElse("/").trim();
+        if (!next.startsWith("/") || next.startsWith("//")
+            || next.chars().anyMatch(c -> c < 0x20 || c == 0x7F || c == '\\')) {
+            return "/";
+        }
+        return next;
+    }
+}

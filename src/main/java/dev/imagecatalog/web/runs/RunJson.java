@@ -1,0 +1,199 @@
+package dev.imagecatalog.web.runs;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.imagecatalog.cluster.Node;
+import dev.imagecatalog.cluster.Resources;
+import dev.imagecatalog.cluster.Run;
+import dev.imagecatalog.cluster.RunDetail;
+import dev.imagecatalog.cluster.RunEvent;
+import dev.imagecatalog.runner.Diagnosis;
+import dev.imagecatalog.runner.RunChanges;
+import dev.imagecatalog.runner.LaunchException;
+import dev.imagecatalog.runner.LaunchRequest;
+import dev.imagecatalog.runner.NodeChoice;
+import dev.imagecatalog.web.http.Formats;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * The runner's JSON documents (issue 3 §2–§4) and their mapping from the domain; written with {@link dev.imagecatalog.web.http.Json#write}.
+ * Dates are RFC 3339 strings, absent values {@code null}.
+ */
+final class RunJson {
+
+    /** Strict reader: an unknown field is a typo the client should hear about, not something silently ignored. */
+    private static final ObjectMapper READER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private RunJson() {
+    }
+
+    /** {@code {"nodes":[…]}}. */
+    record Nodes(List<NodeDoc> nodes) {
+    }
+
+    /** One node. */
+    record NodeDoc(String name, boolean ready, List<String> roles, String os, String architecture,
+                   String kubeletVersion, String cpu, String memory, List<TaintDoc> taints, boolean unschedulable) {
+    }
+
+    /** A taint. */
+    record TaintDoc(String key, String value, String effect) {
+    }
+
+    /** {@code {"repository","tag","requests","preselected","nodes":[…]}}: the pre-flight of one tag. */
+    record Preflight(String repository, String tag, ResourcesDoc requests, String preselected,
+                     List<PreflightNode> nodes) {
+    }
+
+    /** One node's pre-flight. */
+    record PreflightNode(String name, String verdict, List<String> reasons, String platform, String platformDigest,
+                         Boolean fits, FreeDoc free, boolean cached, Long pullBytes, String pullEstimate,
+                         boolean selectable, boolean preferred, boolean tainted, boolean ready, boolean unschedulable,
+                         List<TaintDoc> taints) {
+    }
+
+    /** Free capacity, quantity syntax ({@code null}: unknown). */
+    record FreeDoc(String cpu, String memory) {
+    }
+
+    /** The body of {@code POST /api/runs}. */
+    record LaunchDoc(String repository, String tag, String digest, String node, List<String> command,
+                     List<String> args, Map<String, String> env, String restartPolicy, ResourcesDoc resources,
+                     Boolean acceptTaints) {
+    }
+
+    /** A parsed launch body: the request and whether the user accepts a tainted node. */
+    record Launch(LaunchRequest request, boolean acceptTaints) {
+    }
+
+    /** Requests and limits, quantity syntax. */
+    record ResourcesDoc(String cpuRequest, String cpuLimit, String memoryRequest, String memoryLimit) {
+    }
+
+    /** The answer to a launch. */
+    record Launched(String name, String namespace, String node, String image) {
+    }
+
+    /** {@code {"runs":[…]}}. */
+    record Runs(List<RunDoc> runs) {
+    }
+
+    /** One run as listed. */
+    record RunDoc(String name, String namespace, String node, String image, String repository, String tag,
+                  String phase, String state, String reason, String message, Integer exitCode, int restarts,
+                  String created, String finished, boolean done, String launchedBy) {
+    }
+
+    /** One run in detail. */
+    record RunDetailDoc(String name, String namespace, String node, String image, String repository, String tag,
+                        String phase, String state, String reason, String message, Integer exitCode, int restarts,
+                        String created, String finished, boolean done, String launchedBy, List<String> command,
+                        List<String> args,
+                        Map<String, String> env, String restartPolicy, ResourcesDoc resources,
+                        List<EventDoc> events, boolean previousLog, DiagnosisDoc diagnosis,
+                        ChangesDoc changes) {
+    }
+
+    /** What the run changed against its image's defaults ({@code null}: the image's config cannot be read). */
+    record ChangesDoc(boolean commandOverridden, boolean argsOverridden, List<String> imageEntrypoint,
+                      List<String> imageCmd, List<EnvChangeDoc> env) {
+    }
+
+    /** An added ({@code imageValue} null) or changed variable. */
+    record EnvChangeDoc(String name, String imageValue, String value) {
+    }
+
+    /** Why the image does not pull. */
+    record DiagnosisDoc(String summary, List<CheckDoc> checks) {
+    }
+
+    /** One question of a diagnosis ({@code ok} null: cannot tell). */
+    record CheckDoc(String question, Boolean ok, String answer, String todo) {
+    }
+
+    /** A pod event. */
+    record EventDoc(String type, String reason, String message, String source, int count, String lastSeen) {
+    }
+
+    /**
+     * Parses a launch body; malformed JSON, wrong types and unknown fields are a {@link LaunchException} (400).
+     */
+    static Launch launch(String body) {
+        if (body == null || body.isBlank()) {
+            throw new LaunchException("the request body is empty; send {\"repository\":…,\"tag\":…,\"node\":…}");
+        }
+        LaunchDoc doc;
+        try {
+            doc = READER.readValue(body, LaunchDoc.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw LaunchException.field(e.getPropertyName(), "unknown field \"" + e.getPropertyName() + "\" in the request body");
+        } catch (JsonProcessingException e) {
+            throw new LaunchException("the request body is not a valid run request: " + e.getOriginalMessage());
+        }
+        if (doc == null) {
+            throw new LaunchException("the request body is empty; send {\"repository\":…,\"tag\":…,\"node\":…}");
+        }
+        ResourcesDoc r = doc.resources();
+        return new Launch(new LaunchRequest(doc.repository(), doc.tag(), doc.digest(), doc.node(), doc.command(),
+                doc.args(), doc.env(), doc.restartPolicy(),
+                r == null ? Resources.NONE : new Resources(r.cpuRequest(), r.cpuLimit(), r.memoryRequest(),
+                        r.memoryLimit())), Boolean.TRUE.equals(doc.acceptTaints()));
+    }
+
+    static Nodes nodes(List<Node> nodes) {
+        return new Nodes(nodes.stream().map(n -> new NodeDoc(n.name(), n.ready(), n.roles(), n.os(), n.architecture(),
+                n.kubeletVersion(), n.cpu(), n.memory(),
+                n.taints().stream().map(t -> new TaintDoc(t.key(), t.value(), t.effect())).toList(),
+                n.unschedulable())).toList());
+    }
+
+    static Preflight preflight(String repository, String tag, Resources requests, List<NodeChoice> choices) {
+        return new Preflight(repository, tag, new ResourcesDoc(requests.cpuRequest(), null, requests.memoryRequest(),
+                null), Preselection.of(choices, null), choices.stream().map(c -> new PreflightNode(
+                c.node().name(), c.verdict().word(), c.reasons(),
+                c.platform() == null ? null : c.platform().platform().toString(),
+                c.platform() == null ? null : c.platform().digest(), c.fits(),
+                new FreeDoc(c.freeCpu(), c.freeMemory()), c.cached(),
+                c.pull() == null ? null : c.pull().bytes(),
+                c.pull() == null ? null : c.pull().basis().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                c.selectable(), c.preferred(), c.tainted(), c.node().ready(), c.node().unschedulable(),
+                c.node().taints().stream().map(t -> new TaintDoc(t.key(), t.value(), t.effect())).toList())).toList());
+    }
+
+    static Launched launched(Run run) {
+        return new Launched(run.name(), run.namespace(), run.node(), run.image());
+    }
+
+    static Runs runs(List<Run> runs) {
+        return new Runs(runs.stream().map(RunJson::run).toList());
+    }
+
+    static RunDoc run(Run r) {
+        return new RunDoc(r.name(), r.namespace(), r.node(), r.image(), r.repository(), r.tag(), r.phase(), r.state(),
+                r.reason(), r.message(), r.exitCode(), r.restarts(), Formats.rfc3339(r.created()),
+                Formats.rfc3339(r.finished()), r.done(), r.launchedBy());
+    }
+
+    static RunDetailDoc detail(RunDetail d, Diagnosis diagnosis, RunChanges changes) {
+        Run r = d.run();
+        Resources res = d.resources() == null ? Resources.NONE : d.resources();
+        return new RunDetailDoc(r.name(), r.namespace(), r.node(), r.image(), r.repository(), r.tag(), r.phase(),
+                r.state(), r.reason(), r.message(), r.exitCode(), r.restarts(), Formats.rfc3339(r.created()),
+                Formats.rfc3339(r.finished()), r.done(), r.launchedBy(), d.command(), d.args(), d.env(), d.restartPolicy(),
+                new ResourcesDoc(res.cpuRequest(), res.cpuLimit(), res.memoryRequest(), res.memoryLimit()),
+                d.events().stream().map(e -> new EventDoc(e.type(), e.reason(), e.message(), e.source(), e.count(),
+                        Formats.rfc3339(e.lastSeen()))).toList(), r.restarts() > 0,
+                diagnosis == null ? null : new DiagnosisDoc(diagnosis.summary(), diagnosis.checks().stream()
+                        .map(c -> new CheckDoc(c.question(), c.ok(), c.answer(), c.todo())).toList()),
+                changes == null ? null : new ChangesDoc(changes.commandOverridden(), changes.argsOverridden(),
+                        changes.image().entrypoint(), changes.image().cmd(), changes.env().stream()
+                        .map(e -> new EnvChangeDoc(e.name(), e.imageValue(), e.value())).toList()));
+    }
+}
