@@ -98,7 +98,8 @@ class IndexViewsIT {
 
         long sizeA = sharedInA.size() + ownBytes(a1) + ownBytes(a2);
         long sizeB = b1.size();
-        long sizeC = c1.platforms().stream().mapToLong(TestPusher.Image::size).sum();
+        // the attestation's config and in-toto layer are stored too, though it is no platform
+        long sizeC = c1.platforms().stream().mapToLong(TestPusher.Image::size).sum() + c1.attestation().size();
         assertThat(byName.get("acct/a").get("tagCount").asInt()).isEqualTo(3);
         assertThat(byName.get("acct/a").get("size").asLong()).isEqualTo(sizeA);
         assertThat(byName.get("acct/b").get("size").asLong()).isEqualTo(sizeB);
@@ -146,12 +147,18 @@ class IndexViewsIT {
 
     @Test
     void tagPage_showsTheBytesADeleteWouldFree_blobsNoOtherManifestUses() throws Exception {
-        // a:1's own layer and config; the shared layer stays (a:2 and b:1 use it)
+        // a:1's manifest, own layer and config; the shared layer stays (a:2 and b:1 use it)
         assertThat(get("/repositories/acct/a/tags/1").body()).contains("id=\"freed\"")
-                .contains(String.format("%,d bytes", ownBytes(a1)));
+                .contains(String.format("%,d bytes", ownBytes(a1) + a1.manifestSize()));
         // "latest" and "2" are one manifest: deleting it frees its own blobs once
-        assertThat(get("/repositories/acct/a/tags/latest").body()).contains(String.format("%,d bytes", ownBytes(a2)));
-        assertThat(catalog.freedByDelete("acct/b", b1.digest())).isEqualTo(ownBytes(b1));
+        assertThat(get("/repositories/acct/a/tags/latest").body())
+                .contains(String.format("%,d bytes", ownBytes(a2) + a2.manifestSize()));
+        assertThat(catalog.freedByDelete("acct/b", b1.digest())).isEqualTo(ownBytes(b1) + b1.manifestSize());
+        // an index: itself, its children and its attestation, with all their blobs
+        long manifests = c1.manifestSize() + c1.attestation().manifestSize()
+                + c1.platforms().stream().mapToLong(TestPusher.Image::manifestSize).sum();
+        long blobs = c1.platforms().stream().mapToLong(TestPusher.Image::size).sum() + c1.attestation().size();
+        assertThat(catalog.freedByDelete("acct/c", c1.digest())).isEqualTo(blobs + manifests);
     }
 
     @Test

@@ -68,7 +68,10 @@ public interface Catalog {
         throw new UnsupportedOperationException("this catalog keeps no index");
     }
 
-    /** Bytes a delete of the manifest {@code digest} of this repository would free after garbage collection. */
+    /**
+     * Bytes a delete of the manifest {@code digest} of this repository would free after garbage collection: the
+     * manifest itself, an index's children and attestations, and their configs and layers no other tag references.
+     */
     default long freedByDelete(String repository, String digest) {
         throw new UnsupportedOperationException("this catalog keeps no index");
     }

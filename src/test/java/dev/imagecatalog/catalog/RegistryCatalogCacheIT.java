@@ -30,8 +30,9 @@ class RegistryCatalogCacheIT {
 
                 assertThat(registry.countRequests("GET", "/v2/_catalog")).isEqualTo(1);
                 assertThat(registry.countRequests("GET", "/v2/cache/app/tags/list")).isEqualTo(1);
-                // 3 tags + 2 children of the index; configs: 2 singles + 2 children
-                assertThat(registry.countRequests("GET", "/v2/cache/app/manifests/")).isEqualTo(5);
+                // 3 tags + 2 children of the index + its attestation manifest (its blobs count in storage);
+                // configs: 2 singles + 2 children (an attestation's config is not read: it is no platform)
+                assertThat(registry.countRequests("GET", "/v2/cache/app/manifests/")).isEqualTo(6);
                 assertThat(registry.countRequests("GET", "/v2/cache/app/blobs/")).isEqualTo(4);
                 assertThat(registry.countRequests("HEAD", "/v2/cache/app/manifests/")).isZero();
                 assertThat(catalog.status().ready()).isTrue();
@@ -50,7 +51,7 @@ class RegistryCatalogCacheIT {
                 long blobGets = registry.countRequests("GET", "/v2/cache/app/blobs/");
                 long tagLists = registry.countRequests("GET", "/v2/cache/app/tags/list");
                 long catalogGets = registry.countRequests("GET", "/v2/_catalog");
-                assertThat(manifestGets).isEqualTo(5);
+                assertThat(manifestGets).isEqualTo(6); // 3 tags, 2 children, 1 attestation
 
                 for (int i = 0; i < 3; i++) {
                     assertThat(catalog.tags("cache/app")).isEqualTo(first);
@@ -123,7 +124,7 @@ class RegistryCatalogCacheIT {
                 assertThat(registry.countRequests("GET", "/v2/cache/app/blobs/")).isEqualTo(blobGets + 2);
                 catalog.tag("cache/app", "c");
                 assertThat(registry.countRequests("GET", "/v2/cache/app/blobs/")).isEqualTo(blobGets + 2);
-                assertThat(registry.countRequests("GET", "/v2/cache/app/manifests/")).isEqualTo(5);
+                assertThat(registry.countRequests("GET", "/v2/cache/app/manifests/")).isEqualTo(6);
             }
         }
     }
@@ -146,7 +147,8 @@ class RegistryCatalogCacheIT {
                 assertThat(registry.countRequests("GET", "/v2/_catalog")).isEqualTo(2);
                 assertThat(registry.countRequests("GET", "/v2/cache/app/tags/list")).isEqualTo(2);
                 assertThat(registry.countRequests("HEAD", "/v2/cache/app/manifests/")).isEqualTo(3);
-                assertThat(registry.countRequests("GET", "/v2/cache/app/manifests/")).isEqualTo(5);
+                // the crawl's 6 (3 tags, 2 children, 1 attestation): the reconcile read none again
+                assertThat(registry.countRequests("GET", "/v2/cache/app/manifests/")).isEqualTo(6);
                 assertThat(registry.countRequests("GET", "/v2/cache/app/blobs/")).isEqualTo(4);
                 assertThat(catalog.status().lastReconcile()).isNotNull();
             }
@@ -235,6 +237,24 @@ class RegistryCatalogCacheIT {
                 assertThat(catalog.platformsCapped("cache/wide", index.digest())).isTrue();
                 // the index and two children, not the third
                 assertThat(registry.countRequests("GET", "/v2/cache/wide/manifests/")).isEqualTo(3);
+            }
+        }
+    }
+
+    @Test
+    void attestationsOfAnIndex_areReadUpToTheSameCapAsPlatforms() {
+        try (LocalRegistry registry = LocalRegistry.start()) {
+            TestPusher.Index index = new TestPusher(registry).pushBuildxIndex("cache/attested", "all",
+                    List.of(Arch.AMD64, Arch.ARM64, Arch.ARM_V7), 1_000);
+            try (RegistryCatalog catalog = RegistryCatalog.create(settings(registry),
+                    IndexSettings.defaults().withMaxPlatforms(2))) {
+                catalog.tags("cache/attested");
+
+                assertThat(catalog.platformsCapped("cache/attested", index.digest())).isTrue();
+                // the index, two children and two attestations: an index listing thousands of entries is input
+                assertThat(registry.countRequests("GET", "/v2/cache/attested/manifests/")).isEqualTo(5);
+                // no attestation's config is read (it is no platform); the two children's are
+                assertThat(registry.countRequests("GET", "/v2/cache/attested/blobs/")).isEqualTo(2);
             }
         }
     }
