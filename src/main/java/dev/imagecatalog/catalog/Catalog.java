@@ -76,6 +76,31 @@ public interface Catalog {
         throw new UnsupportedOperationException("this catalog keeps no index");
     }
 
+    /** A repository's page in one call: its tags and, with an index, its storage. NOT_FOUND if unknown. */
+    default RepositoryView repositoryView(String repository) {
+        List<TagSummary> tags = tags(repository);
+        Storage storage;
+        try {
+            storage = storage(repository);
+        } catch (UnsupportedOperationException noIndex) {
+            storage = null;
+        }
+        return new RepositoryView(repository, tags, storage);
+    }
+
+    /** A tag's page in one call: its detail, pull host, whether its platforms were cut, and what a delete frees. */
+    default TagView tagView(String repository, String tag) {
+        TagDetail detail = tag(repository, tag);
+        String digest = detail.summary().digest();
+        Long freed;
+        try {
+            freed = freedByDelete(repository, digest);
+        } catch (UnsupportedOperationException noIndex) {
+            freed = null;
+        }
+        return new TagView(detail, pullHost(), platformsCapped(repository, digest), freed);
+    }
+
     /** Whether an index tag lists more platforms than were read ({@code registry.max-platforms}). */
     default boolean platformsCapped(String repository, String digest) {
         return false;

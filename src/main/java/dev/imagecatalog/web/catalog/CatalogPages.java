@@ -11,7 +11,9 @@ import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.catalog.Overview;
 import dev.imagecatalog.catalog.RepositoryInfo;
 import dev.imagecatalog.catalog.RepositorySort;
+import dev.imagecatalog.catalog.RepositoryView;
 import dev.imagecatalog.catalog.SearchResult;
+import dev.imagecatalog.catalog.TagView;
 import dev.imagecatalog.registry.ArtifactKind;
 import dev.imagecatalog.registry.RegistryException;
 import dev.imagecatalog.registry.TagDetail;
@@ -118,32 +120,33 @@ public final class CatalogPages implements HttpService {
         String path = req.path().absolute().path();
         RepositoryPath target = RepositoryPath.parse(path.substring(path.indexOf(PREFIX) + PREFIX.length()), false);
         if (target.tag() == null) {
-            repository(req, res, target.repository(), catalog.tags(target.repository()));
+            repository(req, res, catalog.repositoryView(target.repository()));
             return;
         }
         try {
             tag(req, res, target.repository(), target.tag(), Status.OK_200, Map.of(), null);
         } catch (RegistryException e) {
             // "/repositories/a/tags/b" is tag b of a — unless a repository named "a/tags/b" exists
-            List<TagSummary> tags = wholePathRepository(target, e);
-            repository(req, res, target.repository() + "/tags/" + target.tag(), tags);
+            repository(req, res, wholePathRepository(target, e));
         }
     }
 
     /** The tags of the repository named by the whole path, or the original failure when there is none. */
-    private List<TagSummary> wholePathRepository(RepositoryPath target, RegistryException failure) {
+    private RepositoryView wholePathRepository(RepositoryPath target, RegistryException failure) {
         String whole = target.repository() + "/tags/" + target.tag();
         if (failure.kind() != RegistryException.Kind.NOT_FOUND || !RepositoryPath.isRepositoryName(whole)) {
             throw failure;
         }
         try {
-            return catalog.tags(whole);
+            return catalog.repositoryView(whole);
         } catch (RegistryException notThatEither) {
             throw failure;
         }
     }
 
-    private void repository(ServerRequest req, ServerResponse res, String repository, List<TagSummary> tags) {
+    private void repository(ServerRequest req, ServerResponse res, RepositoryView view) {
+        String repository = view.name();
+        List<TagSummary> tags = view.tags();
         Views.Sort sort = Views.Sort.parse(req.query().first("sort").orElse(null));
         String filter = req.query().first("tag").orElse("").trim();
         List<TagSummary> matching = filter.isEmpty() ? tags : tags.stream()
@@ -167,17 +170,8 @@ public final class CatalogPages implements HttpService {
         model.put("pages", pages);
         model.put("prevHref", page > 1 ? Views.repositoryHref(href, sort, filter, page - 1) : "");
         model.put("nextHref", page < pages ? Views.repositoryHref(href, sort, filter, page + 1) : "");
-        model.put("storage", storage(repository));
+        model.put("storage", view.storage() == null ? Map.of() : Views.storage(view.storage()));
         Html.send(req, res, templates.page("repository.ftlh", model));
-    }
-
-    /** Unique and shared bytes, or an empty map for a catalog without an index. */
-    private Map<String, Object> storage(String repository) {
-        try {
-            return Views.storage(catalog.storage(repository));
-        } catch (UnsupportedOperationException e) {
-            return Map.of();
-        }
     }
 
     /**
@@ -186,9 +180,10 @@ public final class CatalogPages implements HttpService {
      */
     public void tag(ServerRequest req, ServerResponse res, String repository, String tag, Status status,
              Map<String, String> form, LaunchException error) {
-        TagDetail detail = catalog.tag(repository, tag);
+        TagView view = catalog.tagView(repository, tag);
+        TagDetail detail = view.detail();
         TagSummary summary = detail.summary();
-        String pullHost = catalog.pullHost();
+        String pullHost = view.pullHost();
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", repository + ":" + tag);
         model.put("repository", repository);
@@ -209,20 +204,11 @@ public final class CatalogPages implements HttpService {
         model.put("pullByDigest", Links.pullByDigest(summary.kind(), pullHost, repository, summary.digest()));
         model.put("pullTool", Links.pullTool(summary.kind()));
         model.put("platforms", Views.platforms(detail, pullHost));
-        model.put("capped", catalog.platformsCapped(repository, summary.digest()));
-        model.put("freed", freed(repository, summary.digest()));
+        model.put("capped", view.platformsCapped());
+        model.put("freed", view.freedBytes() == null ? ""
+                : Formats.size(view.freedBytes()) + " (" + Formats.exactBytes(view.freedBytes()) + ")");
         runSection.addTo(model, req, res, detail, form, error);
         Html.send(res, status, templates.render("tag.ftlh", model));
-    }
-
-    /** Bytes a delete of the manifest would free, formatted; empty for a catalog without an index. */
-    private String freed(String repository, String digest) {
-        try {
-            long bytes = catalog.freedByDelete(repository, digest);
-            return Formats.size(bytes) + " (" + Formats.exactBytes(bytes) + ")";
-        } catch (UnsupportedOperationException e) {
-            return "";
-        }
     }
 
     private static int page(String value) {
