@@ -8,7 +8,10 @@ public enum ArtifactKind {
     INDEX("multi-platform image", true),
     /** A Helm chart pushed as OCI artifact (config {@code application/vnd.cncf.helm.config.v1+json}). */
     HELM_CHART("Helm chart", false),
-    /** A cosign signature, attestation or SBOM tag ({@code sha256-….sig/.att/.sbom}). */
+    /**
+     * A cosign signature, attestation or SBOM tag ({@code sha256-….sig/.att/.sbom}); also an index's attestation
+     * manifest (buildx provenance / SBOM, {@code unknown/unknown}), which the index keeps for storage only.
+     */
     SIGNATURE("signature / attestation", false),
     /** Any other OCI artifact ({@code artifactType} or an empty/unknown config). */
     ARTIFACT("OCI artifact", false),

@@ -13,6 +13,12 @@ public sealed interface Manifest permits Manifest.Image, Manifest.Index, Manifes
     String mediaType();
 
     /**
+     * Byte count of the manifest as served: what the registry stores for it (Distribution keeps a manifest as a
+     * blob, and garbage collection frees those bytes too).
+     */
+    long bytes();
+
+    /**
      * OCI image manifest or Docker v2 schema 2 manifest (also used by OCI artifacts).
      *
      * @param digest       manifest digest
@@ -21,9 +27,10 @@ public sealed interface Manifest permits Manifest.Image, Manifest.Index, Manifes
      * @param layers       layers in order
      * @param artifactType {@code artifactType}, or {@code null}
      * @param annotations  manifest annotations, empty if none
+     * @param bytes        byte count of the manifest
      */
     record Image(String digest, String mediaType, Descriptor config, List<Layer> layers, String artifactType,
-                 Map<String, String> annotations) implements Manifest {
+                 Map<String, String> annotations, long bytes) implements Manifest {
 
         /** Compressed size: config size + Σ layer sizes. */
         public long size() {
@@ -37,12 +44,21 @@ public sealed interface Manifest permits Manifest.Image, Manifest.Index, Manifes
      * @param digest    manifest digest
      * @param mediaType manifest media type
      * @param entries   entries in order (platforms and non-platform entries such as attestations)
+     * @param bytes     byte count of the manifest
      */
-    record Index(String digest, String mediaType, List<IndexEntry> entries) implements Manifest {
+    record Index(String digest, String mediaType, List<IndexEntry> entries, long bytes) implements Manifest {
 
         /** Entries that are real platforms (attestations and unknown/unknown left out). */
         public List<IndexEntry> platformEntries() {
             return entries.stream().filter(IndexEntry::isPlatform).toList();
+        }
+
+        /**
+         * Entries that are not platforms (buildx's provenance and SBOM attestation manifests, other unknown/unknown
+         * entries): not runnable, but stored in the registry like any manifest.
+         */
+        public List<IndexEntry> otherEntries() {
+            return entries.stream().filter(e -> !e.isPlatform()).toList();
         }
     }
 
@@ -52,8 +68,9 @@ public sealed interface Manifest permits Manifest.Image, Manifest.Index, Manifes
      * @param digest       manifest digest
      * @param mediaType    manifest media type
      * @param architecture {@code architecture} field, or {@code null}
+     * @param bytes        byte count of the manifest (signatures included)
      */
-    record Schema1(String digest, String mediaType, String architecture) implements Manifest {
+    record Schema1(String digest, String mediaType, String architecture, long bytes) implements Manifest {
     }
 
     /**

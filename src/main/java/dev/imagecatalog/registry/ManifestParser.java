@@ -41,7 +41,7 @@ public final class ManifestParser {
         if (root.path("schemaVersion").asInt() == 1 || MediaTypes.SCHEMA1.equals(type)
                 || MediaTypes.SCHEMA1_SIGNED.equals(type)) {
             return new Manifest.Schema1(digest, type == null ? MediaTypes.SCHEMA1_SIGNED : type,
-                    text(root, "architecture"));
+                    text(root, "architecture"), body.length);
         }
         if (root.has("manifests") || MediaTypes.OCI_INDEX.equals(type) || MediaTypes.DOCKER_LIST.equals(type)) {
             List<Manifest.IndexEntry> entries = new ArrayList<>();
@@ -51,7 +51,7 @@ public final class ManifestParser {
                         : new Platform(text(p, "os"), text(p, "architecture"), blankToNull(text(p, "variant")));
                 entries.add(new Manifest.IndexEntry(descriptor(m, digest), platform, strings(m.get("annotations"))));
             }
-            return new Manifest.Index(digest, type == null ? MediaTypes.OCI_INDEX : type, List.copyOf(entries));
+            return new Manifest.Index(digest, type == null ? MediaTypes.OCI_INDEX : type, List.copyOf(entries), body.length);
         }
         if (root.has("config")) {
             List<Layer> layers = new ArrayList<>();
@@ -61,7 +61,7 @@ public final class ManifestParser {
             }
             return new Manifest.Image(digest, type == null ? MediaTypes.OCI_MANIFEST : type,
                     descriptor(root.get("config"), digest), List.copyOf(layers), text(root, "artifactType"),
-                    strings(root.get("annotations")));
+                    strings(root.get("annotations")), body.length);
         }
         throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
                 "The registry returned something that is not a manifest for " + digest);

@@ -33,8 +33,8 @@ class ManifestParserTest {
     }
 
     @Test
-    void parse_index_attestationAndUnknownEntriesAreNotPlatforms() {
-        Manifest m = ManifestParser.parse(bytes("""
+    void parse_index_attestationAndUnknownEntriesAreNotPlatforms_butAreKeptAsOtherEntries() {
+        byte[] body = bytes("""
                 {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[
                  {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":1,
                   "platform":{"architecture":"amd64","os":"linux"}},
@@ -43,13 +43,18 @@ class ManifestParserTest {
                  {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":1,
                   "platform":{"architecture":"unknown","os":"unknown"},
                   "annotations":{"vnd.docker.reference.digest":"%s","vnd.docker.reference.type":"attestation-manifest"}}]}
-                """.formatted(D1, D2, D3, D1)), "application/vnd.oci.image.index.v1+json", "sha256:i");
+                """.formatted(D1, D2, D3, D1));
+        Manifest m = ManifestParser.parse(body, "application/vnd.oci.image.index.v1+json", "sha256:i");
 
         assertThat(m).isInstanceOfSatisfying(Manifest.Index.class, index -> {
             assertThat(index.entries()).hasSize(3);
             assertThat(index.platformEntries()).extracting(e -> e.platform().toString())
                     .containsExactly("linux/amd64", "linux/arm64/v8");
+            // stored in the registry all the same: storage reads them
+            assertThat(index.otherEntries()).extracting(e -> e.descriptor().digest()).containsExactly(D3);
         });
+        // the manifest's own bytes, which garbage collection frees with it
+        assertThat(m.bytes()).isEqualTo(body.length);
         assertThat(ManifestParser.classify("2.0", m)).isEqualTo(ArtifactKind.INDEX);
     }
 
@@ -213,7 +218,7 @@ class ManifestParserTest {
 
     private static Manifest image(String configType, String artifactType) {
         return new Manifest.Image("sha256:x", MediaTypes.OCI_MANIFEST, new Descriptor(configType, D1, 2),
-                java.util.List.of(), artifactType, java.util.Map.of());
+                java.util.List.of(), artifactType, java.util.Map.of(), 0);
     }
 
     private static byte[] bytes(String s) {

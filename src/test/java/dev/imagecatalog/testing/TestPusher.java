@@ -111,16 +111,22 @@ public final class TestPusher {
     /**
      * A pushed OCI index or Docker manifest list.
      *
-     * @param repository  repository
-     * @param tag         tag
-     * @param digest      index digest
-     * @param mediaType   index media type
-     * @param platforms   the real platform children, in index order (present in the registry)
-     * @param attestation the attestation child ({@code unknown/unknown}), or {@code null}
-     * @param missing     platform children listed in the index but deleted from the registry
+     * @param repository   repository
+     * @param tag          tag
+     * @param digest       index digest
+     * @param mediaType    index media type
+     * @param platforms    the real platform children, in index order (present in the registry)
+     * @param attestations the attestation children ({@code unknown/unknown}), in index order; empty if none
+     * @param missing      platform children listed in the index but deleted from the registry
+     * @param manifestSize byte count of the index manifest
      */
     public record Index(String repository, String tag, String digest, String mediaType, List<Image> platforms,
-                       Image attestation, List<Image> missing) {
+                        List<Image> attestations, List<Image> missing, long manifestSize) {
+
+        /** The first attestation child, or {@code null} when the index has none. */
+        public Image attestation() {
+            return attestations.isEmpty() ? null : attestations.getFirst();
+        }
     }
 
     private final LocalRegistry registry;
@@ -316,6 +322,90 @@ public final class TestPusher {
     }
 
     /**
+     * An OCI index shaped like {@code docker buildx build --platform … --sbom=true --push} makes it: per platform an
+     * image child and an attestation manifest ({@code unknown/unknown}, annotations
+     * {@code vnd.docker.reference.type: attestation-manifest} and {@code vnd.docker.reference.digest}) whose layers
+     * are in-toto statements — an SBOM of {@code sbomBytes} bytes and a SLSA provenance — with annotation
+     * {@code in-toto.io/predicate-type}, and an empty-rootfs config.
+     */
+    public Index pushBuildxIndex(String repository, String tag, List<Arch> platforms, int sbomBytes) {
+        List<Image> children = new ArrayList<>();
+        for (Arch arch : platforms) {
+            children.add(pushImage(repository, null, arch, Map.of(), OCI_MANIFEST, OCI_CONFIG, OCI_LAYER));
+        }
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (Image child : children) {
+            entries.add(indexEntry(child, platformMap(child.arch()), null));
+        }
+        List<Image> attestations = new ArrayList<>();
+        for (Image child : children) {
+            Image attestation = pushAttestation(repository, child, sbomBytes);
+            attestations.add(attestation);
+            entries.add(indexEntry(attestation, Map.of("architecture", "unknown", "os", "unknown"), Map.of(
+                    "vnd.docker.reference.digest", child.digest(),
+                    "vnd.docker.reference.type", "attestation-manifest")));
+        }
+        Map<String, Object> index = new LinkedHashMap<>();
+        index.put("schemaVersion", 2);
+        index.put("mediaType", OCI_INDEX);
+        index.put("manifests", entries);
+        byte[] body = toJson(index);
+        String digest = pushManifest(repository, tag, OCI_INDEX, body);
+        return new Index(repository, tag, digest, OCI_INDEX, List.copyOf(children), List.copyOf(attestations),
+                List.of(), body.length);
+    }
+
+    /** buildx's attestation manifest for {@code subject}: an SPDX SBOM and a SLSA provenance as in-toto layers. */
+    private Image pushAttestation(String repository, Image subject, int sbomBytes) {
+        String name = "pkg:oci/app@" + subject.digest();
+        // an SPDX document padded with packages up to about sbomBytes (real SBOMs list every package of the image)
+        List<Map<String, Object>> packages = new ArrayList<>();
+        int approx = 0;
+        for (int i = 0; approx < sbomBytes; i++) {
+            String pkg = "package-" + i + "-" + ThreadLocalRandom.current().nextInt(1_000_000);
+            Map<String, Object> entry = Map.of("name", pkg, "SPDXID", "SPDXRef-Package-" + i, "versionInfo", "1." + i,
+                    "downloadLocation", "NOASSERTION");
+            packages.add(entry);
+            approx += toJson(entry).length + 1;
+        }
+        Map<String, Object> sbom = new LinkedHashMap<>();
+        sbom.put("_type", "https://in-toto.io/Statement/v0.1");
+        sbom.put("predicateType", "https://spdx.dev/Document");
+        sbom.put("subject", List.of(Map.of("name", name, "digest", Map.of("sha256", subject.digest().substring(7)))));
+        sbom.put("predicate", Map.of("spdxVersion", "SPDX-2.3", "name", "sbom", "packages", packages));
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("_type", "https://in-toto.io/Statement/v0.1");
+        provenance.put("predicateType", "https://slsa.dev/provenance/v0.2");
+        provenance.put("subject", List.of(Map.of("name", name, "digest", Map.of("sha256", subject.digest().substring(7)))));
+        provenance.put("predicate", Map.of("builder", Map.of("id", ""), "buildType",
+                "https://mobyproject.org/buildkit@v1", "metadata", Map.of("buildStartedOn",
+                        Instant.now().toString())));
+        String inToto = "application/vnd.in-toto+json";
+        List<Blob> layers = List.of(pushBlob(repository, toJson(sbom), inToto),
+                pushBlob(repository, toJson(provenance), inToto));
+        Blob config = pushBlob(repository, toJson(Map.of("architecture", "unknown", "os", "unknown",
+                "config", Map.of(), "rootfs", Map.of("type", "layers",
+                        "diff_ids", layers.stream().map(Blob::digest).toList()))), OCI_CONFIG);
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("schemaVersion", 2);
+        manifest.put("mediaType", OCI_MANIFEST);
+        manifest.put("config", descriptor(config));
+        List<Map<String, Object>> layerDescriptors = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Map<String, Object> d = descriptor(layers.get(i));
+            d.put("annotations", Map.of("in-toto.io/predicate-type",
+                    i == 0 ? "https://spdx.dev/Document" : "https://slsa.dev/provenance/v0.2"));
+            layerDescriptors.add(d);
+        }
+        manifest.put("layers", layerDescriptors);
+        byte[] body = toJson(manifest);
+        String digest = pushManifest(repository, sha256(body), OCI_MANIFEST, body);
+        long size = config.size() + layers.stream().mapToLong(Blob::size).sum();
+        return new Image(repository, null, digest, OCI_MANIFEST, size, new Arch("unknown", "unknown", null), null,
+                Map.of(), config, layers, 0, body.length);
+    }
+
+    /**
      * An OCI index of {@code present} + {@code missing} platforms whose {@code missing} children are deleted after
      * the push (Distribution refuses an index with unknown children, so they exist at push time).
      */
@@ -358,11 +448,13 @@ public final class TestPusher {
         index.put("schemaVersion", 2);
         index.put("mediaType", indexType);
         index.put("manifests", entries);
-        String digest = pushManifest(repository, tag, indexType, toJson(index));
+        byte[] body = toJson(index);
+        String digest = pushManifest(repository, tag, indexType, body);
         for (Image gone : missing) {
             deleteManifest(repository, gone.digest());
         }
-        return new Index(repository, tag, digest, indexType, List.copyOf(children), attestation, List.copyOf(missing));
+        return new Index(repository, tag, digest, indexType, List.copyOf(children),
+                attestation == null ? List.of() : List.of(attestation), List.copyOf(missing), body.length);
     }
 
     private static Map<String, Object> indexEntry(Image child, Map<String, Object> platform,

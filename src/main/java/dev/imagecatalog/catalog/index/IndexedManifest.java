@@ -21,6 +21,12 @@ public sealed interface IndexedManifest permits IndexedManifest.Image, IndexedMa
     /** Manifest media type. */
     String mediaType();
 
+    /**
+     * Byte count of the manifest itself: Distribution stores a manifest as a blob, so garbage collection after a
+     * delete frees these bytes along with the config and layers.
+     */
+    long bytes();
+
     /** Visits every blob this manifest references directly (config and layers of an image; none for an index). */
     void forEachBlob(Consumer<Layer> blob);
 
@@ -36,9 +42,11 @@ public sealed interface IndexedManifest permits IndexedManifest.Image, IndexedMa
      * @param created        {@code created} of the config, or the manifest's created annotation for artifacts
      * @param labels         config labels, bounded for the index (long values shortened; see {@link Limits})
      * @param labelsComplete whether {@code labels} are all of them, unshortened
+     * @param bytes          byte count of the manifest itself
      */
     record Image(String digest, String mediaType, ArtifactKind kind, Layer config, List<Layer> layers,
-                 Platform platform, Instant created, Map<String, String> labels, boolean labelsComplete)
+                 Platform platform, Instant created, Map<String, String> labels, boolean labelsComplete,
+                 long bytes)
             implements IndexedManifest {
 
         /** Compressed size: config + layers (crane's rule). */
@@ -60,14 +68,21 @@ public sealed interface IndexedManifest permits IndexedManifest.Image, IndexedMa
     }
 
     /**
-     * An OCI index or Docker manifest list; its platform children are separate {@link Image} entries.
+     * An OCI index or Docker manifest list; its platform children and attestations are separate {@link Image}
+     * entries.
      *
-     * @param digest    manifest digest
-     * @param mediaType manifest media type
-     * @param children  the platform children read, in index order (attestations left out)
-     * @param capped    whether the index lists more platforms than {@code registry.max-platforms} (only that many read)
+     * @param digest       manifest digest
+     * @param mediaType    manifest media type
+     * @param children     the platform children read, in index order (attestations left out: they are no platform)
+     * @param attestations digests of the entries read that are no platform (buildx's provenance and SBOM attestation
+     *                     manifests, {@code unknown/unknown}): never listed or run, but their manifests, configs and
+     *                     layers are stored like any image's, so storage counts them
+     * @param capped       whether the index lists more platforms (or more attestations) than
+     *                     {@code registry.max-platforms} (only that many read)
+     * @param bytes        byte count of the index itself
      */
-    record Index(String digest, String mediaType, List<Child> children, boolean capped) implements IndexedManifest {
+    record Index(String digest, String mediaType, List<Child> children, List<String> attestations, boolean capped,
+                 long bytes) implements IndexedManifest {
 
         @Override
         public void forEachBlob(Consumer<Layer> blob) {

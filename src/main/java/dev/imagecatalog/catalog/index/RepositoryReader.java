@@ -114,6 +114,12 @@ final class RepositoryReader {
                         reachable.put(child.digest(), child);
                     }
                 }
+                for (String a : idx.attestations()) {
+                    IndexedManifest attestation = manifests.get(a);
+                    if (attestation != null) {
+                        reachable.put(attestation.digest(), attestation);
+                    }
+                }
             }
         }
         return new RepositorySnapshot(repository, tags, reachable);
@@ -127,7 +133,7 @@ final class RepositoryReader {
         IndexedManifest entry = switch (manifest) {
             case Manifest.Schema1 s -> new IndexedManifest.Image(s.digest(),
                     Names.intern(s.mediaType()), ArtifactKind.SCHEMA1, null, List.of(), null, null, Map.of(),
-                    true);
+                    true, s.bytes());
             case Manifest.Image image -> image(image);
             case Manifest.Index idx -> index(idx);
         };
@@ -143,29 +149,74 @@ final class RepositoryReader {
         if (kind != ArtifactKind.IMAGE) {
             return new IndexedManifest.Image(image.digest(), Names.intern(image.mediaType()), kind,
                     config, layers, null, instant(image.annotations().get("org.opencontainers.image.created")),
-                    Map.of(), true);
+                    Map.of(), true, image.bytes());
         }
         ConfigFields fields = config(config);
         return new IndexedManifest.Image(image.digest(), Names.intern(image.mediaType()), kind,
-                config, layers, fields.platform(), fields.created(), fields.labels(), fields.complete());
+                config, layers, fields.platform(), fields.created(), fields.labels(), fields.complete(),
+                image.bytes());
     }
 
     private IndexedManifest.Index index(Manifest.Index idx) {
+        int max = updater.maxPlatforms();
         List<Manifest.IndexEntry> entries = idx.platformEntries();
-        boolean capped = entries.size() > updater.maxPlatforms();
-        List<Manifest.IndexEntry> read = capped ? entries.subList(0, updater.maxPlatforms()) : entries;
+        // attestations (one per platform with buildx) are bounded like platforms: an index is input
+        List<Manifest.IndexEntry> others = idx.otherEntries();
+        boolean capped = entries.size() > max || others.size() > max;
+        List<Manifest.IndexEntry> read = entries.size() > max ? entries.subList(0, max) : entries;
+        List<Manifest.IndexEntry> readOthers = others.size() > max ? others.subList(0, max) : others;
         List<Future<Optional<IndexedManifest.Child>>> futures = new ArrayList<>();
+        List<Future<Optional<String>>> attestationFutures = new ArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Manifest.IndexEntry e : read) {
                 futures.add(executor.submit(() -> child(e)));
+            }
+            for (Manifest.IndexEntry e : readOthers) {
+                attestationFutures.add(executor.submit(() -> attestation(e)));
             }
             List<IndexedManifest.Child> children = new ArrayList<>();
             for (Future<Optional<IndexedManifest.Child>> f : futures) {
                 IndexUpdater.join(f).ifPresent(children::add);
             }
+            List<String> attestations = new ArrayList<>();
+            for (Future<Optional<String>> f : attestationFutures) {
+                IndexUpdater.join(f).ifPresent(attestations::add);
+            }
             return new IndexedManifest.Index(idx.digest(), Names.intern(idx.mediaType()),
-                    List.copyOf(children), capped);
+                    List.copyOf(children), List.copyOf(attestations), capped, idx.bytes());
         }
+    }
+
+    /**
+     * An attestation entry's manifest, kept for storage only: its blobs are stored (an SBOM layer can be megabytes)
+     * but it is no platform, so its config is not read. Empty when it is gone (404), unreadable (too large, not
+     * matching its digest, not a manifest: the images stay listed and runnable, only its bytes go uncounted) or not
+     * an image manifest.
+     */
+    private Optional<String> attestation(Manifest.IndexEntry e) {
+        String digest = e.descriptor().digest();
+        if (manifests.get(digest) instanceof IndexedManifest.Image) {
+            return Optional.of(digest);
+        }
+        Manifest m;
+        try {
+            m = updater.call(() -> updater.client().manifest(repository, digest));
+        } catch (RegistryException ex) {
+            return switch (ex.kind()) {
+                case NOT_FOUND -> Optional.empty();
+                default -> throw ex;
+            };
+        }
+        if (!(m instanceof Manifest.Image image)) {
+            return Optional.empty();
+        }
+        List<Layer> layers = image.layers().stream().map(l -> Names.layer(l.digest(), l.size(), l.mediaType()))
+                .toList();
+        IndexedManifest.Image entry = new IndexedManifest.Image(image.digest(), Names.intern(image.mediaType()),
+                ArtifactKind.SIGNATURE, Names.layer(image.config().digest(), image.config().size(),
+                image.config().mediaType()), layers, null, null, Map.of(), true, image.bytes());
+        manifests.putIfAbsent(entry.digest(), entry);
+        return Optional.of(digest);
     }
 
     /** A platform child, or empty when it is gone (404) or not an image. */

@@ -98,7 +98,10 @@ public final class RepositorySnapshot {
         return manifests;
     }
 
-    /** Bytes of the distinct blobs (configs and layers, index children included) its tags reference. */
+    /**
+     * Bytes of the distinct blobs (configs and layers, index children and attestations included) its tags
+     * reference; the manifests' own bytes are not counted (see {@link StorageAccounting}).
+     */
     public long size() {
         return size;
     }
@@ -113,25 +116,44 @@ public final class RepositorySnapshot {
         return platforms;
     }
 
-    /** The distinct blobs a manifest reaches (for an index: through its children), each once. */
+    /**
+     * The distinct config and layer blobs a manifest reaches (for an index: through its children and its
+     * attestations), each once.
+     */
     public List<Layer> blobs(String digest) {
         Map<String, Layer> out = new HashMap<>();
         visit(digest, b -> out.putIfAbsent(b.digest(), b));
         return List.copyOf(out.values());
     }
 
-    /** Visits the blobs a manifest reaches (duplicates possible). */
+    /** Visits the config and layer blobs a manifest reaches (duplicates possible). */
     void visit(String digest, Consumer<Layer> blob) {
+        visitManifests(digest, m -> m.forEachBlob(blob));
+    }
+
+    /**
+     * Visits the manifests a manifest stands for in storage: itself and, for an index, the platform children and
+     * attestation manifests it lists that are indexed (duplicates possible).
+     */
+    void visitManifests(String digest, Consumer<IndexedManifest> manifest) {
         IndexedManifest m = manifest(digest);
+        if (m == null) {
+            return;
+        }
+        manifest.accept(m);
         if (m instanceof IndexedManifest.Index index) {
             for (IndexedManifest.Child child : index.children()) {
                 IndexedManifest c = manifest(child.digest());
                 if (c != null) {
-                    c.forEachBlob(blob);
+                    manifest.accept(c);
                 }
             }
-        } else if (m != null) {
-            m.forEachBlob(blob);
+            for (String attestation : index.attestations()) {
+                IndexedManifest a = manifest(attestation);
+                if (a != null) {
+                    manifest.accept(a);
+                }
+            }
         }
     }
 }

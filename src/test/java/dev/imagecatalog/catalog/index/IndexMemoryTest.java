@@ -73,7 +73,8 @@ class IndexMemoryTest {
                 Map<String, String> labels = Map.of(Names.intern("org.opencontainers.image.version"), "1.2." + t,
                         Names.intern("org.opencontainers.image.source"), "https://git.example.com/" + repository);
                 IndexedManifest.Image image = new IndexedManifest.Image(digest(random),
-                        Names.intern(OCI_MANIFEST), ArtifactKind.IMAGE, config, layers, platform, created, labels, true);
+                        Names.intern(OCI_MANIFEST), ArtifactKind.IMAGE, config, layers, platform, created, labels, true,
+                        500 + random.nextInt(1_000));
                 manifests.put(image.digest(), image);
                 tags.add(new TagSummary("1.2." + t, image.digest(), image.mediaType(), image.size(),
                         created, ArtifactKind.IMAGE,
