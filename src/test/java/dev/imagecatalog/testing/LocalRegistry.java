@@ -166,7 +166,8 @@ public final class LocalRegistry implements AutoCloseable {
         yaml.append("version: 0.1\n")
                 .append("log:\n  level: info\n  accesslog:\n    disabled: false\n")
                 .append("storage:\n  filesystem:\n    rootdirectory: ").append(dir.resolve("data")).append('\n')
-                .append("  delete:\n    enabled: ").append(deletesEnabled).append('\n')
+                .append("  delete:\n    enabled: ").append(deletesEnabled)
+                .append('\n')
                 .append("http:\n  addr: 127.0.0.1:").append(port).append('\n')
                 .append("  secret: ").append(UUID.randomUUID()).append('\n');
         if (catalogMaxEntries > 0) {
