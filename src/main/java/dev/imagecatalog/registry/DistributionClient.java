@@ -514,4 +514,150 @@ public final class DistributionClient implements AutoCloseable {
                     "No such tag: \"" + reference + "\" is not a valid tag or digest");
         }
     }
+
+    // ---- deleting and untagging (issue 14) ----------------------------------------------------------------------
+
+    /**
+     * Deletes a manifest by digest ({@code DELETE /v2/<name>/manifests/<digest>}): every tag of that digest in this
+     * repository goes with it; its blobs stay on disk until the registry's garbage collection. NOT_FOUND when the
+     * manifest is not in the repository; a refusal that says why when the registry has deletes off
+     * ({@code storage.delete.enabled}: Distribution answers 405 UNSUPPORTED) or the credentials lack the delete
+     * scope.
+     */
+    public void deleteManifest(String repository, String digest) {
+        checkName(repository);
+        if (!Digests.isValid(digest)) {
+            throw new RegistryException(RegistryException.Kind.NOT_FOUND, "Not a valid digest: " + digest);
+        }
+        String what = "Deleting manifest " + repository + "@" + digest;
+        Response r = write(Method.DELETE, base.resolve("/v2/" + repository + "/manifests/" + digest),
+                RegistryAuth.deleteScope(repository), null, null, what);
+        if (r.status() / 100 != 2) {
+            throw writeError(r, what, repository);
+        }
+    }
+
+    /**
+     * Removes one tag and nothing else: the manifest and its other tags stay. Uses {@code DELETE} on the tag where
+     * the registry accepts it (OCI 1.1, Distribution 3); Distribution 2.8 answers that with 400 DIGEST_INVALID, and
+     * then the tag is pointed at a unique throw-away manifest ({@link ThrowAwayManifest}) that is deleted by digest
+     * at once. Says which technique ran. The caller checks beforehand that the tag still names what the user saw.
+     */
+    public Untag untag(String repository, String tag) {
+        checkName(repository);
+        if (tag == null || !TAG.matcher(tag).matches()) {
+            throw new RegistryException(RegistryException.Kind.NOT_FOUND, "No such tag: \"" + tag + "\"");
+        }
+        String what = "Untagging " + repository + ":" + tag;
+        Response r = write(Method.DELETE, base.resolve("/v2/" + repository + "/manifests/" + tag),
+                RegistryAuth.deleteScope(repository), null, null, what);
+        if (r.status() / 100 == 2) {
+            return new Untag(repository, tag, Untag.Technique.TAG_DELETE, null, 0);
+        }
+        if (!tagDeleteUnsupported(r)) {
+            throw writeError(r, what, repository);
+        }
+        return untagByThrowAway(repository, tag, what);
+    }
+
+    /**
+     * Whether a tag DELETE failed only because the registry deletes by digest: Distribution 2.8 parses the tag as a
+     * digest (400 DIGEST_INVALID); OCI lets a registry answer 405 when tag deletes are off. Distribution's 405
+     * UNSUPPORTED means deletes are off altogether — then a throw-away manifest could be pushed but never deleted,
+     * and the tag would be left pointing at it, so that is a refusal.
+     */
+    private static boolean tagDeleteUnsupported(Response r) {
+        if (r.status() == 400) {
+            return registryCode(r).map(c -> c.equals("DIGEST_INVALID")).orElse(true);
+        }
+        return r.status() == 405 && registryCode(r).filter("UNSUPPORTED"::equals).isEmpty();
+    }
+
+    private Untag untagByThrowAway(String repository, String tag, String what) {
+        String scope = RegistryAuth.untagScope(repository);
+        uploadEmptyConfig(repository, scope, what);
+        byte[] manifest = ThrowAwayManifest.create();
+        String digest = Digests.compute(null, manifest);
+        Response put = write(Method.PUT, base.resolve("/v2/" + repository + "/manifests/" + tag), scope,
+                MediaTypes.OCI_MANIFEST, manifest, what + " (pointing the tag at a throw-away manifest)");
+        if (put.status() / 100 != 2) {
+            throw writeError(put, what + " (pointing the tag at a throw-away manifest)", repository);
+        }
+        Response delete = write(Method.DELETE, base.resolve("/v2/" + repository + "/manifests/" + digest), scope,
+                null, null, what);
+        if (delete.status() / 100 != 2) {
+            RegistryException e = writeError(delete, what, repository);
+            throw new RegistryException(e.kind(), e.getMessage() + ". The tag now points at the throw-away manifest "
+                    + digest + "; deleting that digest finishes the untag", e);
+        }
+        return new Untag(repository, tag, Untag.Technique.THROW_AWAY_MANIFEST, digest, manifest.length);
+    }
+
+    /**
+     * Makes sure the repository holds the 2-byte {@code {}} blob the throw-away manifest names (Distribution refuses
+     * a manifest whose config it does not have): a two-step upload, POST then PUT with the digest. Uploading a blob
+     * the registry already has is harmless.
+     */
+    private void uploadEmptyConfig(String repository, String scope, String what) {
+        String step = what + " (uploading the empty config {})";
+        Response start = write(Method.POST, base.resolve("/v2/" + repository + "/blobs/uploads/"), scope, null,
+                new byte[0], step);
+        if (start.status() != 202 || start.location() == null) {
+            throw writeError(start, step, repository);
+        }
+        URI upload;
+        try {
+            upload = base.resolve(new URI(start.location()));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
+                    step + ": the registry sent an invalid upload location", e);
+        }
+        if (!sameOrigin(upload, base)) {
+            // the credentials would go with the PUT: an upload elsewhere is not followed
+            throw new RegistryException(RegistryException.Kind.BAD_RESPONSE, step + ": the registry's upload"
+                    + " location points to " + abbreviate(RegistryTransport.origin(upload)) + ", not to the registry");
+        }
+        String sep = upload.getRawQuery() == null ? "?" : "&";
+        Response put = write(Method.PUT, URI.create(upload + sep + "digest=" + ThrowAwayManifest.EMPTY_CONFIG_DIGEST),
+                scope, "application/octet-stream", ThrowAwayManifest.EMPTY_CONFIG, step);
+        if (put.status() / 100 != 2) {
+            throw writeError(put, step, repository);
+        }
+    }
+
+    /** A write to the registry, answering a 401 challenge once (Bearer token for {@code scope}, or Basic). */
+    private Response write(Method method, URI uri, String scope, String contentType, byte[] content, String what) {
+        String authorization = auth.authorization(scope);
+        Response r = transport.write(method, uri, authorization, contentType, content, what, MAX_TOKEN_BODY);
+        if (r.status() != 401) {
+            return r;
+        }
+        Optional<AuthChallenge> challenge = AuthChallenge.parse(r.challenge());
+        if (challenge.isPresent() && challenge.get().isBearer()) {
+            auth.forget(scope);
+            String bearer = fetchToken(challenge.get(), scope);
+            return transport.write(method, uri, bearer, contentType, content, what, MAX_TOKEN_BODY);
+        }
+        if (auth.hasCredentials() && !Objects.equals(authorization, auth.basic())) {
+            return transport.write(method, uri, auth.basic(), contentType, content, what, MAX_TOKEN_BODY);
+        }
+        return r;
+    }
+
+    /** A refused write, saying what to change: the registry's delete switch or the account's delete scope. */
+    private RegistryException writeError(Response r, String what, String repository) {
+        RegistryException e = error(r, what);
+        if (r.status() == 405 && registryCode(r).filter("UNSUPPORTED"::equals).isPresent()) {
+            return new RegistryException(RegistryException.Kind.BAD_RESPONSE, what + ": the registry has deletes"
+                    + " turned off (registry says UNSUPPORTED, HTTP 405) — set storage.delete.enabled: true in its"
+                    + " configuration (env REGISTRY_STORAGE_DELETE_ENABLED=true) and restart it");
+        }
+        if (r.status() == 401 || r.status() == 403) {
+            return new RegistryException(RegistryException.Kind.UNAUTHORIZED, what + ": the registry credentials"
+                    + " lack the delete scope (" + RegistryAuth.deleteScope(repository)
+                    + "; an untag on Distribution 2.8 also needs push) — HTTP " + r.status()
+                    + registryMessage(r).map(m -> ", registry says \"" + m + "\"").orElse(""));
+        }
+        return e;
+    }
 }

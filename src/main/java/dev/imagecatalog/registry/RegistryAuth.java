@@ -78,6 +78,16 @@ final class RegistryAuth {
         return "repository:" + repository + ":pull";
     }
 
+    /** Scope for deleting a manifest of one repository: token servers grant {@code delete} apart from push. */
+    static String deleteScope(String repository) {
+        return "repository:" + repository + ":pull,delete";
+    }
+
+    /** Scope for an untag by throw-away manifest (Distribution 2.8): push it onto the tag, then delete it. */
+    static String untagScope(String repository) {
+        return "repository:" + repository + ":pull,push,delete";
+    }
+
     /**
      * Authorization to send up front for a scope: a still-valid token; else Basic credentials unless the registry
      * has shown it wants Bearer tokens; else none (the 401 challenge tells what to do).

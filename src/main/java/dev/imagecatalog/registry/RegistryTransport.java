@@ -179,4 +179,76 @@ final class RegistryTransport implements AutoCloseable {
         String msg = t.getMessage();
         return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
     }
+
+    // ---- writes (issue 14: delete and untag) --------------------------------------------------------------------
+
+    /**
+     * One write exchange — a DELETE, or a PUT/POST carrying {@code content} (a manifest, a small blob) — bounded by
+     * {@code registry.call-deadline} like {@link #execute}; the answer's body is read up to {@code maxBytes}.
+     * Separate from {@link #execute} because reads never carry a body (kept apart so both evolve independently).
+     */
+    Response write(Method method, URI uri, String authorization, String contentType, byte[] content, String what,
+                   int maxBytes) {
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        Thread exchange = Thread.ofVirtual().name("registry-write").start(() -> {
+            try {
+                result.complete(sendWrite(method, uri, authorization, contentType, content, what, maxBytes));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        try {
+            return result.get(callDeadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            abandon(exchange);
+            throw new RegistryException(RegistryException.Kind.TIMEOUT, what + ": the registry at "
+                    + origin(uri) + " did not finish answering within " + seconds(callDeadline)
+                    + " (registry.call-deadline)");
+        } catch (InterruptedException e) {
+            abandon(exchange);
+            Thread.currentThread().interrupt();
+            throw new RegistryException(RegistryException.Kind.TIMEOUT, what + ": interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RegistryException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw unreachable(uri, what, e.getCause());
+        }
+    }
+
+    private Response sendWrite(Method method, URI uri, String authorization, String contentType, byte[] content,
+                               String what, int maxBytes) {
+        var request = http.method(method).uri(uri).followRedirects(false).headers(h -> {
+            if (authorization != null) {
+                h.set(HeaderNames.AUTHORIZATION, authorization);
+            }
+            if (contentType != null) {
+                h.set(HeaderNames.CONTENT_TYPE, contentType);
+            }
+        });
+        try (HttpClientResponse res = content == null ? request.request() : request.submit(content)) {
+            var headers = res.headers();
+            byte[] body;
+            try (InputStream in = res.inputStream()) {
+                body = in.readNBytes(maxBytes + 1);
+            }
+            if (body.length > maxBytes) {
+                throw tooLarge(what, maxBytes);
+            }
+            return new Response(res.status().code(),
+                    headers.first(HeaderNames.CONTENT_TYPE).orElse(null),
+                    headers.first(DOCKER_CONTENT_DIGEST).orElse(null),
+                    headers.first(LINK).orElse(null),
+                    headers.first(HeaderNames.LOCATION).orElse(null),
+                    headers.first(WWW_AUTHENTICATE).orElse(null),
+                    body, uri);
+        } catch (RegistryException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw unreachable(uri, what, e);
+        }
+    }
 }

@@ -50,6 +50,8 @@ public final class LocalRegistry implements AutoCloseable {
     /** Extra top-level configuration (e.g. {@code notifications:}, {@code catalog:}), appended as given. */
     private volatile String extraYaml = "";
     private volatile URI notificationUrl;
+    /** {@code storage.delete.enabled}: on unless a test turns it off ({@link #startWithDeletesDisabled()}). */
+    private volatile boolean deletesEnabled = true;
     private volatile String notificationToken;
     /** Stops the process even when a test JVM exits without closing the registry. */
     private final Thread shutdownHook = new Thread(this::stop, "local-registry-stop");
@@ -164,7 +166,8 @@ public final class LocalRegistry implements AutoCloseable {
         yaml.append("version: 0.1\n")
                 .append("log:\n  level: info\n  accesslog:\n    disabled: false\n")
                 .append("storage:\n  filesystem:\n    rootdirectory: ").append(dir.resolve("data")).append('\n')
-                .append("  delete:\n    enabled: true\n")
+                .append("  delete:\n    enabled: ").append(deletesEnabled)
+                .append('\n')
                 .append("http:\n  addr: 127.0.0.1:").append(port).append('\n')
                 .append("  secret: ").append(UUID.randomUUID()).append('\n');
         if (catalogMaxEntries > 0) {
@@ -391,5 +394,47 @@ public final class LocalRegistry implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    // ---- deletes and garbage collection (issue 14) --------------------------------------------------------------
+
+    /** Starts an anonymous registry with {@code storage.delete.enabled: false} (it answers deletes 405 UNSUPPORTED). */
+    public static LocalRegistry startWithDeletesDisabled() {
+        LocalRegistry registry = create(null, null, null, false, 0);
+        registry.deletesEnabled = false;
+        registry.reconfigure(registry.extraYaml);
+        return registry;
+    }
+
+    /**
+     * Runs {@code docker-registry garbage-collect} on this registry's own configuration and returns its output. The
+     * registry must be stopped ({@link #stop()}): the collector must not race uploads. Never {@code --delete-untagged}:
+     * on 2.8 it deletes the children of multi-platform indexes (Distribution #3004).
+     */
+    public String garbageCollect() {
+        if (running()) {
+            throw new IllegalStateException("stop the registry before garbage-collect");
+        }
+        return run("docker-registry", "garbage-collect", dir.resolve("config.yml").toString());
+    }
+
+    /**
+     * Every blob on disk, digest → bytes of its data file ({@code docker/registry/v2/blobs/sha256/<2>/<hex>/data},
+     * where Distribution's filesystem driver keeps blobs — manifests included).
+     */
+    public java.util.Map<String, Long> blobData() {
+        Path blobs = dir.resolve("data/docker/registry/v2/blobs/sha256");
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        if (!Files.isDirectory(blobs)) {
+            return out;
+        }
+        try (Stream<Path> paths = Files.walk(blobs)) {
+            for (Path data : paths.filter(p -> p.getFileName().toString().equals("data")).toList()) {
+                out.put("sha256:" + data.getParent().getFileName(), Files.size(data));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
     }
 }

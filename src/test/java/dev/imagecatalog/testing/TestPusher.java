@@ -503,6 +503,20 @@ public final class TestPusher {
                 Map.of(), 0);
     }
 
+    /**
+     * A cosign signature of any manifest (an index too), tagged {@code sha256-<hex>.sig}: cosign's shape, a config
+     * and one {@code application/vnd.dev.cosign.simplesigning.v1+json} payload layer naming the digest.
+     */
+    public Image pushCosignSignature(String repository, String signedDigest) {
+        String tag = signedDigest.replace(':', '-') + ".sig";
+        Blob config = pushBlob(repository, toJson(Map.of("architecture", "", "os", "", "config", Map.of(),
+                "rootfs", Map.of("type", "layers", "diff_ids", List.of()))), OCI_CONFIG);
+        Blob payload = pushBlob(repository, toJson(Map.of("critical", Map.of("image",
+                Map.of("docker-manifest-digest", signedDigest)))), "application/vnd.dev.cosign.simplesigning.v1+json");
+        return pushManifestOf(repository, tag, OCI_MANIFEST, config, List.of(payload), null, null, null, null,
+                Map.of(), 0);
+    }
+
     /** A generic OCI artifact: {@code artifactType} set and the empty config {@code {}}. */
     public Image pushOciArtifact(String repository, String tag) {
         Blob config = pushBlob(repository, "{}".getBytes(StandardCharsets.UTF_8), OCI_EMPTY);

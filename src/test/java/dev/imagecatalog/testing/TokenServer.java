@@ -53,6 +53,8 @@ public final class TokenServer implements AutoCloseable {
     private final List<String> scopes = Collections.synchronizedList(new ArrayList<>());
     private volatile String tokenField = "token";
     private volatile int expiresIn = 300;
+    /** Actions granted on repositories; {@code null}: whatever is asked. */
+    private volatile java.util.Set<String> grantedActions;
 
     private TokenServer(String username, String password) throws Exception {
         this.username = username;
@@ -148,7 +150,7 @@ public final class TokenServer implements AutoCloseable {
                 if (eq > 0 && param.substring(0, eq).equals("scope")) {
                     String scope = URLDecoder.decode(param.substring(eq + 1), StandardCharsets.UTF_8);
                     scopes.add(scope);
-                    access.add(accessEntry(scope));
+                    access.add(restrict(accessEntry(scope)));
                 }
             }
             String jwt = jwt(access);
@@ -165,6 +167,24 @@ public final class TokenServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException(e);
         }
+    }
+
+    /**
+     * Grants at most these actions on repositories (e.g. {@code pull} only: an account without the delete scope),
+     * as a token server with per-account rights does; {@code null} grants whatever is asked.
+     */
+    public void grantOnly(java.util.Set<String> actions) {
+        this.grantedActions = actions == null ? null : java.util.Set.copyOf(actions);
+    }
+
+    private Map<String, Object> restrict(Map<String, Object> entry) {
+        java.util.Set<String> granted = grantedActions;
+        if (granted != null && "repository".equals(entry.get("type"))) {
+            @SuppressWarnings("unchecked")
+            List<String> asked = (List<String>) entry.get("actions");
+            entry.put("actions", asked.stream().filter(granted::contains).toList());
+        }
+        return entry;
     }
 
     /** {@code repository:team-a/app:pull,push} → type, name (may contain ':' only before actions), actions. */
