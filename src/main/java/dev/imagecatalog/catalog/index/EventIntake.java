@@ -122,6 +122,11 @@ public final class EventIntake implements AutoCloseable {
         return waitingEntries;
     }
 
+    /** Whether nothing waits and nothing runs. */
+    public synchronized boolean idle() {
+        return waiting.isEmpty() && active == 0;
+    }
+
     private void enqueue(RepositoryEvents job) {
         RepositoryEvents queued = waiting.get(job.repository());
         if (queued != null) {
