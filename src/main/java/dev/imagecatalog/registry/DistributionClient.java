@@ -25,8 +25,10 @@ import io.helidon.http.Method;
  *
  * <p>Everything the registry says is input: pagination links must stay on the registry's origin and listings end
  * (repeated or empty pages, {@code registry.max-pages}); digests are computed from the bytes received and checked
- * against the digest asked for or announced; every digest is validated ({@link Digests}); manifests and config
- * blobs are read up to their limits; every exchange ends by {@code registry.call-deadline}. Identical calls in
+ * against the digest asked for or announced; every digest is validated ({@link Digests}); manifests are read up to
+ * their limit, config blobs to the size their manifest declares; one whole listing is bounded in pages, names, bytes
+ * and time; every exchange ends by {@code registry.call-deadline}, and at most {@code registry.concurrency}
+ * exchanges are in flight ({@link RegistryTransport}). Identical calls in
  * flight at the same time are shared ({@link SingleFlight}) and each caller waits at most until its
  * {@link RequestDeadline}. Authentication semantics live in {@link RegistryAuth}, one bounded exchange in
  * {@link RegistryTransport}; registry errors become {@link RegistryException}s carrying the registry's own message.

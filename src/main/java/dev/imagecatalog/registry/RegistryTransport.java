@@ -52,7 +52,9 @@ final class RegistryTransport implements AutoCloseable {
 
     RegistryTransport(RegistrySettings settings) {
         this.callDeadline = settings.callDeadline();
-        this.exchanges = new Semaphore(settings.concurrency(), true);
+        // not fair, like the index's former limit: a fair queue made a view's multi-page listing wait behind the
+        // whole crawl's backlog at every page (and be abandoned at its deadline between pages)
+        this.exchanges = new Semaphore(settings.concurrency());
         this.http = WebClient.builder()
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
