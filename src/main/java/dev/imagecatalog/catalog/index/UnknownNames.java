@@ -55,6 +55,12 @@ final class UnknownNames {
         });
     }
 
+    /** Bytes the remembered names weigh now (for tests of the bound). */
+    long weight() {
+        unknown.cleanUp();
+        return unknown.policy().eviction().orElseThrow().weightedSize().orElseThrow();
+    }
+
     static String tagKey(String repository, String tag) {
         return repository + ":" + tag;
     }
