@@ -242,7 +242,7 @@ class RegistryEventFloodIT {
     }
 
     private static String event(String action, String repository, String tag, String digest) {
-        return "{\"action\":\"" + action + "\",\"target\":{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+        return "{\"action\":\"" + action + "\",\"target\":{"
                 + "\"repository\":\"" + repository + "\"" + (tag == null ? "" : ",\"tag\":\"" + tag + "\"")
                 + (digest == null ? "" : ",\"digest\":\"" + digest + "\"") + "}}";
     }
