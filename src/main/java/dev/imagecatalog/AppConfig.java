@@ -46,22 +46,23 @@ public final class AppConfig {
      */
     private static final Map<String, String> EXPLICIT_ENV = Map.ofEntries(
             Map.entry("REGISTRY_PULL_HOST", "registry.pull-host"),
-            Map.entry("REGISTRY_TAG_TTL", "registry.tag-ttl"),
             Map.entry("REGISTRY_CONNECT_TIMEOUT", "registry.connect-timeout"),
             Map.entry("REGISTRY_READ_TIMEOUT", "registry.read-timeout"),
-            Map.entry("REGISTRY_CACHE_MAX_ENTRIES", "registry.cache-max-entries"),
             // deadlines, read limits and trust (issue 8)
             Map.entry("REGISTRY_CALL_DEADLINE", "registry.call-deadline"),
             Map.entry("REGISTRY_REQUEST_DEADLINE", "registry.request-deadline"),
             Map.entry("REGISTRY_MAX_MANIFEST_BYTES", "registry.max-manifest-bytes"),
             Map.entry("REGISTRY_MAX_CONFIG_BYTES", "registry.max-config-bytes"),
             Map.entry("REGISTRY_MAX_PAGES", "registry.max-pages"),
+            Map.entry("REGISTRY_MAX_LISTING_NAMES", "registry.max-listing-names"),
+            Map.entry("REGISTRY_LISTING_DEADLINE", "registry.listing-deadline"),
             Map.entry("REGISTRY_TOKEN_REALM_ALLOWED_HOSTS", "registry.token-realm-allowed-hosts"),
             // the index (issue 7)
             Map.entry("REGISTRY_MAX_PLATFORMS", "registry.max-platforms"),
             Map.entry("REGISTRY_RECONCILE_INTERVAL", "registry.reconcile-interval"),
             Map.entry("REGISTRY_RECONCILE_ROUNDS", "registry.reconcile-rounds"),
             Map.entry("REGISTRY_EVENTS_PEERS_SERVICE", "registry.events.peers-service"),
+            Map.entry("REGISTRY_EVENTS_MAX_PENDING", "registry.events.max-pending"),
             // sign-in and guards (issue 9)
             Map.entry("AUTH_SESSION_KEY", "auth.session-key"),
             Map.entry("AUTH_SESSION_TTL", "auth.session-ttl"),
@@ -139,15 +140,15 @@ public final class AppConfig {
                 registry.get("password").asString().orElse(null),
                 registry.get("connect-timeout").as(Duration.class).orElse(RegistrySettings.DEFAULT_CONNECT_TIMEOUT),
                 registry.get("read-timeout").as(Duration.class).orElse(RegistrySettings.DEFAULT_READ_TIMEOUT),
-                registry.get("tag-ttl").as(Duration.class).orElse(RegistrySettings.DEFAULT_TAG_TTL),
                 registry.get("concurrency").asInt().orElse(RegistrySettings.DEFAULT_CONCURRENCY),
-                registry.get("cache-max-entries").asLong().orElse(RegistrySettings.DEFAULT_CACHE_MAX_ENTRIES),
                 registry.get("call-deadline").as(Duration.class).orElse(RegistrySettings.DEFAULT_CALL_DEADLINE),
                 registry.get("request-deadline").as(Duration.class)
                         .orElse(RegistrySettings.DEFAULT_REQUEST_DEADLINE),
                 registry.get("max-manifest-bytes").asInt().orElse(RegistrySettings.DEFAULT_MAX_MANIFEST_BYTES),
                 registry.get("max-config-bytes").asInt().orElse(RegistrySettings.DEFAULT_MAX_CONFIG_BYTES),
                 registry.get("max-pages").asInt().orElse(RegistrySettings.DEFAULT_MAX_PAGES),
+                registry.get("max-listing-names").asInt().orElse(RegistrySettings.DEFAULT_MAX_LISTING_NAMES),
+                registry.get("listing-deadline").as(Duration.class).orElse(RegistrySettings.DEFAULT_LISTING_DEADLINE),
                 list(registry.get("token-realm-allowed-hosts")),
                 list(registry.get("repositories")));
     }
@@ -194,7 +195,8 @@ public final class AppConfig {
                 events.get("token").asString().orElse(null),
                 peers,
                 events.get("peers-service").asString().orElse(null),
-                events.get("peers-port").asInt().orElse(config.get("server.port").asInt().orElse(8080)));
+                events.get("peers-port").asInt().orElse(config.get("server.port").asInt().orElse(8080)),
+                events.get("max-pending").asInt().orElse(IndexSettings.DEFAULT_EVENTS_MAX_PENDING));
     }
 
     /**

@@ -41,7 +41,8 @@ class AppConfigTest {
         assertThat(settings.password()).isNull();
         assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.readTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(settings.tagTtl()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.maxListingNames()).isEqualTo(500_000);
+        assertThat(settings.listingDeadline()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.concurrency()).isEqualTo(8);
         assertThat(settings.callDeadline()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.requestDeadline()).isEqualTo(Duration.ofSeconds(25));
@@ -100,7 +101,7 @@ class AppConfigTest {
                 "REGISTRY_PULL_HOST", "registry.example:443",
                 "REGISTRY_USERNAME", "alice",
                 "REGISTRY_PASSWORD", "pa${ss}word",
-                "REGISTRY_TAG_TTL", "PT2M",
+                "REGISTRY_LISTING_DEADLINE", "PT2M",
                 "RUNS_ENABLED", "false",
                 "RUNS_NAMESPACE", "runs",
                 "RUNS_TTL", "PT5M");
@@ -111,7 +112,7 @@ class AppConfigTest {
         assertThat(settings.pullHost()).isEqualTo("registry.example:443");
         assertThat(settings.username()).isEqualTo("alice");
         assertThat(settings.password()).isEqualTo("pa${ss}word");
-        assertThat(settings.tagTtl()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(settings.listingDeadline()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.get("runs.enabled").asBoolean().get()).isFalse();
         assertThat(config.get("runs.namespace").asString().get()).isEqualTo("runs");
         assertThat(config.get("runs.ttl").as(Duration.class).get()).isEqualTo(Duration.ofMinutes(5));

@@ -104,7 +104,8 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
         this.settings = settings;
         this.indexSettings = indexSettings;
         this.updater = new IndexUpdater(client, index, indexSettings, settings.concurrency());
-        this.events = new EventIntake(updater, index, new PeerForwarder(indexSettings));
+        this.events = new EventIntake(updater, index, new PeerForwarder(indexSettings), indexSettings.eventsMaxPending(),
+                settings.concurrency());
         this.details = Caffeine.newBuilder().maximumWeight(indexSettings.detailCacheBytes())
                 .weigher((String digest, ImageConfig config) -> weight(config)).build();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("index")

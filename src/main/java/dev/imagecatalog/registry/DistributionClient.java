@@ -25,8 +25,10 @@ import io.helidon.http.Method;
  *
  * <p>Everything the registry says is input: pagination links must stay on the registry's origin and listings end
  * (repeated or empty pages, {@code registry.max-pages}); digests are computed from the bytes received and checked
- * against the digest asked for or announced; every digest is validated ({@link Digests}); manifests and config
- * blobs are read up to their limits; every exchange ends by {@code registry.call-deadline}. Identical calls in
+ * against the digest asked for or announced; every digest is validated ({@link Digests}); manifests are read up to
+ * their limit, config blobs to the size their manifest declares; one whole listing is bounded in pages, names, bytes
+ * and time; every exchange ends by {@code registry.call-deadline}, and at most {@code registry.concurrency}
+ * exchanges are in flight ({@link RegistryTransport}). Identical calls in
  * flight at the same time are shared ({@link SingleFlight}) and each caller waits at most until its
  * {@link RequestDeadline}. Authentication semantics live in {@link RegistryAuth}, one bounded exchange in
  * {@link RegistryTransport}; registry errors become {@link RegistryException}s carrying the registry's own message.
@@ -125,21 +127,39 @@ public final class DistributionClient implements AutoCloseable {
     }
 
     /**
-     * A blob's bytes by digest, verified against it, at most {@code registry.max-config-bytes} (blobs read here are
-     * config blobs). Redirects (e.g. 307 to object storage) are followed; Authorization is sent only to the
-     * registry's own origin, never to another host. Concurrent callers of the same blob share one array: do not
-     * modify it.
+     * A config blob's bytes by digest, exactly the {@code size} its manifest declares (refused as TOO_LARGE beyond
+     * {@code registry.max-config-bytes} before it is asked for), verified against the digest: a body longer or
+     * shorter than declared is DIGEST_MISMATCH, and no more than the declared size plus one byte is read. Redirects
+     * (e.g. 307 to object storage) are followed; Authorization is sent only to the registry's own origin, never to
+     * another host. Concurrent callers of the same blob share one array: do not modify it.
      */
-    public byte[] blob(String repository, String digest) {
+    public byte[] blob(String repository, String digest, long size) {
         checkName(repository);
         if (!Digests.isValid(digest)) {
             throw new RegistryException(RegistryException.Kind.NOT_FOUND, "Not a valid digest: " + digest);
         }
         String what = "Reading blob " + repository + "@" + digest;
-        return flights.run("blob " + repository + "@" + digest, what, () -> {
-            byte[] body = follow(base.resolve("/v2/" + repository + "/blobs/" + digest), base,
-                    RegistryAuth.repositoryScope(repository), null, what, settings.maxConfigBytes(),
-                    "registry.max-config-bytes").body();
+        if (size < 0 || size > settings.maxConfigBytes()) {
+            throw new RegistryException(RegistryException.Kind.TOO_LARGE, what + ": the manifest declares " + size
+                    + " bytes, more than the limit of " + settings.maxConfigBytes() + " (registry.max-config-bytes)");
+        }
+        int declared = (int) size;
+        return flights.run("blob " + repository + "@" + digest + "#" + declared, what, () -> {
+            byte[] body;
+            try {
+                body = follow(base.resolve("/v2/" + repository + "/blobs/" + digest), base,
+                        RegistryAuth.repositoryScope(repository), null, what, declared, null).body();
+            } catch (RegistryException e) {
+                if (e.kind() != RegistryException.Kind.TOO_LARGE) {
+                    throw e;
+                }
+                throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, what + ": the registry sent"
+                        + " more than the " + declared + " bytes the manifest declares", e);
+            }
+            if (body.length != declared) {
+                throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, what + ": the registry sent "
+                        + body.length + " bytes, the manifest declares " + declared);
+            }
             String computed = Digests.compute(digest, body);
             if (!computed.equals(digest)) {
                 throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH,
@@ -170,12 +190,18 @@ public final class DistributionClient implements AutoCloseable {
 
     /**
      * All names of a paged listing. Ends when there is no {@code Link}, or — a registry that loops — when a page URL
-     * or {@code last} repeats or a page adds no new name (the names seen so far are the answer; logged). Beyond
-     * {@code registry.max-pages} the listing is refused rather than shown incomplete. Distribution refuses an
-     * {@code n} above its {@code catalog.maxentries} (PAGINATION_NUMBER_INVALID): the first page is then asked again
-     * without {@code n}, and the registry's own page size carries on in its links.
+     * or {@code last} repeats or a page adds no new name (the names seen so far are the answer; logged). A listing
+     * that does not end in bounds is refused rather than shown incomplete: more than {@code registry.max-pages}
+     * pages, more than {@code registry.max-listing-names} names (or their bytes beyond
+     * {@value RegistrySettings#LISTING_BYTES_PER_NAME} a name on average), longer than
+     * {@code registry.listing-deadline} for every page together. Distribution refuses an {@code n} above its
+     * {@code catalog.maxentries} (PAGINATION_NUMBER_INVALID): the first page is then asked again without {@code n},
+     * and the registry's own page size carries on in its links.
      */
     private List<String> list(URI first, String scope, String field, Pattern valid, String what, boolean catalog) {
+        long end = System.nanoTime() + settings.listingDeadline().toNanos();
+        long maxBytes = (long) settings.maxListingNames() * RegistrySettings.LISTING_BYTES_PER_NAME;
+        long bytes = 0;
         Set<String> names = new LinkedHashSet<>();
         Set<String> seenUris = new HashSet<>();
         Set<String> seenLasts = new HashSet<>();
@@ -192,7 +218,7 @@ public final class DistributionClient implements AutoCloseable {
                 throw new RegistryException(RegistryException.Kind.BAD_RESPONSE, what + ": the registry's list did"
                         + " not end after " + settings.maxPages() + " pages (registry.max-pages)");
             }
-            Response r = sendRaw(Method.GET, next, scope, null, what, MAX_OTHER_BODY);
+            Response r = page(next, scope, what, end);
             if (pages == 1 && !withoutN && r.status() == 400
                     && registryCode(r).filter(PAGINATION_NUMBER_INVALID::equals).isPresent()) {
                 withoutN = true;
@@ -210,10 +236,17 @@ public final class DistributionClient implements AutoCloseable {
                 received++;
                 String name = n.asText();
                 if (valid.matcher(name).matches() && (!catalog || name.length() <= 255)) {
-                    names.add(name);
+                    if (names.add(name)) {
+                        bytes += name.length();
+                    }
                 } else {
                     LOGGER.warning(() -> what + ": skipping an invalid name from the registry: " + abbreviate(name));
                 }
+            }
+            if (names.size() > settings.maxListingNames() || bytes > maxBytes) {
+                throw new RegistryException(RegistryException.Kind.TOO_LARGE, what + ": the registry's list holds"
+                        + " more than " + settings.maxListingNames() + " names or " + maxBytes + " bytes of names"
+                        + " (registry.max-listing-names)");
             }
             next = nextPage(r, what);
             if (next != null && received > 0 && names.size() == before) {
@@ -222,6 +255,23 @@ public final class DistributionClient implements AutoCloseable {
             }
         }
         return List.copyOf(names);
+    }
+
+    /** One page of a listing, within what is left of the listing's deadline. */
+    private Response page(URI uri, String scope, String what, long end) {
+        String late = what + ": the registry's list did not end within " + settings.listingDeadline()
+                + " (registry.listing-deadline)";
+        if (System.nanoTime() - end >= 0) {
+            throw new RegistryException(RegistryException.Kind.TIMEOUT, late);
+        }
+        try {
+            return sendRaw(Method.GET, uri, scope, null, what, MAX_OTHER_BODY, null, end);
+        } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.TIMEOUT && System.nanoTime() - end >= 0) {
+                throw new RegistryException(RegistryException.Kind.TIMEOUT, late, e);
+            }
+            throw e;
+        }
     }
 
     /** A failing {@code _catalog}: many registries do not serve it; say how to configure the list instead. */
@@ -319,22 +369,22 @@ public final class DistributionClient implements AutoCloseable {
     /** A call that must succeed (2xx), authenticating as needed. */
     private Response send(Method method, URI uri, String scope, List<String> accept, String what, int maxBytes,
                           String limitKey) {
-        Response r = sendRaw(method, uri, scope, accept, what, maxBytes, limitKey);
+        Response r = sendRaw(method, uri, scope, accept, what, maxBytes, limitKey, RegistryTransport.NO_END);
         if (r.status() / 100 != 2) {
             throw error(r, what);
         }
         return r;
     }
 
-    private Response sendRaw(Method method, URI uri, String scope, List<String> accept, String what, int maxBytes) {
-        return sendRaw(method, uri, scope, accept, what, maxBytes, null);
-    }
 
-    /** A call to the registry, answering a 401 challenge once (Bearer token or Basic). */
+    /**
+     * A call to the registry, answering a 401 challenge once (Bearer token or Basic); every exchange ends by
+     * {@code endNanos} at the latest ({@link RegistryTransport#NO_END}: only its call deadline).
+     */
     private Response sendRaw(Method method, URI uri, String scope, List<String> accept, String what, int maxBytes,
-                             String limitKey) {
+                             String limitKey, long endNanos) {
         String authorization = auth.authorization(scope);
-        Response r = execute(method, uri, authorization, accept, what, maxBytes, limitKey);
+        Response r = execute(method, uri, authorization, accept, what, maxBytes, limitKey, endNanos);
         if (r.status() != 401) {
             return r;
         }
@@ -342,10 +392,10 @@ public final class DistributionClient implements AutoCloseable {
         if (challenge.isPresent() && challenge.get().isBearer()) {
             auth.forget(scope);
             String bearer = fetchToken(challenge.get(), scope);
-            return execute(method, uri, bearer, accept, what, maxBytes, limitKey);
+            return execute(method, uri, bearer, accept, what, maxBytes, limitKey, endNanos);
         }
         if (auth.hasCredentials() && !Objects.equals(authorization, auth.basic())) {
-            return execute(method, uri, auth.basic(), accept, what, maxBytes, limitKey);
+            return execute(method, uri, auth.basic(), accept, what, maxBytes, limitKey, endNanos);
         }
         return r;
     }
@@ -375,11 +425,11 @@ public final class DistributionClient implements AutoCloseable {
         for (int i = 0; i <= MAX_REDIRECTS; i++) {
             Response r;
             if (!sameOrigin(uri, credentialsOrigin)) {
-                r = execute(Method.GET, uri, null, accept, what, maxBytes, limitKey);
+                r = execute(Method.GET, uri, null, accept, what, maxBytes, limitKey, RegistryTransport.NO_END);
             } else if (scope != null) {
-                r = sendRaw(Method.GET, uri, scope, accept, what, maxBytes, limitKey);
+                r = sendRaw(Method.GET, uri, scope, accept, what, maxBytes, limitKey, RegistryTransport.NO_END);
             } else {
-                r = execute(Method.GET, uri, auth.basic(), accept, what, maxBytes, limitKey);
+                r = execute(Method.GET, uri, auth.basic(), accept, what, maxBytes, limitKey, RegistryTransport.NO_END);
             }
             if (isRedirect(r.status()) && r.location() != null) {
                 uri = redirectTarget(uri, r.location(), what);
@@ -407,9 +457,9 @@ public final class DistributionClient implements AutoCloseable {
     }
 
     private Response execute(Method method, URI uri, String authorization, List<String> accept, String what,
-                             int maxBytes, String limitKey) {
+                             int maxBytes, String limitKey, long endNanos) {
         try {
-            return transport.execute(method, uri, authorization, accept, what, maxBytes);
+            return transport.execute(method, uri, authorization, accept, what, maxBytes, endNanos);
         } catch (RegistryException e) {
             if (e.kind() == RegistryException.Kind.TOO_LARGE && limitKey != null) {
                 throw new RegistryException(e.kind(), e.getMessage() + " (" + limitKey + ")", e);

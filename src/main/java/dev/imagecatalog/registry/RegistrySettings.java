@@ -16,15 +16,16 @@ import java.util.Objects;
  * @param connectTimeout          TCP connect timeout of every call
  * @param readTimeout             read timeout of every call (restarts with every byte: {@code callDeadline} bounds
  *                                the whole call)
- * @param tagTtl                  accepted for compatibility and unused (the index replaced the time-based caches)
- * @param concurrency             registry requests in flight for the whole index (crawl, reconcile, events and
- *                                on-demand reads together)
- * @param cacheMaxEntries         accepted for compatibility and unused (the index replaced the caches)
+ * @param concurrency             HTTP exchanges with the registry (its token server and blob storage included) in
+ *                                flight at once, whoever makes them: crawl, reconcile, events, views, diagnosis
  * @param callDeadline            total time one registry call may take: connect, headers and the whole body
  * @param requestDeadline         total time one page or API request may wait for the registry (then 504)
  * @param maxManifestBytes        largest manifest read; a bigger one is {@link RegistryException.Kind#TOO_LARGE}
  * @param maxConfigBytes          largest config blob read; a bigger one is {@link RegistryException.Kind#TOO_LARGE}
  * @param maxPages                most pages one catalog or tag listing may follow
+ * @param maxListingNames         most names one catalog or tag listing may hold (its bytes are capped too, at
+ *                                {@value #LISTING_BYTES_PER_NAME} bytes a name on average)
+ * @param listingDeadline         total time one whole catalog or tag listing may take, every page together
  * @param tokenRealmAllowedHosts  extra hosts whose plain-http token realm may receive the credentials
  * @param repositories            the repositories to show instead of asking {@code _catalog}; empty: discover
  */
@@ -34,14 +35,14 @@ public record RegistrySettings(URI url,
                                String password,
                                Duration connectTimeout,
                                Duration readTimeout,
-                               Duration tagTtl,
                                int concurrency,
-                               long cacheMaxEntries,
                                Duration callDeadline,
                                Duration requestDeadline,
                                int maxManifestBytes,
                                int maxConfigBytes,
                                int maxPages,
+                               int maxListingNames,
+                               Duration listingDeadline,
                                List<String> tokenRealmAllowedHosts,
                                List<String> repositories) {
 
@@ -49,12 +50,8 @@ public record RegistrySettings(URI url,
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Default read timeout (PT30S). */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
-    /** Default tag TTL (PT10S). */
-    public static final Duration DEFAULT_TAG_TTL = Duration.ofSeconds(10);
     /** Default concurrency (8). */
     public static final int DEFAULT_CONCURRENCY = 8;
-    /** Default cache size (10 000 entries). */
-    public static final long DEFAULT_CACHE_MAX_ENTRIES = 10_000;
     /** Default total deadline of one registry call (PT30S). */
     public static final Duration DEFAULT_CALL_DEADLINE = Duration.ofSeconds(30);
     /**
@@ -75,6 +72,15 @@ public record RegistrySettings(URI url,
     public static final int DEFAULT_MAX_CONFIG_BYTES = 4 * 1024 * 1024;
     /** Default page cap of one listing (10 000 pages: a million repositories at Distribution's 100 a page). */
     public static final int DEFAULT_MAX_PAGES = 10_000;
+    /**
+     * Default names of one listing (500 000): a registry's whole catalog is one listing, kept in memory while it is
+     * read; half a million names is far beyond any registry we know of and still fits the chart's heap.
+     */
+    public static final int DEFAULT_MAX_LISTING_NAMES = 500_000;
+    /** Average bytes a listed name may have: a listing's names together are capped at this × its name cap. */
+    public static final int LISTING_BYTES_PER_NAME = 64;
+    /** Default total time of one listing (PT5M): 10 000 pages of a local registry take well under a minute. */
+    public static final Duration DEFAULT_LISTING_DEADLINE = Duration.ofMinutes(5);
 
     /** Validates and normalises: blank credentials mean anonymous, host names lower-case. */
     public RegistrySettings {
@@ -88,18 +94,16 @@ public record RegistrySettings(URI url,
         password = username == null ? null : (password == null ? "" : password);
         Objects.requireNonNull(connectTimeout, "registry.connect-timeout");
         Objects.requireNonNull(readTimeout, "registry.read-timeout");
-        Objects.requireNonNull(tagTtl, "registry.tag-ttl");
         if (concurrency < 1) {
             throw new IllegalArgumentException("registry.concurrency must be at least 1, got " + concurrency);
-        }
-        if (cacheMaxEntries < 1) {
-            throw new IllegalArgumentException("cache size must be at least 1, got " + cacheMaxEntries);
         }
         positive(callDeadline, "registry.call-deadline");
         positive(requestDeadline, "registry.request-deadline");
         atLeast(maxManifestBytes, 1024, "registry.max-manifest-bytes");
         atLeast(maxConfigBytes, 1024, "registry.max-config-bytes");
         atLeast(maxPages, 1, "registry.max-pages");
+        atLeast(maxListingNames, 1, "registry.max-listing-names");
+        positive(listingDeadline, "registry.listing-deadline");
         tokenRealmAllowedHosts = tokenRealmAllowedHosts == null ? List.of() : tokenRealmAllowedHosts.stream()
                 .map(String::strip).filter(h -> !h.isEmpty()).map(h -> h.toLowerCase(Locale.ROOT)).toList();
         repositories = repositories == null ? List.of()
@@ -113,58 +117,65 @@ public record RegistrySettings(URI url,
     /** Settings with every default, anonymous. */
     public static RegistrySettings of(URI url, String pullHost) {
         return new RegistrySettings(url, pullHost, null, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT,
-                DEFAULT_TAG_TTL, DEFAULT_CONCURRENCY, DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_CALL_DEADLINE,
-                DEFAULT_REQUEST_DEADLINE, DEFAULT_MAX_MANIFEST_BYTES, DEFAULT_MAX_CONFIG_BYTES, DEFAULT_MAX_PAGES,
+                DEFAULT_CONCURRENCY, DEFAULT_CALL_DEADLINE, DEFAULT_REQUEST_DEADLINE, DEFAULT_MAX_MANIFEST_BYTES,
+                DEFAULT_MAX_CONFIG_BYTES, DEFAULT_MAX_PAGES, DEFAULT_MAX_LISTING_NAMES, DEFAULT_LISTING_DEADLINE,
                 List.of(), List.of());
     }
 
     /** A copy with credentials. */
     public RegistrySettings withCredentials(String user, String pass) {
-        return new RegistrySettings(url, pullHost, user, pass, connectTimeout, readTimeout, tagTtl, concurrency,
-                cacheMaxEntries, callDeadline, requestDeadline, maxManifestBytes, maxConfigBytes, maxPages,
-                tokenRealmAllowedHosts, repositories);
-    }
-
-    /** A copy with another tag TTL. */
-    public RegistrySettings withTagTtl(Duration ttl) {
-        return new RegistrySettings(url, pullHost, username, password, connectTimeout, readTimeout, ttl, concurrency,
-                cacheMaxEntries, callDeadline, requestDeadline, maxManifestBytes, maxConfigBytes, maxPages,
-                tokenRealmAllowedHosts, repositories);
+        return new RegistrySettings(url, pullHost, user, pass, connectTimeout, readTimeout, concurrency,
+                callDeadline, requestDeadline, maxManifestBytes, maxConfigBytes, maxPages, maxListingNames,
+                listingDeadline, tokenRealmAllowedHosts, repositories);
     }
 
     /** A copy with other timeouts. */
     public RegistrySettings withTimeouts(Duration connect, Duration read) {
-        return new RegistrySettings(url, pullHost, username, password, connect, read, tagTtl, concurrency,
-                cacheMaxEntries, callDeadline, requestDeadline, maxManifestBytes, maxConfigBytes, maxPages,
-                tokenRealmAllowedHosts, repositories);
+        return new RegistrySettings(url, pullHost, username, password, connect, read, concurrency,
+                callDeadline, requestDeadline, maxManifestBytes, maxConfigBytes, maxPages, maxListingNames,
+                listingDeadline, tokenRealmAllowedHosts, repositories);
     }
 
     /** A copy with other deadlines: one registry call, one page or API request. */
     public RegistrySettings withDeadlines(Duration call, Duration request) {
-        return new RegistrySettings(url, pullHost, username, password, connectTimeout, readTimeout, tagTtl,
-                concurrency, cacheMaxEntries, call, request, maxManifestBytes, maxConfigBytes, maxPages,
-                tokenRealmAllowedHosts, repositories);
+        return new RegistrySettings(url, pullHost, username, password, connectTimeout, readTimeout,
+                concurrency, call, request, maxManifestBytes, maxConfigBytes, maxPages, maxListingNames,
+                listingDeadline, tokenRealmAllowedHosts, repositories);
     }
 
     /** A copy with other read limits: manifest bytes, config blob bytes, pages per listing. */
     public RegistrySettings withLimits(int manifestBytes, int configBytes, int pages) {
-        return new RegistrySettings(url, pullHost, username, password, connectTimeout, readTimeout, tagTtl,
-                concurrency, cacheMaxEntries, callDeadline, requestDeadline, manifestBytes, configBytes, pages,
+        return new RegistrySettings(url, pullHost, username, password, connectTimeout, readTimeout,
+                concurrency, callDeadline, requestDeadline, manifestBytes, configBytes, pages,
+                maxListingNames, listingDeadline, tokenRealmAllowedHosts, repositories);
+    }
+
+    /** A copy with other bounds of one whole listing: its names, its total time. */
+    public RegistrySettings withListingBounds(int names, Duration deadline) {
+        return new RegistrySettings(url, pullHost, username, password, connectTimeout, readTimeout, concurrency,
+                callDeadline, requestDeadline, maxManifestBytes, maxConfigBytes, maxPages, names, deadline,
                 tokenRealmAllowedHosts, repositories);
+    }
+
+    /** A copy with another limit of HTTP exchanges in flight. */
+    public RegistrySettings withConcurrency(int exchanges) {
+        return new RegistrySettings(url, pullHost, username, password, connectTimeout, readTimeout, exchanges,
+                callDeadline, requestDeadline, maxManifestBytes, maxConfigBytes, maxPages, maxListingNames,
+                listingDeadline, tokenRealmAllowedHosts, repositories);
     }
 
     /** A copy that also sends credentials to a plain-http token realm on these hosts. */
     public RegistrySettings withTokenRealmAllowedHosts(List<String> hosts) {
-        return new RegistrySettings(url, pullHost, username, password, connectTimeout, readTimeout, tagTtl,
-                concurrency, cacheMaxEntries, callDeadline, requestDeadline, maxManifestBytes, maxConfigBytes,
-                maxPages, hosts, repositories);
+        return new RegistrySettings(url, pullHost, username, password, connectTimeout, readTimeout,
+                concurrency, callDeadline, requestDeadline, maxManifestBytes, maxConfigBytes,
+                maxPages, maxListingNames, listingDeadline, hosts, repositories);
     }
 
     /** A copy that lists these repositories instead of asking the registry's {@code _catalog}. */
     public RegistrySettings withRepositories(List<String> names) {
-        return new RegistrySettings(url, pullHost, username, password, connectTimeout, readTimeout, tagTtl,
-                concurrency, cacheMaxEntries, callDeadline, requestDeadline, maxManifestBytes, maxConfigBytes,
-                maxPages, tokenRealmAllowedHosts, names);
+        return new RegistrySettings(url, pullHost, username, password, connectTimeout, readTimeout,
+                concurrency, callDeadline, requestDeadline, maxManifestBytes, maxConfigBytes,
+                maxPages, maxListingNames, listingDeadline, tokenRealmAllowedHosts, names);
     }
 
     /** Whether the repository list comes from {@code registry.repositories} rather than the registry. */
@@ -177,10 +188,10 @@ public record RegistrySettings(URI url,
     public String toString() {
         return "RegistrySettings[url=" + url + ", pullHost=" + pullHost + ", username=" + username
                 + ", password=" + (password == null ? "null" : "***") + ", connectTimeout=" + connectTimeout
-                + ", readTimeout=" + readTimeout + ", tagTtl=" + tagTtl + ", concurrency=" + concurrency
-                + ", cacheMaxEntries=" + cacheMaxEntries + ", callDeadline=" + callDeadline
+                + ", readTimeout=" + readTimeout + ", concurrency=" + concurrency + ", callDeadline=" + callDeadline
                 + ", requestDeadline=" + requestDeadline + ", maxManifestBytes=" + maxManifestBytes
                 + ", maxConfigBytes=" + maxConfigBytes + ", maxPages=" + maxPages
+                + ", maxListingNames=" + maxListingNames + ", listingDeadline=" + listingDeadline
                 + ", tokenRealmAllowedHosts=" + tokenRealmAllowedHosts + ", repositories=" + repositories + "]";
     }
 

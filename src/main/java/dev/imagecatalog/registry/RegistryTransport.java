@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -23,6 +24,10 @@ import io.helidon.webclient.api.WebClient;
  * is read up to its limit plus one byte, never further. The exchange runs on its own virtual thread; at the
  * deadline (or when the waiting load is abandoned) that thread is interrupted, which makes the JDK close the
  * socket, so the connection is dropped rather than returned to the pool.
+ *
+ * <p>{@code registry.concurrency} is counted here, per exchange: whoever asks (the index, a view, the pull
+ * diagnosis, the readiness ping, a token request), at most that many exchanges are in flight at once. Callers
+ * sharing one load ({@link SingleFlight}) share its exchange and hold no permit of their own.
  */
 final class RegistryTransport implements AutoCloseable {
 
@@ -30,10 +35,15 @@ final class RegistryTransport implements AutoCloseable {
     private static final HeaderName LINK = HeaderNames.create("Link");
     private static final HeaderName WWW_AUTHENTICATE = HeaderNames.create("WWW-Authenticate");
 
+    private static final int MAX_ERROR_BODY = 64 * 1024;
     private static final Duration ABANDON_CHECK = Duration.ofMillis(200);
+
+    /** No end other than {@code registry.call-deadline}. */
+    static final long NO_END = Long.MAX_VALUE;
 
     private final WebClient http;
     private final Duration callDeadline;
+    private final Semaphore exchanges;
 
     /** One answer, body fully read (empty for HEAD). */
     record Response(int status, String contentType, String digest, String link, String location,
@@ -42,6 +52,9 @@ final class RegistryTransport implements AutoCloseable {
 
     RegistryTransport(RegistrySettings settings) {
         this.callDeadline = settings.callDeadline();
+        // not fair, like the index's former limit: a fair queue made a view's multi-page listing wait behind the
+        // whole crawl's backlog at every page (and be abandoned at its deadline between pages)
+        this.exchanges = new Semaphore(settings.concurrency());
         this.http = WebClient.builder()
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
@@ -56,16 +69,44 @@ final class RegistryTransport implements AutoCloseable {
      * @throws RegistryException UNREACHABLE for transport failures, TIMEOUT past the call deadline, TOO_LARGE
      */
     Response execute(Method method, URI uri, String authorization, List<String> accept, String what, int maxBytes) {
+        return execute(method, uri, authorization, accept, what, maxBytes, NO_END);
+    }
+
+    /**
+     * Sends one request and reads the answer, ending at {@code registry.call-deadline} or at {@code endNanos}
+     * ({@link System#nanoTime()}; a whole listing's deadline) when that comes first. Waits for a free exchange
+     * ({@code registry.concurrency}) first; an abandoned load stops waiting when its thread is interrupted.
+     */
+    Response execute(Method method, URI uri, String authorization, List<String> accept, String what, int maxBytes,
+                     long endNanos) {
+        try {
+            exchanges.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(RegistryException.Kind.TIMEOUT,
+                    what + ": abandoned, no request is waiting for it any more");
+        }
+        try {
+            long limit = Math.min(callDeadline.toNanos(), endNanos == NO_END ? Long.MAX_VALUE
+                    : Math.max(0, endNanos - System.nanoTime()));
+            return exchange(method, uri, authorization, accept, what, maxBytes, limit);
+        } finally {
+            exchanges.release();
+        }
+    }
+
+    private Response exchange(Method method, URI uri, String authorization, List<String> accept, String what,
+                              int maxBytes, long limitNanos) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         Thread exchange = Thread.ofVirtual().name("registry-exchange").start(() -> {
             try {
-                result.complete(exchange(method, uri, authorization, accept, what, maxBytes));
+                result.complete(send(method, uri, authorization, accept, what, maxBytes));
             } catch (Throwable t) {
                 result.completeExceptionally(t);
             }
         });
         try {
-            return result.get(callDeadline.toNanos(), TimeUnit.NANOSECONDS);
+            return result.get(limitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             abandon(exchange);
             throw new RegistryException(RegistryException.Kind.TIMEOUT, what + ": the registry at "
@@ -109,8 +150,8 @@ final class RegistryTransport implements AutoCloseable {
         });
     }
 
-    private Response exchange(Method method, URI uri, String authorization, List<String> accept, String what,
-                              int maxBytes) {
+    private Response send(Method method, URI uri, String authorization, List<String> accept, String what,
+                          int maxBytes) {
         try (HttpClientResponse res = http.method(method).uri(uri).followRedirects(false).headers(h -> {
             if (authorization != null) {
                 h.set(HeaderNames.AUTHORIZATION, authorization);
@@ -122,15 +163,17 @@ final class RegistryTransport implements AutoCloseable {
             var headers = res.headers();
             byte[] body = new byte[0];
             if (method != Method.HEAD) {
+                // an error's JSON may be longer than a small expected body (a config blob of 2 bytes)
+                int limit = res.status().code() / 100 == 2 ? maxBytes : Math.max(maxBytes, MAX_ERROR_BODY);
                 // a declared length over the limit is refused before reading; closing then drops the connection
-                if (headers.contentLength().orElse(0) > maxBytes) {
-                    throw tooLarge(what, maxBytes);
+                if (headers.contentLength().orElse(0) > limit) {
+                    throw tooLarge(what, limit);
                 }
                 try (InputStream in = res.inputStream()) {
-                    body = in.readNBytes(maxBytes + 1);
+                    body = in.readNBytes(limit + 1);
                 }
-                if (body.length > maxBytes) {
-                    throw tooLarge(what, maxBytes);
+                if (body.length > limit) {
+                    throw tooLarge(what, limit);
                 }
             }
             return new Response(res.status().code(),
@@ -185,10 +228,26 @@ final class RegistryTransport implements AutoCloseable {
     /**
      * One write exchange — a DELETE, or a PUT/POST carrying {@code content} (a manifest, a small blob) — bounded by
      * {@code registry.call-deadline} like {@link #execute}; the answer's body is read up to {@code maxBytes}.
-     * Separate from {@link #execute} because reads never carry a body (kept apart so both evolve independently).
+     * Separate from {@link #execute} because reads never carry a body; it takes an exchange permit
+     * ({@code registry.concurrency}) the same way.
      */
     Response write(Method method, URI uri, String authorization, String contentType, byte[] content, String what,
                    int maxBytes) {
+        try {
+            exchanges.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(RegistryException.Kind.TIMEOUT, what + ": interrupted");
+        }
+        try {
+            return writeExchange(method, uri, authorization, contentType, content, what, maxBytes);
+        } finally {
+            exchanges.release();
+        }
+    }
+
+    private Response writeExchange(Method method, URI uri, String authorization, String contentType, byte[] content,
+                                   String what, int maxBytes) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         Thread exchange = Thread.ofVirtual().name("registry-write").start(() -> {
             try {

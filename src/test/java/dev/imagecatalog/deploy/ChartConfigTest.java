@@ -42,7 +42,7 @@ class ChartConfigTest {
         assertThat(config.get("server.connection-options.tcp-no-delay").asBoolean().get()).isTrue();
         assertThat(config.get("registry.url").asString().get()).isEqualTo("http://kind-registry:5000");
         assertThat(config.get("registry.pull-host").asString().get()).isEqualTo("localhost:5001");
-        assertThat(config.get("registry.tag-ttl").as(Duration.class).get()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.get("registry.tag-ttl").exists()).as("removed: unused since the index").isFalse();
         assertThat(config.get("registry.connect-timeout").as(Duration.class).get()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.get("registry.read-timeout").as(Duration.class).get()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.get("registry.concurrency").asInt().get()).isEqualTo(8);
@@ -102,7 +102,6 @@ class ChartConfigTest {
 
         assertThat(config.get("registry.url").asString().get()).isEqualTo("https://registry.example.test:5443");
         assertThat(config.get("registry.pull-host").asString().get()).isEqualTo("registry.example.test:5443");
-        assertThat(config.get("registry.tag-ttl").as(Duration.class).get()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.get("registry.username").asString().get()).isEqualTo("robot");
         assertThat(config.get("registry.password").asString().get()).isEqualTo("s3cr3t-${not-resolved}");
         assertThat(config.get("runs.namespace").asString().get()).isEqualTo("catalog-runs");

@@ -27,7 +27,7 @@ class DistributionClientAuthIT {
             assertThat(client.catalog()).containsExactly("private/app");
             assertThat(client.tags("private/app")).containsExactly("v1");
             assertThat(client.manifest("private/app", "v1").digest()).isEqualTo(pushed.digest());
-            assertThat(client.blob("private/app", pushed.config().digest())).hasSize((int) pushed.config().size());
+            assertThat(client.blob("private/app", pushed.config().digest(), pushed.config().size())).hasSize((int) pushed.config().size());
             client.ping();
         }
     }
@@ -60,7 +60,7 @@ class DistributionClientAuthIT {
             assertThat(client.manifest("team/secure", "1").digest()).isEqualTo(index.digest());
             TestPusher.Image child = index.platforms().getFirst();
             assertThat(client.manifest("team/secure", child.digest())).isInstanceOf(Manifest.Image.class);
-            assertThat(client.blob("team/secure", child.config().digest())).hasSize((int) child.config().size());
+            assertThat(client.blob("team/secure", child.config().digest(), child.config().size())).hasSize((int) child.config().size());
             assertThat(client.manifestDigest("team/secure", "1")).contains(index.digest());
 
             assertThat(tokens.scopesRequested().subList(pusherTokens, tokens.scopesRequested().size()))

@@ -350,7 +350,7 @@ class DistributionClientHostileIT {
              DistributionClient client = client(registry, s -> s)) {
             assertThatThrownBy(() -> client.manifest("a/b", asked)).isInstanceOfSatisfying(RegistryException.class,
                     e -> assertThat(e.kind()).isEqualTo(RegistryException.Kind.DIGEST_MISMATCH));
-            assertThatThrownBy(() -> client.blob("a/b", asked)).isInstanceOfSatisfying(RegistryException.class,
+            assertThatThrownBy(() -> client.blob("a/b", asked, body.length)).isInstanceOfSatisfying(RegistryException.class,
                     e -> assertThat(e.kind()).isEqualTo(RegistryException.Kind.DIGEST_MISMATCH));
         }
     }

@@ -97,7 +97,7 @@ class DistributionClientIT {
         });
         try (DistributionClient client = new DistributionClient(RegistrySettings.of(
                 URI.create("http://127.0.0.1:" + registry.getAddress().getPort()), "x").withCredentials("u", "p"))) {
-            byte[] blob = client.blob("some/repo", TestPusher.sha256(content));
+            byte[] blob = client.blob("some/repo", TestPusher.sha256(content), content.length);
 
             assertThat(blob).isEqualTo(content);
             assertThat(registryAuth).containsExactly("Basic dTpw");
@@ -184,12 +184,12 @@ class DistributionClientIT {
                     Map.of("org.example.notes", "x".repeat(8192)));
             TestPusher.Image small = pusher.pushOciImage("limits/app", "small", TestPusher.Arch.AMD64, Map.of());
 
-            assertThatThrownBy(() -> client.blob("limits/app", big.config().digest()))
+            assertThatThrownBy(() -> client.blob("limits/app", big.config().digest(), big.config().size()))
                     .isInstanceOfSatisfying(RegistryException.class, e -> {
                         assertThat(e.kind()).isEqualTo(RegistryException.Kind.TOO_LARGE);
                         assertThat(e.getMessage()).contains("4096").contains("registry.max-config-bytes");
                     });
-            assertThat(TestPusher.sha256(client.blob("limits/app", small.config().digest())))
+            assertThat(TestPusher.sha256(client.blob("limits/app", small.config().digest(), small.config().size())))
                     .isEqualTo(small.config().digest());
             assertThat(client.manifest("limits/app", "big").digest()).isEqualTo(big.digest());
         }

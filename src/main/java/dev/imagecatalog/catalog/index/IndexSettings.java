@@ -18,9 +18,12 @@ import java.util.Objects;
  * @param peers             other replicas' base URLs to forward events to ({@code registry.events.peers})
  * @param peersService      DNS name whose A records are the replicas ({@code registry.events.peers-service}), or null
  * @param peersPort         port of the replicas behind {@code peersService}
+ * @param eventsMaxPending  events waiting to be applied at most ({@code registry.events.max-pending}, counted after
+ *                          coalescing: one per repository and tag or digest); an envelope beyond is refused (429)
  */
 public record IndexSettings(int maxPlatforms, Duration reconcileInterval, int reconcileRounds, long detailCacheBytes,
-                            String eventsToken, List<URI> peers, String peersService, int peersPort) {
+                            String eventsToken, List<URI> peers, String peersService, int peersPort,
+                            int eventsMaxPending) {
 
     /** Default platforms read per index. */
     public static final int DEFAULT_MAX_PLATFORMS = 64;
@@ -30,6 +33,8 @@ public record IndexSettings(int maxPlatforms, Duration reconcileInterval, int re
     public static final int DEFAULT_RECONCILE_ROUNDS = 3;
     /** Default bytes of tag details kept. */
     public static final long DEFAULT_DETAIL_CACHE_BYTES = 32L * 1024 * 1024;
+    /** Default events waiting at most: room for the largest envelope accepted (1 MiB holds ~17,000 events). */
+    public static final int DEFAULT_EVENTS_MAX_PENDING = 20_000;
 
     /** Validates; a blank token means "no events endpoint". */
     public IndexSettings {
@@ -49,36 +54,46 @@ public record IndexSettings(int maxPlatforms, Duration reconcileInterval, int re
         eventsToken = eventsToken == null || eventsToken.isBlank() ? null : eventsToken;
         peers = peers == null ? List.of() : List.copyOf(peers);
         peersService = peersService == null || peersService.isBlank() ? null : peersService;
+        if (eventsMaxPending < 1) {
+            throw new IllegalArgumentException("registry.events.max-pending must be at least 1, got "
+                    + eventsMaxPending);
+        }
     }
 
     /** Every default: no events endpoint, no peers. */
     public static IndexSettings defaults() {
         return new IndexSettings(DEFAULT_MAX_PLATFORMS, DEFAULT_RECONCILE_INTERVAL, DEFAULT_RECONCILE_ROUNDS,
-                DEFAULT_DETAIL_CACHE_BYTES, null, List.of(), null, 8080);
+                DEFAULT_DETAIL_CACHE_BYTES, null, List.of(), null, 8080, DEFAULT_EVENTS_MAX_PENDING);
     }
 
     /** A copy with an events token. */
     public IndexSettings withEventsToken(String token) {
         return new IndexSettings(maxPlatforms, reconcileInterval, reconcileRounds, detailCacheBytes, token, peers,
-                peersService, peersPort);
+                peersService, peersPort, eventsMaxPending);
     }
 
     /** A copy with static peers. */
     public IndexSettings withPeers(List<URI> urls) {
         return new IndexSettings(maxPlatforms, reconcileInterval, reconcileRounds, detailCacheBytes, eventsToken, urls,
-                peersService, peersPort);
+                peersService, peersPort, eventsMaxPending);
     }
 
     /** A copy with another reconcile interval and rounds. */
     public IndexSettings withReconcile(Duration interval, int rounds) {
         return new IndexSettings(maxPlatforms, interval, rounds, detailCacheBytes, eventsToken, peers, peersService,
-                peersPort);
+                peersPort, eventsMaxPending);
     }
 
     /** A copy with another platform cap. */
     public IndexSettings withMaxPlatforms(int max) {
         return new IndexSettings(max, reconcileInterval, reconcileRounds, detailCacheBytes, eventsToken, peers,
-                peersService, peersPort);
+                peersService, peersPort, eventsMaxPending);
+    }
+
+    /** A copy with another cap of events waiting. */
+    public IndexSettings withEventsMaxPending(int max) {
+        return new IndexSettings(maxPlatforms, reconcileInterval, reconcileRounds, detailCacheBytes, eventsToken, peers,
+                peersService, peersPort, max);
     }
 
     /** Never prints the token. */
@@ -87,6 +102,7 @@ public record IndexSettings(int maxPlatforms, Duration reconcileInterval, int re
         return "IndexSettings[maxPlatforms=" + maxPlatforms + ", reconcileInterval=" + reconcileInterval
                 + ", reconcileRounds=" + reconcileRounds + ", detailCacheBytes=" + detailCacheBytes
                 + ", eventsToken=" + (eventsToken == null ? "null" : "***") + ", peers=" + peers
-                + ", peersService=" + peersService + ", peersPort=" + peersPort + "]";
+                + ", peersService=" + peersService + ", peersPort=" + peersPort
+                + ", eventsMaxPending=" + eventsMaxPending + "]";
     }
 }

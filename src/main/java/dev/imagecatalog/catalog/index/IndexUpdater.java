@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import dev.imagecatalog.registry.DistributionClient;
@@ -28,9 +28,10 @@ import dev.imagecatalog.registry.TagSummary;
 
 /**
  * Reads the registry into the {@link RegistryIndex}: the first crawl, the periodic reconcile, one repository on
- * demand, one tag after a push event, a repository after a delete event. At most {@code concurrency} registry
- * requests are in flight across all of them, and config blobs in flight are bounded by bytes (their size is known
- * from the manifest before they are read). Writes to one repository are serialised; reads of the index never wait.
+ * demand, the events waiting for one repository ({@link #apply}). Registry exchanges in flight are bounded by the
+ * adapter ({@code registry.concurrency}, counted per exchange), config blobs in flight by bytes here (their size is
+ * known from the manifest before they are read). Writes to one repository are serialised; reads of the index never
+ * wait. A name the registry just said it does not have is believed for a few seconds ({@link UnknownNames}).
  *
  * <p>Request count of the first crawl: the catalog pages, one tag list per repository, one manifest GET per tag,
  * one GET per index child, one config GET per distinct config digest of a repository — what a correct listing
@@ -48,7 +49,7 @@ public final class IndexUpdater {
     private final RegistryIndex index;
     private final IndexSettings settings;
     private final int concurrency;
-    private final Semaphore requests;
+    private final UnknownNames unknown = new UnknownNames();
     private final Semaphore configBytes = new Semaphore(CONFIG_BUDGET_KIB);
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
     private final ReentrantLock catalogLock = new ReentrantLock();
@@ -58,14 +59,14 @@ public final class IndexUpdater {
      * @param client      the registry adapter
      * @param index       the index to keep
      * @param settings    index settings
-     * @param concurrency registry requests in flight at most ({@code registry.concurrency})
+     * @param concurrency registry exchanges in flight at most ({@code registry.concurrency}): how many repositories
+     *                    are read at once
      */
     public IndexUpdater(DistributionClient client, RegistryIndex index, IndexSettings settings, int concurrency) {
         this.client = client;
         this.index = index;
         this.settings = settings;
         this.concurrency = concurrency;
-        this.requests = new Semaphore(concurrency);
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
@@ -132,8 +133,10 @@ public final class IndexUpdater {
     private List<String> readCatalog() {
         lock(catalogLock, "Listing repositories");
         try {
-            List<String> names = List.copyOf(new LinkedHashSet<>(call(client::catalog)));
-            index.catalog(names);
+            // what events write while the catalog is read is newer than the catalog: it stays
+            long readStarted = index.clock();
+            List<String> names = List.copyOf(new LinkedHashSet<>(client.catalog()));
+            index.catalog(names, readStarted);
             return names;
         } finally {
             catalogLock.unlock();
@@ -176,56 +179,117 @@ public final class IndexUpdater {
         if (known != null) {
             return known;
         }
-        return update(name, previous -> previous != null ? previous : read(name, null, tag -> true, true));
+        unknown.check(name);
+        try {
+            return update(name, previous -> previous != null ? previous : read(name, null, tag -> true, true));
+        } catch (RegistryException e) {
+            throw unknown.remember(name, e);
+        }
     }
 
     /**
-     * Applies "tag now points at digest" (a push event). The manifest is read by digest, not by tag: Distribution
-     * sends the event when the manifest is stored, before it links the tag, so a GET by tag can still answer 404;
-     * a digest the repository already has costs no request. Without a digest the tag is read by name. A repository
-     * not indexed yet is read whole first.
+     * Applies the events waiting for one repository in one read of it: pushed tags pointed at their digests (read by
+     * digest, not by tag: Distribution sends the event when the manifest is stored, before it links the tag, so a
+     * GET by tag can still answer 404; a digest the repository already has costs no request; without a digest the
+     * tag is read by name), tags deleted by name re-read, and after deletes by digest the tag list read once and the
+     * tags that pointed at a deleted digest checked with a HEAD. A repository not indexed costs one read when
+     * nothing of it exists (a stale or forged event, an invalid name: not indexed); when it exists it is read whole.
      */
-    public void refreshTag(String name, String tag, String digest) {
+    void apply(RepositoryEvents job) {
+        String name = job.repository();
         update(name, previous -> {
-            // (a new repository's tag list can still answer 404: the event comes before the tag is linked)
-            RepositorySnapshot base = previous != null ? previous : read(name, null, t -> true, false);
-            RepositoryReader reader = new RepositoryReader(this, name, base);
-            Optional<TagSummary> read = digest != null ? reader.readAs(tag, digest) : reader.readTag(tag, null);
-            if (previous == null && read.isEmpty() && base.tags().isEmpty()) {
-                // nothing of it in the registry (a stale or forged event, an invalid name): not indexed
+            RepositorySnapshot base = previous != null ? previous : probe(job);
+            if (base == null) {
                 return null;
             }
-            List<TagSummary> tags = new ArrayList<>(base.tags());
-            tags.removeIf(t -> t.name().equals(tag));
-            read.ifPresent(tags::add);
-            return reader.snapshot(tags);
+            RepositoryReader reader = new RepositoryReader(this, name, base);
+            Map<String, TagSummary> tags = new TreeMap<>();
+            base.tags().forEach(t -> tags.put(t.name(), t));
+            job.pushes().forEach((tag, digest) -> {
+                Optional<TagSummary> read = digest != null ? reader.readAs(tag, digest) : reader.readTag(tag, null);
+                tags.remove(tag);
+                read.ifPresent(t -> tags.put(tag, t));
+            });
+            for (String tag : job.deletedTags()) {
+                Optional<TagSummary> read = reader.readTag(tag, tags.get(tag));
+                tags.remove(tag);
+                read.ifPresent(t -> tags.put(tag, t));
+            }
+            RepositorySnapshot pushed = reader.snapshot(new ArrayList<>(tags.values()));
+            if (!job.rereadAll() && job.deletedDigests().isEmpty()) {
+                return pushed;
+            }
+            return read(name, pushed, tag -> job.rereadAll() || pushed.tag(tag) == null
+                    || job.deletedDigests().contains(pushed.tag(tag).digest()), false);
         });
+    }
+
+    /**
+     * A repository the index does not have, as far as the events' pushes show it: one read (the first tag pushed
+     * with a digest, else the first pushed) answers whether it exists; only then is its tag list read. {@code null}
+     * when it does not exist or the events only delete.
+     */
+    private RepositorySnapshot probe(RepositoryEvents job) {
+        String name = job.repository();
+        Map.Entry<String, String> first = job.pushes().entrySet().stream()
+                .filter(e -> e.getValue() != null).findFirst()
+                .or(() -> job.pushes().entrySet().stream().findFirst()).orElse(null);
+        if (first == null) {
+            // a delete in a repository not indexed removes nothing (the crawl or a view reads it when it comes to it)
+            return null;
+        }
+        RepositoryReader reader = new RepositoryReader(this, name, null);
+        Optional<TagSummary> read;
+        try {
+            read = first.getValue() != null ? reader.readAs(first.getKey(), first.getValue())
+                    : reader.readTag(first.getKey(), null);
+        } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.NOT_FOUND) {
+                return null; // e.g. an invalid name: nothing to read
+            }
+            throw e;
+        }
+        if (read.isEmpty()) {
+            return null;
+        }
+        RepositorySnapshot seed = reader.snapshot(List.of(read.get()));
+        // the whole repository, the probed tag kept as read (a new repository's tag list can still miss it, or 404)
+        RepositorySnapshot whole = read(name, seed, tag -> !tag.equals(first.getKey()), false);
+        if (whole.tag(first.getKey()) != null) {
+            return whole;
+        }
+        List<TagSummary> tags = new ArrayList<>(whole.tags());
+        tags.add(read.get());
+        return new RepositoryReader(this, name, seed).snapshot(tags);
     }
 
     /**
      * Reads one tag the index does not have (a view asked for it before an event or reconcile brought it) and
-     * indexes it; the registry's NOT_FOUND (with its message) when there is no such tag.
+     * indexes it; the registry's NOT_FOUND (with its message) when there is no such tag, believed for a few seconds.
      */
     public TagSummary readTag(String name, String tag) {
-        RepositorySnapshot after = update(name, previous -> {
-            RepositorySnapshot base = previous != null ? previous : RepositorySnapshot.empty(name);
-            RepositoryReader reader = new RepositoryReader(this, name, base);
-            Manifest manifest = call(() -> client.manifest(name, tag));
-            TagSummary read = reader.summary(tag, reader.entry(manifest));
-            List<TagSummary> tags = new ArrayList<>(base.tags());
-            tags.removeIf(t -> t.name().equals(tag));
-            tags.add(read);
-            return reader.snapshot(tags);
-        });
-        return after.tag(tag);
+        String key = UnknownNames.tagKey(name, tag);
+        unknown.check(key);
+        try {
+            RepositorySnapshot after = update(name, previous -> {
+                RepositorySnapshot base = previous != null ? previous : RepositorySnapshot.empty(name);
+                RepositoryReader reader = new RepositoryReader(this, name, base);
+                Manifest manifest = client.manifest(name, tag);
+                TagSummary read = reader.summary(tag, reader.entry(manifest));
+                List<TagSummary> tags = new ArrayList<>(base.tags());
+                tags.removeIf(t -> t.name().equals(tag));
+                tags.add(read);
+                return reader.snapshot(tags);
+            });
+            return after.tag(tag);
+        } catch (RegistryException e) {
+            throw unknown.remember(key, e);
+        }
     }
 
-    /** Re-reads a repository after a delete: its tag list, and a HEAD for the tags that pointed at {@code digest}. */
-    public void refreshAfterDelete(String name, String digest) {
-        // a repository not indexed has nothing to remove (the crawl or a view reads it when it comes to it)
-        update(name, previous -> previous == null ? null : read(name, previous,
-                tag -> digest == null || previous.tag(tag) == null
-                       || Objects.equals(previous.tag(tag).digest(), digest), false));
+    /** Forgets that a repository and the tags and digests a push names were unknown (a push event names them). */
+    void forgetUnknown(String repository, Map<String, String> pushedTags) {
+        unknown.forget(repository, pushedTags);
     }
 
     /** Re-reads a repository completely (tag list and a HEAD per known tag). */
@@ -270,7 +334,7 @@ public final class IndexUpdater {
                                     boolean mustExist) {
         List<String> names;
         try {
-            names = List.copyOf(new LinkedHashSet<>(call(() -> client.tags(name))));
+            names = List.copyOf(new LinkedHashSet<>(client.tags(name)));
         } catch (RegistryException e) {
             if (e.kind() != RegistryException.Kind.NOT_FOUND || mustExist) {
                 throw e;
@@ -305,7 +369,7 @@ public final class IndexUpdater {
         int permits = (int) Math.min(CONFIG_BUDGET_KIB, Math.max(1, size / 1024 + 1));
         acquire(configBytes, permits, "Reading config " + digest);
         try {
-            byte[] body = call(() -> client.blob(repository, digest));
+            byte[] body = client.blob(repository, digest, size);
             return ManifestParser.parseConfig(body, digest);
         } finally {
             configBytes.release(permits);
@@ -329,20 +393,19 @@ public final class IndexUpdater {
     public RepositorySnapshot readDigest(String repository, String digest) {
         RepositoryReader reader = new RepositoryReader(this, repository, index.get(repository));
         IndexedManifest known = reader.manifests.get(digest);
-        IndexedManifest entry = known != null ? known : reader.entry(call(() -> client.manifest(repository, digest)));
-        return reader.snapshot(List.of(reader.summary(digest, entry)));
+        if (known == null) {
+            String key = UnknownNames.digestKey(repository, digest);
+            unknown.check(key);
+            try {
+                known = reader.entry(client.manifest(repository, digest));
+            } catch (RegistryException e) {
+                throw unknown.remember(key, e);
+            }
+        }
+        return reader.snapshot(List.of(reader.summary(digest, known)));
     }
 
     // ---- plumbing -------------------------------------------------------------------------------------------
-
-    <T> T call(Supplier<T> request) {
-        acquire(requests, 1, "Waiting for a free registry connection (registry.concurrency)");
-        try {
-            return request.get();
-        } finally {
-            requests.release();
-        }
-    }
 
     private static void acquire(Semaphore semaphore) {
         acquire(semaphore, 1, "Indexing");

@@ -28,6 +28,9 @@ public final class RegistryIndex {
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final List<Consumer<IndexChange>> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicLong version = new AtomicLong();
+    /** When each indexed repository was last written, on {@link #clock}: what a catalog read may not undo. */
+    private final ConcurrentHashMap<String, Long> writtenAt = new ConcurrentHashMap<>();
+    private final AtomicLong clock = new AtomicLong();
     private final AtomicInteger crawlTotal = new AtomicInteger();
     /** Tags and manifests of every indexed snapshot, kept by the swaps so status is O(1) at any registry size. */
     private final AtomicLong tags = new AtomicLong();
@@ -74,6 +77,19 @@ public final class RegistryIndex {
         return names;
     }
 
+    /** Whether the repository is indexed or listed by the registry's catalog (its events are for something real). */
+    public boolean known(String repository) {
+        return repositories.containsKey(repository) || pending.contains(repository);
+    }
+
+    /**
+     * Now on the index's write clock: take it before reading the catalog and hand it to
+     * {@link #catalog(Collection, long)}, so what was written after the read began is not undone by it.
+     */
+    public long clock() {
+        return clock.get();
+    }
+
     /** Whether the registry's catalog was read at least once (the list of names is known). */
     public boolean catalogRead() {
         return catalogRead;
@@ -86,6 +102,7 @@ public final class RegistryIndex {
 
     /** Replaces (or adds) one repository and tells subscribers what changed. */
     public void put(RepositorySnapshot next) {
+        writtenAt.put(next.name(), clock.incrementAndGet());
         RepositorySnapshot before = repositories.put(next.name(), next);
         pending.remove(next.name());
         count(before, -1);
@@ -97,7 +114,12 @@ public final class RegistryIndex {
     /** Removes a repository the registry no longer lists. */
     public void remove(String repository) {
         pending.remove(repository);
-        RepositorySnapshot before = repositories.remove(repository);
+        writtenAt.remove(repository);
+        clock.incrementAndGet();
+        removed(repository, repositories.remove(repository));
+    }
+
+    private void removed(String repository, RepositorySnapshot before) {
         count(before, -1);
         version.incrementAndGet();
         if (before != null) {
@@ -105,12 +127,28 @@ public final class RegistryIndex {
         }
     }
 
-    /** Records the catalog's names: unknown ones become pending, indexed ones no longer listed are removed. */
+    /** Records the catalog's names as read now (see {@link #catalog(Collection, long)}). */
     public void catalog(Collection<String> names) {
+        catalog(names, clock());
+    }
+
+    /**
+     * Records the catalog's names: unknown ones become pending, indexed ones no longer listed are removed — unless
+     * they were written after {@code readStarted} ({@link #clock()} when the catalog read began): an event indexed
+     * them while the catalog was being read, and that is newer knowledge than the listing.
+     */
+    public void catalog(Collection<String> names, long readStarted) {
         Set<String> listed = Set.copyOf(names);
         for (String indexed : List.copyOf(repositories.keySet())) {
-            if (!listed.contains(indexed)) {
-                remove(indexed);
+            RepositorySnapshot seen = repositories.get(indexed);
+            Long written = writtenAt.get(indexed);
+            if (seen != null && !listed.contains(indexed) && (written == null || written <= readStarted)
+                    // only the snapshot judged: one written in between stays
+                    && repositories.remove(indexed, seen)) {
+                if (written != null) {
+                    writtenAt.remove(indexed, written);
+                }
+                removed(indexed, seen);
             }
         }
         boolean changed = pending.retainAll(listed);

@@ -28,7 +28,7 @@ import dev.imagecatalog.registry.TagSummary;
 
 /**
  * One read of one repository for the {@link IndexUpdater}: manifests and configs the previous snapshot knows are
- * reused, never re-read; what is new is read through the updater (its request limit and config byte budget) and
+ * reused, never re-read; what is new is read through the updater (its config byte budget) and
  * turned into index entries and tag summaries. Not thread-safe across reads; one instance per read, used by the
  * read's own virtual threads (its maps are concurrent).
  */
@@ -61,7 +61,7 @@ final class RepositoryReader {
     Optional<TagSummary> readTag(String tag, TagSummary known) {
         try {
             if (known != null && known.error() == null && known.digest() != null) {
-                Optional<String> digest = updater.call(() -> updater.client().manifestDigest(repository, tag));
+                Optional<String> digest = updater.client().manifestDigest(repository, tag);
                 if (digest.isPresent() && digest.get().equals(known.digest())
                         && manifests.containsKey(known.digest())) {
                     return Optional.of(known);
@@ -70,7 +70,7 @@ final class RepositoryReader {
                     return Optional.of(summary(tag, manifests.get(digest.get())));
                 }
             }
-            Manifest manifest = updater.call(() -> updater.client().manifest(repository, tag));
+            Manifest manifest = updater.client().manifest(repository, tag);
             return Optional.of(summary(tag, entry(manifest)));
         } catch (RegistryException e) {
             return switch (e.kind()) {
@@ -86,7 +86,7 @@ final class RepositoryReader {
     Optional<TagSummary> readAs(String tag, String digest) {
         try {
             IndexedManifest known = manifests.get(digest);
-            IndexedManifest m = known != null ? known : entry(updater.call(() -> updater.client().manifest(repository, digest)));
+            IndexedManifest m = known != null ? known : entry(updater.client().manifest(repository, digest));
             return Optional.of(summary(tag, m));
         } catch (RegistryException e) {
             return switch (e.kind()) {
@@ -200,7 +200,7 @@ final class RepositoryReader {
         }
         Manifest m;
         try {
-            m = updater.call(() -> updater.client().manifest(repository, digest));
+            m = updater.client().manifest(repository, digest);
         } catch (RegistryException ex) {
             return switch (ex.kind()) {
                 case NOT_FOUND, TOO_LARGE, DIGEST_MISMATCH, BAD_RESPONSE -> Optional.empty();
@@ -226,7 +226,7 @@ final class RepositoryReader {
         if (child == null) {
             Manifest m;
             try {
-                m = updater.call(() -> updater.client().manifest(repository, digest));
+                m = updater.client().manifest(repository, digest);
             } catch (RegistryException ex) {
                 if (ex.kind() == RegistryException.Kind.NOT_FOUND) {
                     return Optional.empty();

@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.catalog.RegistryCatalog;
+import dev.imagecatalog.catalog.index.EventIntake;
 import dev.imagecatalog.catalog.index.IndexChange;
 import dev.imagecatalog.catalog.index.PeerForwarder;
 import dev.imagecatalog.web.http.Html;
@@ -39,7 +40,8 @@ import io.helidon.webserver.sse.SseSink;
  *     <li>{@code curl -N 'localhost:8080/api/changes?repository=team-a/app'} → server-sent {@code change} events
  *     ({@code {"repository","added","changed","removed"}}) as the index changes</li>
  *     <li>{@code curl -H 'Authorization: Bearer $REGISTRY_EVENTS_TOKEN' -d @envelope.json
- *     localhost:8080/api/registry/events} → 202: the registry's notifications</li>
+ *     localhost:8080/api/registry/events} → 202: the registry's notifications (429 with a reason when too many
+ *     wait to be applied)</li>
  * </ul>
  * The events endpoint is machine-to-machine: the registry sends neither a browser Origin nor our CSRF cookie, so
  * it is deliberately not behind {@link Csrf}; the bearer token (compared in constant time) is its guard, and it
@@ -154,6 +156,11 @@ public final class IndexApi implements HttpService {
             applied = indexed.events().accept(body, forwarded);
         } catch (IllegalArgumentException e) {
             throw WebException.badRequest("Not a registry notification envelope: " + e.getMessage());
+        } catch (EventIntake.Busy e) {
+            // the registry keeps the envelope and sends it again after a backoff
+            res.header(HeaderValues.create(HeaderNames.RETRY_AFTER, "5"));
+            Json.send(res, Status.TOO_MANY_REQUESTS_429, new Json.Error(e.getMessage()));
+            return;
         }
         Json.send(res, Status.ACCEPTED_202, new ApiJson.Accepted(applied));
     }

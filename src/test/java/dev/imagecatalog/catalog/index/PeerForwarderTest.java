@@ -14,7 +14,8 @@ class PeerForwarderTest {
     void peers_areTheStaticListPlusTheServiceAddresses_withoutThisReplicasOwn() {
         // "localhost" resolves to this machine's loopback addresses: all of them are this replica's own
         IndexSettings settings = new IndexSettings(64, IndexSettings.DEFAULT_RECONCILE_INTERVAL, 3, 1024, "token",
-                List.of(URI.create("http://10.1.2.3:8080")), "localhost", 8080);
+                List.of(URI.create("http://10.1.2.3:8080")), "localhost", 8080,
+                IndexSettings.DEFAULT_EVENTS_MAX_PENDING);
 
         PeerForwarder forwarder = new PeerForwarder(settings);
 
