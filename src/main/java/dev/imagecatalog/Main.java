@@ -20,6 +20,7 @@ import dev.imagecatalog.web.CatalogApi;
 import dev.imagecatalog.web.CatalogPages;
 import dev.imagecatalog.web.ErrorHandling;
 import dev.imagecatalog.web.Guard;
+import dev.imagecatalog.web.HeaderTimeout;
 import dev.imagecatalog.web.IndexApi;
 import dev.imagecatalog.web.RegistryHealthCheck;
 import dev.imagecatalog.web.RequestDeadlineFilter;
@@ -116,6 +117,7 @@ public final class Main {
     static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard,
                       Duration requestDeadline) {
         Templates templates = new Templates();
+        HeaderTimeout.install(server);
         server.featuresDiscoverServices(false)
                 .directHandlers(RequestLimits.directHandlers(templates, server.maxPayloadSize()))
                 .addFeature(observe(catalog))
