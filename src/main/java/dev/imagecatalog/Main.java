@@ -78,6 +78,7 @@ public final class Main {
         RunSweeper sweeper = runs.enabled() ? RunSweeper.start(runner) : null;
         WebServer server = WebServer.builder()
                 .config(config.get("server"))
+                .update(builder -> HeaderTimeout.install(builder, config.get("server")))
                 .update(builder -> setup(builder, catalog, runner, guard, settings.requestDeadline()))
                 .build()
                 .start();
@@ -117,7 +118,6 @@ public final class Main {
     static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard,
                       Duration requestDeadline) {
         Templates templates = new Templates();
-        HeaderTimeout.install(server);
         server.featuresDiscoverServices(false)
                 .directHandlers(RequestLimits.directHandlers(templates, server.maxPayloadSize()))
                 .addFeature(observe(catalog))

@@ -1,13 +1,13 @@
 package dev.imagecatalog.web;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 import io.helidon.common.buffers.BufferData;
+import io.helidon.config.Config;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.Status;
@@ -15,7 +15,6 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionListener;
-import io.helidon.webserver.spi.ProtocolConfig;
 
 /**
  * Closes a connection whose request headers do not arrive within {@link #TIMEOUT} of its request line.
@@ -46,34 +45,28 @@ public final class HeaderTimeout implements Http1ConnectionListener {
     }
 
     /**
-     * Adds the listener to the server's HTTP/1.1 settings (the configured ones, or the defaults).
+     * Adds the listener to the server's HTTP/1.1 settings. Helidon reads {@code protocols} from the configuration only
+     * when the server is built, and a protocol added here replaces the configured one of the same name, so the
+     * configured settings are read here and kept.
      *
-     * @param server the server builder, its configuration already applied
+     * @param server       the server builder
+     * @param serverConfig the server's configuration node ({@code server}); its {@code protocols.http_1_1} is kept
      */
-    public static void install(WebServerConfig.Builder server) {
-        List<ProtocolConfig> protocols = new ArrayList<>();
-        boolean http1 = false;
-        for (ProtocolConfig protocol : server.protocols()) {
-            if (protocol instanceof Http1Config config) {
-                protocols.add(withListener(config));
-                http1 = true;
-            } else {
-                protocols.add(protocol);
-            }
+    public static void install(WebServerConfig.Builder server, Config serverConfig) {
+        Config http1 = serverConfig.get("protocols").get(HTTP_1_1);
+        Http1Config.Builder config = Http1Config.builder();
+        if (http1.exists()) {
+            config.config(http1);
         }
-        if (!http1) {
-            // named like the one Helidon would discover, which it then leaves out
-            protocols.add(withListener(Http1Config.builder().name(HTTP_1_1).build()));
-        }
-        server.protocols(protocols);
+        server.addProtocol(withListener(config.name(HTTP_1_1).build()));
     }
 
     private static Http1Config withListener(Http1Config config) {
         // the connection calls only the composite; Helidon 4.5's composite of several listeners
         // (Http1ConnectionListener.create) forwards data but drops prologue and headers, so we chain by hand
         // (and rebuilds it from the list on build), so the list becomes one listener: the old composite, then ours
-        return Http1Config.builder().from(config).receiveListeners(List.of(new Chained(config.compositeReceiveListener())))
-                .build();
+        return Http1Config.builder().from(config)
+                .receiveListeners(List.of(new Chained(config.compositeReceiveListener()))).build();
     }
 
     @Override
