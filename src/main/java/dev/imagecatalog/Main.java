@@ -76,9 +76,7 @@ public final class Main {
         // the same adapter answers TokenReviews and SubjectAccessReviews: the cluster's RBAC decides who may act
         Guard guard = Guard.create(auth, AccessReviews.deferred(() -> (AccessReviews) cluster.get()));
         RunSweeper sweeper = runs.enabled() ? RunSweeper.start(runner) : null;
-        WebServer server = WebServer.builder()
-                .config(config.get("server"))
-                .update(builder -> HeaderTimeout.install(builder, config.get("server")))
+        WebServer server = server(config.get("server"))
                 .update(builder -> setup(builder, catalog, runner, guard, settings.requestDeadline()))
                 .build()
                 .start();
@@ -92,6 +90,19 @@ public final class Main {
                 + " (config file " + file + (AppConfig.exists(Path.of(file)) ? "" : ", absent") + "); runs "
                 + (runs.enabled() ? "enabled in namespace " + runs.namespace() : "disabled (read-only)")
                 + "; sign-in " + auth.mode().name().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * A server builder with the {@code server} configuration applied, plus what Helidon has no key for: the timeout
+     * of request headers ({@link HeaderTimeout}, which keeps the configured HTTP/1.1 settings).
+     *
+     * @param serverConfig the {@code server} configuration node
+     * @return the builder, for {@link #setup} and the port
+     */
+    static WebServerConfig.Builder server(Config serverConfig) {
+        WebServerConfig.Builder builder = WebServer.builder().config(serverConfig);
+        HeaderTimeout.install(builder, serverConfig);
+        return builder;
     }
 
     /**

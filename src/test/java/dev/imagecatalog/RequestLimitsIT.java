@@ -28,7 +28,6 @@ import dev.imagecatalog.testing.LocalRegistry;
 import dev.imagecatalog.testing.SignIn;
 import dev.imagecatalog.testing.TestPusher;
 import dev.imagecatalog.web.Guard;
-import dev.imagecatalog.web.HeaderTimeout;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
@@ -68,11 +67,8 @@ class RequestLimitsIT {
         catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), "localhost:5001"));
         k8s = MockKubernetes.withNodes(Map.of());
         Runner runner = Runner.create(catalog, k8s.cluster(), new RunSettings(true, NAMESPACE, Duration.ofHours(1)));
-        var serverConfig = AppConfig.load(Map.of(), Path.of("does-not-exist.yaml")).get("server");
-        server = WebServer.builder()
-                // the shipped defaults, as the service starts with them (no external file, no environment)
-                .config(serverConfig)
-                .update(builder -> HeaderTimeout.install(builder, serverConfig))
+        // the shipped defaults, as the service starts with them (no external file, no environment)
+        server = Main.server(AppConfig.load(Map.of(), Path.of("does-not-exist.yaml")).get("server"))
                 .host("127.0.0.1").port(0)
                 .update(builder -> Main.setup(builder, catalog, runner, Guard.create(RunWebIT.AUTH, k8s.cluster())))
                 .build().start();
