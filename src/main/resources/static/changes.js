@@ -25,6 +25,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const source = new EventSource(url);
     source.addEventListener("ready", () => {
       document.body.dataset.changesReady = "true";
+      delete document.body.dataset.changesRetry;
       wait = 30000;
     });
     source.addEventListener("change", (event) => {
@@ -37,7 +38,9 @@ document.addEventListener("DOMContentLoaded", () => {
     source.addEventListener("error", () => {
       if (source.readyState !== EventSource.CLOSED) { return; }
       delete document.body.dataset.changesReady;
-      window.setTimeout(listen, wait + Math.random() * wait);
+      const delay = wait + Math.random() * wait;
+      document.body.dataset.changesRetry = String(Math.round(delay));
+      window.setTimeout(listen, delay);
       wait = Math.min(wait * 2, 300000);
     });
   };
