@@ -18,15 +18,33 @@ document.addEventListener("DOMContentLoaded", () => {
     text.textContent = parts.join(", ") + " —";
     box.hidden = false;
   };
-  const source = new EventSource(url);
-  source.addEventListener("ready", () => { document.body.dataset.changesReady = "true"; });
-  source.addEventListener("change", (event) => {
-    const change = JSON.parse(event.data);
-    if (change.created) { repositories++; }
-    for (const tag of change.added) { added.add(change.repository + ":" + tag); }
-    for (const tag of change.changed) { changed.add(change.repository + ":" + tag); }
-    render();
-  });
+  // EventSource reconnects by itself when a stream ends normally, but gives up for good on an error answer (the
+  // server's 429/503 when too many streams are open): then listen again later, waiting longer each time
+  let wait = 30000;
+  const listen = () => {
+    const source = new EventSource(url);
+    source.addEventListener("ready", () => {
+      document.body.dataset.changesReady = "true";
+      delete document.body.dataset.changesRetry;
+      wait = 30000;
+    });
+    source.addEventListener("change", (event) => {
+      const change = JSON.parse(event.data);
+      if (change.created) { repositories++; }
+      for (const tag of change.added) { added.add(change.repository + ":" + tag); }
+      for (const tag of change.changed) { changed.add(change.repository + ":" + tag); }
+      render();
+    });
+    source.addEventListener("error", () => {
+      if (source.readyState !== EventSource.CLOSED) { return; }
+      delete document.body.dataset.changesReady;
+      const delay = wait + Math.random() * wait;
+      document.body.dataset.changesRetry = String(Math.round(delay));
+      window.setTimeout(listen, delay);
+      wait = Math.min(wait * 2, 300000);
+    });
+  };
+  listen();
   document.getElementById("changes-refresh").addEventListener("click", (event) => {
     event.preventDefault();
     window.location.reload();

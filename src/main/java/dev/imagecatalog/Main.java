@@ -28,6 +28,7 @@ import dev.imagecatalog.web.runs.RunApi;
 import dev.imagecatalog.web.runs.RunForm;
 import dev.imagecatalog.web.runs.RunPages;
 import dev.imagecatalog.web.http.Templates;
+import dev.imagecatalog.web.http.HeaderTimeout;
 
 import io.helidon.common.LazyValue;
 import io.helidon.config.Config;
@@ -76,8 +77,7 @@ public final class Main {
         // the same adapter answers TokenReviews and SubjectAccessReviews: the cluster's RBAC decides who may act
         Guard guard = Guard.create(auth, AccessReviews.deferred(() -> (AccessReviews) cluster.get()));
         RunSweeper sweeper = runs.enabled() ? RunSweeper.start(runner) : null;
-        WebServer server = WebServer.builder()
-                .config(config.get("server"))
+        WebServer server = server(config.get("server"))
                 .update(builder -> setup(builder, catalog, runner, guard, settings.requestDeadline()))
                 .build()
                 .start();
@@ -91,6 +91,19 @@ public final class Main {
                 + " (config file " + file + (AppConfig.exists(Path.of(file)) ? "" : ", absent") + "); runs "
                 + (runs.enabled() ? "enabled in namespace " + runs.namespace() : "disabled (read-only)")
                 + "; sign-in " + auth.mode().name().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * A server builder with the {@code server} configuration applied, plus what Helidon has no key for: the timeout
+     * of request headers ({@link HeaderTimeout}, which keeps the configured HTTP/1.1 settings).
+     *
+     * @param serverConfig the {@code server} configuration node
+     * @return the builder, for {@link #setup} and the port
+     */
+    static WebServerConfig.Builder server(Config serverConfig) {
+        WebServerConfig.Builder builder = WebServer.builder().config(serverConfig);
+        HeaderTimeout.install(builder, serverConfig);
+        return builder;
     }
 
     /**

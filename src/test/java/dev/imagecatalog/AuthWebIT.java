@@ -10,11 +10,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -22,6 +25,8 @@ import java.util.stream.Collectors;
 import dev.imagecatalog.auth.AddressSet;
 import dev.imagecatalog.auth.AuthMode;
 import dev.imagecatalog.auth.AuthSettings;
+import dev.imagecatalog.auth.FailedReviewLimit;
+import dev.imagecatalog.auth.SessionCodec;
 import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.cluster.MockKubernetes;
 import dev.imagecatalog.registry.RegistrySettings;
@@ -29,6 +34,7 @@ import dev.imagecatalog.runner.RunSettings;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.testing.SeededRegistry;
 import dev.imagecatalog.testing.RunForms;
+import dev.imagecatalog.testing.MovableClock;
 import dev.imagecatalog.testing.SignIn;
 import dev.imagecatalog.testing.TestPusher;
 import dev.imagecatalog.web.access.Guard;
@@ -68,6 +74,10 @@ class AuthWebIT {
     private static WebServer browseAuthenticated;
     private static WebServer demo;
     private static WebServer tainted;
+    private static WebServer limited;
+    private static WebServer replicaA;
+    private static WebServer replicaB;
+    private static MovableClock replicaClock;
     private static HttpClient http;
 
     @BeforeAll
@@ -95,18 +105,29 @@ class AuthWebIT {
         browseAuthenticated = start(runs, kubernetes.withBrowseAuthenticated(true));
         demo = start(runs, kubernetes.withMode(AuthMode.NONE, AddressSet.none()));
         tainted = start(new RunSettings(true, NAMESPACE, Duration.ofHours(1), true, RunSettings.RESTRICTED), kubernetes);
+        // its own limit of failed token reviews: the other tests' wrong tokens do not count against it
+        limited = start(runs, kubernetes);
+        // two replicas of one deployment: the same session key, and a clock the test moves
+        replicaClock = new MovableClock(Instant.now());
+        replicaA = start(runs, kubernetes, replicaClock);
+        replicaB = start(runs, kubernetes, replicaClock);
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     private static WebServer start(RunSettings runs, AuthSettings auth) {
+        return start(runs, auth, Clock.systemUTC());
+    }
+
+    private static WebServer start(RunSettings runs, AuthSettings auth, Clock clock) {
         Runner runner = Runner.create(catalog, k8s.cluster(), runs);
         return WebServer.builder().host("127.0.0.1").port(0)
-                .update(b -> Main.setup(b, catalog, runner, Guard.create(auth, k8s.cluster()))).build().start();
+                .update(b -> Main.setup(b, catalog, runner, Guard.create(auth, k8s.cluster(), clock))).build().start();
     }
 
     @AfterAll
     static void stop() {
-        for (WebServer s : new WebServer[] {kube, proxyTrusted, proxyUntrusted, browseAuthenticated, demo, tainted}) {
+        for (WebServer s : new WebServer[] {kube, proxyTrusted, proxyUntrusted, browseAuthenticated, demo, tainted,
+                limited, replicaA, replicaB}) {
             if (s != null) {
                 s.stop();
             }
@@ -379,6 +400,11 @@ class AuthWebIT {
         assertThat(out.statusCode()).isEqualTo(303);
         assertThat(out.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("catalog_session=;")
                 .contains("Max-Age=0"));
+        // the cookie kept and replayed after sign-out is no session any more
+        HttpResponse<String> replayed = send(HttpRequest.newBuilder(uri(kube, "/api/nodes")).header("Cookie", session)
+                .GET());
+        assertThat(replayed.statusCode()).isEqualTo(401);
+        assertThat(page(kube, "/", session)).doesNotContain("id=\"signed-in-user\"");
         // a wrong token on /login shows the form again
         HttpResponse<String> login = send(HttpRequest.newBuilder(uri(kube, "/login")).GET());
         String anonymous = SignIn.cookie(login);
@@ -387,6 +413,91 @@ class AuthWebIT {
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(refused.body()).contains("did not accept this token", "id=\"login-token\"")
                 .doesNotContain("value=\"https://evil.example/\"");
+    }
+
+    @Test
+    void signOutOnOneReplica_theOtherRefusesTheCopyOnceItsIdleExpiryPasses() throws Exception {
+        String session = SignIn.session(base(replicaA), MockKubernetes.ADMIN_TOKEN);
+        assertThat(cookieGet(replicaB, "/api/nodes", session).statusCode()).isEqualTo(200);
+        HttpResponse<String> out = postForm(replicaA, "/logout", Map.of("csrf", token(page(replicaA, "/", session))),
+                session);
+        assertThat(out.statusCode()).isEqualTo(303);
+
+        assertThat(cookieGet(replicaA, "/api/nodes", session).statusCode()).isEqualTo(401);
+        // the README's window: the other replica was not told, and honours the copy until its idle expiry
+        assertThat(cookieGet(replicaB, "/api/nodes", session).statusCode()).isEqualTo(200);
+        replicaClock.advance(SessionCodec.IDLE.plusSeconds(1));
+        assertThat(cookieGet(replicaB, "/api/nodes", session).statusCode()).isEqualTo(401);
+        assertThat(cookieGet(replicaA, "/api/nodes", session).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void activity_renewsTheSession_onEitherReplica_andIdlenessEndsIt() throws Exception {
+        String session = SignIn.session(base(replicaA), MockKubernetes.ADMIN_TOKEN);
+        replicaClock.advance(SessionCodec.IDLE.dividedBy(2).plusSeconds(1));
+        HttpResponse<String> renewed = cookieGet(replicaB, "/api/nodes", session);
+        assertThat(renewed.statusCode()).isEqualTo(200);
+        String next = SignIn.cookie(renewed);
+        assertThat(next).isNotEqualTo(session);
+
+        replicaClock.advance(SessionCodec.IDLE.dividedBy(2));
+        assertThat(cookieGet(replicaA, "/api/nodes", session).statusCode()).as("not renewed").isEqualTo(401);
+        assertThat(cookieGet(replicaA, "/api/nodes", next).statusCode()).as("renewed").isEqualTo(200);
+    }
+
+    // ---- what a bearer token costs the API server ----------------------------------------------------------------
+
+    @Test
+    void tokenLongerThan16KiB_isRefusedWithAReason_andNeverReachesTheApiServer() throws Exception {
+        HttpResponse<String> login = send(HttpRequest.newBuilder(uri(kube, "/login")).GET());
+        String anonymous = SignIn.cookie(login);
+        drainApiRequests();
+
+        HttpResponse<String> refused = postForm(kube, "/login", Map.of("csrf", token(login.body()),
+                "token", "a".repeat(1_000_000), "next", "/"), anonymous);
+
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("1000000 characters long; at most 16384 are accepted");
+        assertThat(tokenReviews(drainApiRequests())).isZero();
+    }
+
+    @Test
+    void anonymousCatalogBrowsing_withABearerToken_costsNoTokenReview_aClusterRouteOne() throws Exception {
+        drainApiRequests();
+        TestPusher.Image image = seeded.amd64Only();
+        for (String path : List.of("/", "/api/repositories", "/repositories/" + image.repository(), "/api/status")) {
+            assertThat(get(kube, path, "never-reviewed-token").statusCode()).as(path).isEqualTo(200);
+        }
+        assertThat(tokenReviews(drainApiRequests())).isZero();
+
+        assertThat(get(kube, "/api/nodes", "never-reviewed-token").statusCode()).isEqualTo(401);
+        assertThat(tokenReviews(drainApiRequests())).isEqualTo(1);
+    }
+
+    @Test
+    void failedReviewsFromOneClient_get429WithRetryAfter_afterTheBurst_withoutAReview() throws Exception {
+        drainApiRequests();
+        for (int i = 0; i < FailedReviewLimit.BURST; i++) {
+            assertThat(get(limited, "/api/nodes", "guess-" + i).statusCode()).as("guess %d", i).isEqualTo(401);
+        }
+        HttpResponse<String> limitedAnswer = get(limited, "/api/nodes", "guess-" + FailedReviewLimit.BURST);
+
+        assertThat(limitedAnswer.statusCode()).isEqualTo(429);
+        assertThat(limitedAnswer.headers().firstValue("Retry-After")).hasValueSatisfying(
+                v -> assertThat(Integer.parseInt(v)).isBetween(1, 6));
+        assertThat(error(limitedAnswer, 429)).contains("Too many tokens from 127.0.0.1");
+        assertThat(tokenReviews(drainApiRequests())).isEqualTo(FailedReviewLimit.BURST);
+        // browsing the catalog needs no review and is not limited
+        assertThat(get(limited, "/api/repositories", "guess-x").statusCode()).isEqualTo(200);
+    }
+
+    // ---- sign-in's way back --------------------------------------------------------------------------------------
+
+    @Test
+    void signInNext_nonAsciiRoundTrips_andAnOverlongOneBecomesTheHomePage() throws Exception {
+        assertThat(signInLocation("/é")).isEqualTo("/%C3%A9");
+        assertThat(signInLocation("/repositories/team/app?q=ü")).isEqualTo("/repositories/team/app?q=%C3%BC");
+        assertThat(signInLocation("/" + "a".repeat(60_000))).isEqualTo("/");
     }
 
     // ---- auth.browse=authenticated, auth.mode=none ---------------------------------------------------------------
@@ -449,6 +560,33 @@ class AuthWebIT {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
+
+    /** Where a successful sign-in sends the browser for a {@code next}. */
+    private static String signInLocation(String next) throws Exception {
+        HttpResponse<String> login = send(HttpRequest.newBuilder(uri(kube, "/login")).GET());
+        HttpResponse<String> res = postForm(kube, "/login", Map.of("csrf", token(login.body()), "token",
+                MockKubernetes.ADMIN_TOKEN, "next", next), SignIn.cookie(login));
+        assertThat(res.statusCode()).isEqualTo(303);
+        return res.headers().firstValue("Location").orElseThrow();
+    }
+
+    private static HttpResponse<String> cookieGet(WebServer target, String path, String cookie) throws Exception {
+        return send(HttpRequest.newBuilder(uri(target, path)).header("Cookie", cookie).GET());
+    }
+
+    /** The paths of the requests the mock API server received since the last call. */
+    private static List<String> drainApiRequests() throws InterruptedException {
+        List<String> paths = new ArrayList<>();
+        for (var r = k8s.server().takeRequest(100, TimeUnit.MILLISECONDS); r != null;
+             r = k8s.server().takeRequest(100, TimeUnit.MILLISECONDS)) {
+            paths.add(r.getPath());
+        }
+        return paths;
+    }
+
+    private static long tokenReviews(List<String> paths) {
+        return paths.stream().filter(p -> p.contains("/tokenreviews")).count();
+    }
 
     private static List<Pod> pods() {
         return k8s.fabric8().pods().inNamespace(NAMESPACE).list().getItems();

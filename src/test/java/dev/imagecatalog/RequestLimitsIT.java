@@ -67,9 +67,8 @@ class RequestLimitsIT {
         catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), "localhost:5001"));
         k8s = MockKubernetes.withNodes(Map.of());
         Runner runner = Runner.create(catalog, k8s.cluster(), new RunSettings(true, NAMESPACE, Duration.ofHours(1)));
-        server = WebServer.builder()
-                // the shipped defaults, as the service starts with them (no external file, no environment)
-                .config(AppConfig.load(Map.of(), Path.of("does-not-exist.yaml")).get("server"))
+        // the shipped defaults, as the service starts with them (no external file, no environment)
+        server = Main.server(AppConfig.load(Map.of(), Path.of("does-not-exist.yaml")).get("server"))
                 .host("127.0.0.1").port(0)
                 .update(builder -> Main.setup(builder, catalog, runner, Guard.create(RunWebIT.AUTH, k8s.cluster())))
                 .build().start();
@@ -107,6 +106,82 @@ class RequestLimitsIT {
             socket.setTcpNoDelay(false);
             effective.connectionOptions().configureSocket(socket);
             assertThat(socket.getTcpNoDelay()).isTrue();
+        }
+    }
+
+    // ---- connections that never finish their request -------------------------------------------------------------
+
+    @Test
+    void halfSentRequests_areClosedByTheServerWithinTheirBound() throws Exception {
+        assertThat(server.prototype().idleConnectionTimeout()).isEqualTo(Duration.ofSeconds(15));
+        // nothing at all, half a request line, a request line and half the headers
+        List<String> partial = List.of("", "GET /api/reposit", "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: te");
+        // idle-connection-timeout + its period for the first two; the request line, then HeaderTimeout, for the third
+        Duration bound = Duration.ofSeconds(15 + 1 + 2);
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            long start = System.nanoTime();
+            for (int i = 0; i < 60; i++) {
+                Socket socket = new Socket("127.0.0.1", server.port());
+                sockets.add(socket);
+                socket.getOutputStream().write(partial.get(i % 3).getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+            }
+            List<Thread> readers = new ArrayList<>();
+            List<Duration> closedAfter = Collections.synchronizedList(new ArrayList<>());
+            for (Socket socket : sockets) {
+                readers.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        socket.setSoTimeout((int) bound.plusSeconds(10).toMillis());
+                        InputStream in = socket.getInputStream();
+                        while (in.read() >= 0) {
+                            // the server may answer before it closes; we wait for the close
+                        }
+                        closedAfter.add(Duration.ofNanos(System.nanoTime() - start));
+                    } catch (java.net.SocketTimeoutException stillOpen) {
+                        // not closed within the bound and more: missing from closedAfter
+                    } catch (IOException reset) {
+                        closedAfter.add(Duration.ofNanos(System.nanoTime() - start));
+                    }
+                }));
+            }
+            for (Thread reader : readers) {
+                reader.join();
+            }
+            assertThat(closedAfter).hasSize(sockets.size()).allSatisfy(d -> assertThat(d).isLessThan(bound));
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+        // and the server still answers
+        assertThat(get("/api/status").statusCode()).isEqualTo(200);
+    }
+
+    // ---- server-sent event streams -----------------------------------------------------------------------------------
+
+    @Test
+    void changeStreams_overTheBoundPerClient_get429WithRetryAfterAndAReason() throws Exception {
+        List<Socket> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                Socket socket = new Socket("127.0.0.1", server.port());
+                streams.add(socket);
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write("GET /api/changes HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(head(socket.getInputStream())).as("stream %d", i + 1).startsWith("HTTP/1.1 200")
+                        .containsIgnoringCase("content-type: text/event-stream");
+            }
+            Raw refused = raw("GET /api/changes HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.header("retry-after")).isEqualTo("30");
+            assertThat(JSON.readTree(refused.body()).get("error").asText()).contains("16 event streams open");
+        } finally {
+            for (Socket socket : streams) {
+                socket.close();
+            }
         }
     }
 
@@ -373,6 +448,19 @@ class RequestLimitsIT {
             }
             return parse(bytes.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    /** The status line and headers of an answer still being sent. */
+    private static String head(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     private static boolean complete(ByteArrayOutputStream bytes) {

@@ -16,6 +16,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * {@value #DECISION_SECONDS} s per (user, groups, permission) — never shared between users — and a TokenReview for
  * {@value #TOKEN_SECONDS} s per token digest (the token itself is not kept), so a page with a few calls does not
  * cost a few reviews each.
+ *
+ * <p>What a client can make the API server do is bounded: a token longer than {@value #MAX_TOKEN_CHARS} characters is
+ * refused without a review (Kubernetes tokens are a few KB), and failed reviews are limited per client address
+ * ({@link FailedReviewLimit}).
  */
 public final class AccessPolicy {
 
@@ -26,8 +30,11 @@ public final class AccessPolicy {
      * so the caches are bounded by what they retain, not by entries: 10,000 entries of 8 KB names would be 160 MiB.
      */
     static final long CACHE_BYTES = 4L * 1024 * 1024;
+    /** Longest bearer token sent to a TokenReview (service account and OIDC tokens are 1–3 KB). */
+    public static final int MAX_TOKEN_CHARS = 16 * 1024;
 
     private final AccessReviews reviews;
+    private final FailedReviewLimit failures;
     private final Cache<Decision, Boolean> decisions = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofSeconds(DECISION_SECONDS)).maximumWeight(CACHE_BYTES)
             .weigher((Decision d, Boolean allowed) -> bytes(d.identity()) + bytes(d.permission())).build();
@@ -38,15 +45,53 @@ public final class AccessPolicy {
 
     /** Over the cluster's reviews. */
     public AccessPolicy(AccessReviews reviews) {
-        this.reviews = Objects.requireNonNull(reviews);
+        this(reviews, new FailedReviewLimit());
     }
 
-    /** The identity a bearer token belongs to; empty when the cluster does not accept it. */
-    public Optional<Identity> authenticate(String token) {
+    /** Over the cluster's reviews, with a limit of failed reviews per client. */
+    public AccessPolicy(AccessReviews reviews, FailedReviewLimit failures) {
+        this.reviews = Objects.requireNonNull(reviews);
+        this.failures = Objects.requireNonNull(failures);
+    }
+
+    /**
+     * The identity a bearer token belongs to; empty when the cluster does not accept it.
+     *
+     * @param token  the bearer token
+     * @param client who sent it (an address), for the limit of failed reviews
+     * @throws NotSignedInException      the token is longer than {@value #MAX_TOKEN_CHARS} characters (not reviewed)
+     * @throws TooManyAttemptsException the client's failed reviews are over the limit (not reviewed)
+     */
+    public Optional<Identity> authenticate(String token, String client) {
         if (token == null || token.isBlank()) {
             return Optional.empty();
         }
-        return tokens.get(sha256(token), key -> reviews.authenticate(token));
+        if (token.length() > MAX_TOKEN_CHARS) {
+            throw new NotSignedInException("The token is " + token.length() + " characters long; at most "
+                                           + MAX_TOKEN_CHARS + " are accepted (Kubernetes tokens are a few KB).");
+        }
+        String digest = sha256(token);
+        Optional<Identity> known = tokens.getIfPresent(digest);
+        if (known != null) {
+            return known;
+        }
+        Optional<Duration> wait = failures.acquire(client);
+        if (wait.isPresent()) {
+            throw new TooManyAttemptsException("Too many tokens from " + client + " were refused by the cluster "
+                                               + "lately; no more are checked for a few seconds.", wait.get());
+        }
+        Optional<Identity> identity;
+        try {
+            identity = tokens.get(digest, key -> reviews.authenticate(token));
+        } catch (RuntimeException clusterFault) {
+            // only the cluster's "not authenticated" counts against the client, not an unreachable API server
+            failures.refund(client);
+            throw clusterFault;
+        }
+        if (identity.isPresent()) {
+            failures.refund(client);
+        }
+        return identity;
     }
 
     /** Whether the user may; the cluster decides. */

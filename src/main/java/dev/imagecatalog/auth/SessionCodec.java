@@ -30,6 +30,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * groups, every action is then checked with a SubjectAccessReview, and the session's expiry (never later than the
  * token's own {@code exp}) bounds how long a sign-in lasts.
  *
+ * <p>Sign-out: a session also ends {@link #IDLE} after the last request that renewed it (a request renews the cookie
+ * once half of that is past, see {@link #renewalDue}); sign-out puts the session id on this replica's
+ * {@link RevokedSessions} list until the session's expiry. The replica that handled the sign-out refuses the cookie
+ * at once; the others learn nothing (no shared state) and refuse a copy of it once its idle expiry passes, at most
+ * {@link #IDLE} after sign-out — unless the copy is used on them meanwhile, which renews it (see the README).
+ *
  * <p>CSRF token = {@code HMAC(csrf key, session id)}: bound to one session, so a token from another session, or an
  * equal cookie/field pair invented by an attacker, is refused.
  */
@@ -42,10 +48,14 @@ public final class SessionCodec {
     /** Longest cookie value we try to parse (a user with many groups still fits well within it). */
     private static final int MAX_COOKIE = 3800;
 
+    /** A session not renewed by a request for this long ends (and a cookie signed out elsewhere is refused). */
+    public static final Duration IDLE = Duration.ofMinutes(10);
+
     private final byte[] macKey;
     private final byte[] csrfKey;
     private final Duration ttl;
     private final Clock clock;
+    private final RevokedSessions revoked;
 
     /**
      * @param secret the server secret ({@code auth.session-key}), at least 32 characters
@@ -61,6 +71,7 @@ public final class SessionCodec {
         this.csrfKey = hmac(master, "image-catalog csrf token");
         this.ttl = ttl;
         this.clock = clock;
+        this.revoked = new RevokedSessions(clock);
     }
 
     /** A new random secret, for a process without a configured one (sessions then last until it restarts). */
@@ -72,7 +83,8 @@ public final class SessionCodec {
 
     /** A new session without user (for CSRF binding before sign-in). */
     public Session anonymous() {
-        return new Session(newId(), null, clock.instant().plus(ttl));
+        Instant now = clock.instant();
+        return new Session(newId(), null, now.plus(ttl), now.plus(IDLE));
     }
 
     /**
@@ -81,16 +93,33 @@ public final class SessionCodec {
      * @param tokenExpiry the bearer token's own expiry when known; the session never outlives it
      */
     public Session signedIn(Identity identity, Optional<Instant> tokenExpiry) {
-        Instant expires = clock.instant().plus(ttl);
+        Instant now = clock.instant();
+        Instant expires = now.plus(ttl);
         if (tokenExpiry.isPresent() && tokenExpiry.get().isBefore(expires)) {
             expires = tokenExpiry.get();
         }
-        return new Session(newId(), identity, expires);
+        return new Session(newId(), identity, expires, now.plus(IDLE));
     }
 
-    /** How long the browser should keep a session's cookie. */
+    /** Whether a request with this session should send it renewed (half of its idle time is past). */
+    public boolean renewalDue(Session session) {
+        return session.idle().isBefore(session.expires())
+               && Duration.between(clock.instant(), session.idle()).compareTo(IDLE.dividedBy(2)) < 0;
+    }
+
+    /** The same session, idle expiry moved to {@link #IDLE} from now (never past its absolute expiry). */
+    public Session renewed(Session session) {
+        return new Session(session.id(), session.identity(), session.expires(), clock.instant().plus(IDLE));
+    }
+
+    /** Signs the session out: this replica refuses its cookie from now on. */
+    public void revoke(Session session) {
+        revoked.revoke(session);
+    }
+
+    /** How long the browser should keep a session's cookie (until its idle expiry). */
     public Duration remaining(Session session) {
-        Duration left = Duration.between(clock.instant(), session.expires());
+        Duration left = Duration.between(clock.instant(), session.idle());
         return left.isNegative() ? Duration.ZERO : left;
     }
 
@@ -99,6 +128,7 @@ public final class SessionCodec {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("id", session.id());
         doc.put("exp", session.expires().getEpochSecond());
+        doc.put("idle", session.idle().getEpochSecond());
         session.user().ifPresent(i -> {
             doc.put("u", i.user());
             i.groups().forEach(doc.withArray("g")::add);
@@ -107,7 +137,7 @@ public final class SessionCodec {
         return payload + "." + B64.encodeToString(hmac(macKey, payload));
     }
 
-    /** The session of a cookie value; empty when absent, malformed, forged or expired. */
+    /** The session of a cookie value; empty when absent, malformed, forged, expired, idle too long or signed out. */
     public Optional<Session> decode(String cookie) {
         if (cookie == null || cookie.length() > MAX_COOKIE) {
             return Optional.empty();
@@ -124,8 +154,11 @@ public final class SessionCodec {
             }
             JsonNode doc = JSON.readTree(B64D.decode(payload));
             Instant expires = Instant.ofEpochSecond(doc.path("exp").asLong(0));
+            // a cookie without an idle expiry (signed before there was one) reads as idle: sign in again
+            Instant idle = Instant.ofEpochSecond(doc.path("idle").asLong(0));
             String id = doc.path("id").asText("");
-            if (id.isEmpty() || !expires.isAfter(clock.instant())) {
+            Instant now = clock.instant();
+            if (id.isEmpty() || !expires.isAfter(now) || !idle.isAfter(now) || revoked.revoked(id)) {
                 return Optional.empty();
             }
             Identity identity = null;
@@ -134,7 +167,7 @@ public final class SessionCodec {
                 doc.path("g").forEach(g -> groups.add(g.asText()));
                 identity = new Identity(doc.get("u").asText(), groups);
             }
-            return Optional.of(new Session(id, identity, expires));
+            return Optional.of(new Session(id, identity, expires, idle));
         } catch (IllegalArgumentException | IOException e) {
             // not base64, not JSON: not a cookie of ours
             return Optional.empty();

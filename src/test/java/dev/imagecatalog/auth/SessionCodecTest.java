@@ -9,6 +9,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
+import dev.imagecatalog.testing.MovableClock;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,6 +91,65 @@ class SessionCodecTest {
         String json = new String(Base64.getUrlDecoder().decode(codec.encode(after).split("\\.")[0]),
                 StandardCharsets.UTF_8);
         assertThat(json).contains("\"u\":\"alice\"", "\"g\":[\"dev\",\"ops\"]");
+    }
+
+    @Test
+    void session_endsWhenIdleTooLong_unlessARequestRenewedIt() {
+        MovableClock clock = new MovableClock(NOW);
+        SessionCodec moving = new SessionCodec(KEY, Duration.ofHours(8), clock);
+        String cookie = moving.encode(moving.signedIn(alice, Optional.empty()));
+
+        clock.advance(SessionCodec.IDLE.dividedBy(2).minusSeconds(1));
+        Session early = moving.decode(cookie).orElseThrow();
+        assertThat(moving.renewalDue(early)).isFalse();
+        clock.advance(Duration.ofSeconds(2));
+        Session due = moving.decode(cookie).orElseThrow();
+        assertThat(moving.renewalDue(due)).isTrue();
+        String renewed = moving.encode(moving.renewed(due));
+
+        clock.advance(SessionCodec.IDLE.dividedBy(2));
+        assertThat(moving.decode(cookie)).as("not renewed: idle for %s", SessionCodec.IDLE).isEmpty();
+        assertThat(moving.decode(renewed)).map(Session::id).contains(due.id());
+        assertThat(moving.remaining(moving.decode(renewed).orElseThrow())).isEqualTo(SessionCodec.IDLE.dividedBy(2));
+    }
+
+    @Test
+    void renewal_neverPassesTheAbsoluteExpiry() {
+        MovableClock clock = new MovableClock(NOW);
+        SessionCodec moving = new SessionCodec(KEY, Duration.ofHours(8), clock);
+        Session session = moving.signedIn(alice, Optional.empty());
+        String cookie = moving.encode(session);
+        for (int i = 0; i < 8 * 60 / 5; i++) {
+            clock.advance(Duration.ofMinutes(5));
+            Optional<Session> now = moving.decode(cookie);
+            if (now.isEmpty()) {
+                break;
+            }
+            cookie = moving.encode(moving.renewed(now.get()));
+        }
+        assertThat(clock.instant()).isEqualTo(NOW.plus(Duration.ofHours(8)));
+        assertThat(moving.decode(cookie)).isEmpty();
+    }
+
+    @Test
+    void revokedSession_isRefusedAtOnceHere_andByAnotherReplicaWhenItsIdleExpiryPasses() {
+        MovableClock clock = new MovableClock(NOW);
+        SessionCodec here = new SessionCodec(KEY, Duration.ofHours(8), clock);
+        SessionCodec replica = new SessionCodec(KEY, Duration.ofHours(8), clock);
+        Session session = here.signedIn(alice, Optional.empty());
+        String cookie = here.encode(session);
+
+        here.revoke(session);
+
+        assertThat(here.decode(cookie)).isEmpty();
+        // the other replica was not told: it refuses the copy once the copy's idle expiry has passed
+        assertThat(replica.decode(cookie)).isPresent();
+        clock.advance(SessionCodec.IDLE.plusSeconds(1));
+        assertThat(replica.decode(cookie)).isEmpty();
+        // a session not signed out is not affected on either
+        Session other = here.signedIn(alice, Optional.empty());
+        assertThat(here.decode(here.encode(other))).isPresent();
+        assertThat(replica.decode(here.encode(other))).isPresent();
     }
 
     @Test

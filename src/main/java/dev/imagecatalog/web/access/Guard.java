@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
@@ -62,6 +63,7 @@ public final class Guard implements Filter {
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "::1");
     private static final HeaderName FORWARDED_HOST = HeaderNames.create("X-Forwarded-Host");
     private static final HeaderName FORWARDED_PROTO = HeaderNames.create("X-Forwarded-Proto");
+    private static final HeaderName FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
     private static final Logger LOGGER = Logger.getLogger(Guard.class.getName());
     /** What the templates see of the current request (Helidon handles a request on one thread, filters included). */
     private static final ThreadLocal<Viewer> CURRENT = new ThreadLocal<>();
@@ -84,6 +86,14 @@ public final class Guard implements Filter {
      * Without {@code auth.session-key} sessions are signed with a random key (valid until this process ends).
      */
     public static Guard create(AuthSettings settings, AccessReviews reviews) {
+        return create(settings, reviews, Clock.systemUTC());
+    }
+
+    /**
+     * {@link #create(AuthSettings, AccessReviews)} with the clock sessions expire by (tests move it: two guards with
+     * the same key and clock are two replicas).
+     */
+    public static Guard create(AuthSettings settings, AccessReviews reviews, Clock clock) {
         String key = settings.sessionKey();
         if (key == null || key.isBlank()) {
             if (settings.mode() != AuthMode.NONE) {
@@ -92,8 +102,7 @@ public final class Guard implements Filter {
             }
             key = SessionCodec.randomSecret();
         }
-        return new Guard(settings, new AccessPolicy(reviews), new SessionCodec(key, settings.sessionTtl(),
-                                                                                Clock.systemUTC()));
+        return new Guard(settings, new AccessPolicy(reviews), new SessionCodec(key, settings.sessionTtl(), clock));
     }
 
     /**
@@ -134,9 +143,13 @@ public final class Guard implements Filter {
         Viewer viewer = identify(req);
         req.context().register(viewer);
         CURRENT.set(viewer);
-        if (settings.browseAuthenticated() && viewer.identity().isEmpty() && !path.equals("/login")
-            && !path.equals("/logout") && !path.startsWith("/static/")) {
+        if (settings.browseAuthenticated() && !path.equals("/login") && !path.equals("/logout")
+            && !path.startsWith("/static/") && viewer.identity().isEmpty()) {
             throw new NotSignedInException(viewer.signInMessage());
+        }
+        if (viewer.fromCookie() && codec.renewalDue(viewer.session()) && !path.equals("/logout")) {
+            // activity keeps a session alive; an idle one ends (and a copy signed out on another replica with it)
+            viewer.renewSession(res);
         }
         chain.proceed();
     }
@@ -168,8 +181,9 @@ public final class Guard implements Filter {
     /** What the page frame shows about a viewer ({@code null}: nobody signed in). */
     public static Map<String, Object> pageModel(Viewer viewer) {
         Map<String, Object> auth = new LinkedHashMap<>();
-        boolean signedIn = viewer != null && viewer.identity().isPresent() && viewer.mode() != AuthMode.NONE;
-        auth.put("user", signedIn ? viewer.identity().get().user() : "");
+        // the frame never costs a TokenReview: a bearer token not needed by the page leaves it "not signed in"
+        boolean signedIn = viewer != null && viewer.knownIdentity().isPresent() && viewer.mode() != AuthMode.NONE;
+        auth.put("user", signedIn ? viewer.knownIdentity().get().user() : "");
         auth.put("demo", viewer != null && viewer.mode() == AuthMode.NONE);
         auth.put("signIn", viewer == null || viewer.mode() == AuthMode.KUBERNETES);
         // a signed-in user's session came from the cookie, so its token needs no new cookie
@@ -189,22 +203,53 @@ public final class Guard implements Filter {
         Identity identity = switch (settings.mode()) {
             case NONE -> Identity.DEMO;
             case PROXY -> trusted ? proxyIdentity(req) : null;
-            case KUBERNETES -> kubernetesIdentity(req, session);
+            case KUBERNETES -> session == null ? null : session.identity();
         };
-        return new Viewer(this, session, identity, secure);
+        Optional<String> authorization = settings.mode() == AuthMode.KUBERNETES
+                ? req.headers().first(HeaderNames.AUTHORIZATION) : Optional.empty();
+        Supplier<Identity> bearer = authorization.map(value -> (Supplier<Identity>) () -> bearerIdentity(req, value))
+                .orElse(null);
+        return new Viewer(this, session, identity, bearer, secure);
     }
 
-    private Identity kubernetesIdentity(ServerRequest req, Session session) {
-        Optional<String> authorization = req.headers().first(HeaderNames.AUTHORIZATION);
-        if (authorization.isPresent()) {
-            String value = authorization.get().trim();
-            if (!value.regionMatches(true, 0, "Bearer ", 0, 7) || value.length() == 7) {
-                throw new NotSignedInException("The Authorization header must be \"Bearer <Kubernetes token>\".");
-            }
-            return policy.authenticate(value.substring(7).trim())
-                    .orElseThrow(() -> new NotSignedInException("The cluster did not accept the bearer token."));
+    /** The identity of an {@code Authorization: Bearer} header: reviewed only when a handler needs it. */
+    private Identity bearerIdentity(ServerRequest req, String authorization) {
+        String value = authorization.trim();
+        if (!value.regionMatches(true, 0, "Bearer ", 0, 7) || value.length() == 7) {
+            throw new NotSignedInException("The Authorization header must be \"Bearer <Kubernetes token>\".");
         }
-        return session == null ? null : session.identity();
+        return policy.authenticate(value.substring(7).trim(), client(req))
+                .orElseThrow(() -> new NotSignedInException("The cluster did not accept the bearer token."));
+    }
+
+    /**
+     * Who is asking, for per-client limits: the direct peer's address, or behind a trusted proxy the address that
+     * proxy saw (the last {@code X-Forwarded-For} entry, the one it appended). IPv6 addresses count by their /64, the
+     * block one host usually gets.
+     */
+    public String client(ServerRequest req) {
+        SocketAddress peer = req.remotePeer().address();
+        InetAddress address = peer instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        if (address != null && settings.trustedProxies().contains(address)) {
+            Optional<String> forwarded = req.headers().first(FORWARDED_FOR)
+                    .map(f -> f.substring(f.lastIndexOf(',') + 1).trim()).filter(f -> !f.isEmpty());
+            if (forwarded.isPresent()) {
+                return forwarded.get().length() > 64 ? forwarded.get().substring(0, 64) : forwarded.get();
+            }
+        }
+        if (address == null) {
+            return "unknown";
+        }
+        byte[] bytes = address.getAddress();
+        if (bytes.length == 16) {
+            Arrays.fill(bytes, 8, 16, (byte) 0);
+            try {
+                return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException("16 bytes are an IPv6 address", e);
+            }
+        }
+        return address.getHostAddress();
     }
 
     private Identity proxyIdentity(ServerRequest req) {

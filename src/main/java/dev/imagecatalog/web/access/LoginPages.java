@@ -1,5 +1,6 @@
 package dev.imagecatalog.web.access;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.logging.Logger;
 
 import dev.imagecatalog.auth.AuthMode;
 import dev.imagecatalog.auth.Identity;
+import dev.imagecatalog.auth.NotSignedInException;
 import dev.imagecatalog.auth.SessionCodec;
 import dev.imagecatalog.web.http.Forms;
 import dev.imagecatalog.web.http.Html;
@@ -34,7 +36,10 @@ import io.helidon.webserver.http.ServerResponse;
  */
 final class LoginPages implements HttpService {
 
+    /** Longest {@code next} kept (an address of this site is far shorter; longer ones come from somebody else). */
+    static final int MAX_NEXT = 2048;
     private static final Logger LOGGER = Logger.getLogger(LoginPages.class.getName());
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private final Templates templates;
 
@@ -69,7 +74,14 @@ final class LoginPages implements HttpService {
             throw WebException.badRequest("Sign-in with a token is only available with auth.mode=kubernetes.");
         }
         String token = form.getOrDefault("token", "").trim();
-        Optional<Identity> identity = token.isEmpty() ? Optional.empty() : viewer.policy().authenticate(token);
+        Optional<Identity> identity;
+        try {
+            identity = token.isEmpty() ? Optional.empty()
+                    : viewer.policy().authenticate(token, viewer.guard().client(req));
+        } catch (NotSignedInException tooLong) {
+            page(req, res, Status.UNAUTHORIZED_401, tooLong.getMessage(), next);
+            return;
+        }
         if (identity.isEmpty()) {
             page(req, res, Status.UNAUTHORIZED_401, "The cluster did not accept this token (expired, revoked or "
                                                     + "not a token of this cluster).", next);
@@ -77,7 +89,7 @@ final class LoginPages implements HttpService {
         }
         viewer.startSession(res, viewer.codec().signedIn(identity.get(), SessionCodec.tokenExpiry(token)));
         LOGGER.info(() -> "signed in: " + identity.get().user());
-        res.status(Status.SEE_OTHER_303).header(HeaderNames.LOCATION, next).send();
+        res.status(Status.SEE_OTHER_303).header(HeaderNames.LOCATION, location(next)).send();
     }
 
     private void signOut(ServerRequest req, ServerResponse res) {
@@ -90,14 +102,34 @@ final class LoginPages implements HttpService {
     /**
      * A local path to go back to after sign-in; anything else (another site, {@code //host}) becomes {@code /}.
      * Control characters and backslashes are refused anywhere: browsers drop tabs and newlines from a URL and read
-     * {@code \\} as {@code /}, so {@code /<TAB>/evil.example} would leave the site.
+     * {@code \\} as {@code /}, so {@code /<TAB>/evil.example} would leave the site. Longer than
+     * {@value #MAX_NEXT} characters is no address of ours (those stop at 8 KiB with a 414) and also becomes {@code /}.
      */
     static String next(Optional<String> requested) {
         String next = requested.orElse("/").trim();
-        if (!next.startsWith("/") || next.startsWith("//")
+        if (next.length() > MAX_NEXT || !next.startsWith("/") || next.startsWith("//")
             || next.chars().anyMatch(c -> c < 0x20 || c == 0x7F || c == '\\')) {
             return "/";
         }
         return next;
+    }
+
+    /**
+     * {@code next} as a {@code Location} value: header values are ISO-8859-1 on the wire (Helidon writes anything else
+     * as {@code ?}), so every character outside printable ASCII is sent as its percent-encoded UTF-8 bytes, as a
+     * browser encodes a typed address; {@code /é} arrives back as {@code /%C3%A9}, the same path.
+     */
+    static String location(String next) {
+        StringBuilder out = new StringBuilder(next.length());
+        for (byte b : next.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if (c > 0x20 && c < 0x7F && c != '"' && c != '<' && c != '>' && c != '`' && c != '{' && c != '}'
+                && c != '|' && c != '^') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+            }
+        }
+        return out.toString();
     }
 }

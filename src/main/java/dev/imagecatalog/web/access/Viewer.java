@@ -1,6 +1,7 @@
 package dev.imagecatalog.web.access;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.imagecatalog.auth.AccessPolicy;
 import dev.imagecatalog.auth.AuthMode;
@@ -18,6 +19,9 @@ import io.helidon.webserver.http.ServerResponse;
  * Who is asking, as {@link Guard} found out for one request: the session (from the signed cookie, or a new one not
  * yet sent), the identity (session, bearer token or trusted proxy headers), and whether the request came over TLS.
  * Handlers ask it for permission before acting; templates read the user's name from it.
+ *
+ * <p>A bearer token is reviewed only when something asks for the identity (a cluster route, a page offering to run):
+ * anonymous catalog browsing with an {@code Authorization} header costs the API server nothing.
  */
 public final class Viewer {
 
@@ -26,26 +30,45 @@ public final class Viewer {
 
     private final Guard guard;
     private final AuthMode mode;
-    private final Identity identity;
     private final boolean secure;
+    private Supplier<Identity> bearer;
+    private Identity identity;
     private Session session;
     private boolean fresh;
 
     /**
-     * @param session the session the browser sent, or {@code null}: a new anonymous one is made when first asked for
+     * @param session  the session the browser sent, or {@code null}: a new anonymous one is made when first asked for
+     * @param identity the user of the session or the proxy headers, {@code null} for nobody
+     * @param bearer   the identity of the request's bearer token, reviewed when first needed (replaces
+     *                 {@code identity}); {@code null} without an {@code Authorization} header
      */
-    Viewer(Guard guard, Session session, Identity identity, boolean secure) {
+    Viewer(Guard guard, Session session, Identity identity, Supplier<Identity> bearer, boolean secure) {
         this.guard = guard;
         this.mode = guard.settings().mode();
         this.session = session;
         this.fresh = session == null;
         this.identity = identity;
+        this.bearer = bearer;
         this.secure = secure;
     }
 
-    /** The signed-in user, if any. */
+    /**
+     * The signed-in user, if any; a bearer token is reviewed now if it was not yet.
+     *
+     * @throws NotSignedInException                          the token is malformed, too long or not accepted
+     * @throws dev.imagecatalog.auth.TooManyAttemptsException too many refused tokens from this client lately
+     */
     public Optional<Identity> identity() {
+        if (bearer != null) {
+            identity = bearer.get();
+            bearer = null;
+        }
         return Optional.ofNullable(identity);
+    }
+
+    /** The user as far as known without a review: empty while a bearer token is not reviewed yet (page frames). */
+    Optional<Identity> knownIdentity() {
+        return bearer == null ? Optional.ofNullable(identity) : Optional.empty();
     }
 
     /** The sign-in mode in force. */
@@ -66,7 +89,7 @@ public final class Viewer {
         return !fresh;
     }
 
-    Guard guard() {
+    public Guard guard() {
         return guard;
     }
 
@@ -92,7 +115,7 @@ public final class Viewer {
 
     /** Whether the signed-in user may (false when nobody is signed in). */
     public boolean allows(Permission permission) {
-        return identity != null && guard.policy().allows(identity, permission);
+        return identity().map(who -> guard.policy().allows(who, permission)).orElse(false);
     }
 
     String signInMessage() {
@@ -119,8 +142,18 @@ public final class Viewer {
         sendCookie(res, signedIn);
     }
 
-    /** Tells the browser to forget the session cookie (sign-out). */
+    /** Sends the session's cookie again with a later idle expiry (a request while signed in is activity). */
+    void renewSession(ServerResponse res) {
+        session = guard.codec().renewed(session());
+        sendCookie(res, session);
+    }
+
+    /** Signs the session out on this replica and tells the browser to forget its cookie. */
     void endSession(ServerResponse res) {
+        if (!fresh && session.identity() != null) {
+            // only signed-in sessions: an anonymous one grants nothing, and anyone can make those by the thousand
+            guard.codec().revoke(session);
+        }
         res.header(HeaderValues.create(HeaderNames.SET_COOKIE, COOKIE + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
                                                                + (secure ? "; Secure" : "")));
     }

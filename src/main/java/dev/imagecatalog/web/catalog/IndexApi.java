@@ -1,5 +1,8 @@
 package dev.imagecatalog.web.catalog;
 
+import dev.imagecatalog.web.access.Guard;
+import dev.imagecatalog.web.http.StreamLimits;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -55,6 +58,7 @@ public final class IndexApi implements HttpService {
 
     private final Catalog catalog;
     private final RegistryCatalog indexed;
+    private final StreamLimits streams = new StreamLimits(StreamLimits.MAX_STREAMS, StreamLimits.MAX_STREAMS_PER_CLIENT);
 
     /**
      * @param catalog the catalog use cases
@@ -85,9 +89,25 @@ public final class IndexApi implements HttpService {
         Json.send(res, Status.OK_200, catalog.search(q));
     }
 
-    /** Server-sent events: one {@code change} per repository change (of one repository when {@code ?repository=}). */
+    /**
+     * Server-sent events: one {@code change} per repository change (of one repository when {@code ?repository=}).
+     * Bounded by {@link StreamLimits}: beyond, 503 or 429 with {@code Retry-After} and a reason.
+     */
     private void changes(ServerRequest req, ServerResponse res) {
-        String repository = req.query().first("repository").orElse("");
+        StreamLimits.Slot slot;
+        try {
+            slot = streams.open(Guard.viewer(req).guard().client(req));
+        } catch (StreamLimits.Refused refused) {
+            res.header(HeaderValues.create(HeaderNames.RETRY_AFTER, StreamLimits.RETRY_AFTER_SECONDS));
+            Json.send(res, refused.status(), new Json.Error(refused.getMessage()));
+            return;
+        }
+        try (slot) {
+            changes(req, res, req.query().first("repository").orElse(""));
+        }
+    }
+
+    private void changes(ServerRequest req, ServerResponse res, String repository) {
         BlockingQueue<IndexChange> queue = new LinkedBlockingQueue<>(1000);
         try (AutoCloseable subscription = catalog.subscribe(change -> {
             if (repository.isEmpty() || repository.equals(change.repository())) {

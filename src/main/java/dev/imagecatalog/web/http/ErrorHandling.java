@@ -7,6 +7,7 @@ import java.util.logging.Logger;
 
 import dev.imagecatalog.auth.AccessDeniedException;
 import dev.imagecatalog.auth.NotSignedInException;
+import dev.imagecatalog.auth.TooManyAttemptsException;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.registry.RegistryException;
 import dev.imagecatalog.runner.LaunchException;
@@ -51,6 +52,11 @@ public final class ErrorHandling {
                     }
                     errors.answer(req, res, Status.UNAUTHORIZED_401, "Sign-in required", e.getMessage(),
                             "Sign in (the link at the top of the page), or send a Kubernetes bearer token to the API.");
+                })
+                .error(TooManyAttemptsException.class, (req, res, e) -> {
+                    res.header(HeaderValues.create(HeaderNames.RETRY_AFTER, e.retryAfterSeconds()));
+                    errors.answer(req, res, Status.TOO_MANY_REQUESTS_429, "Too many attempts", e.getMessage(),
+                            "Wait a little before trying another token.");
                 })
                 .error(AccessDeniedException.class, (req, res, e) -> errors.answer(req, res, Status.FORBIDDEN_403,
                         "Not allowed", e.getMessage(), "The cluster's RBAC decides what you may do; nothing was done."))

@@ -55,4 +55,20 @@ class GuardTest {
                 "/a/..\\\\evil.example")).allMatch(n -> LoginPages.next(java.util.Optional.of(n)).equals("/"));
         assertThat(LoginPages.next(java.util.Optional.empty())).isEqualTo("/");
     }
+
+    @Test
+    void next_longerThanItsBound_becomesTheHomePage() {
+        String longest = "/" + "a".repeat(LoginPages.MAX_NEXT - 1);
+        assertThat(LoginPages.next(java.util.Optional.of(longest))).isEqualTo(longest);
+        assertThat(LoginPages.next(java.util.Optional.of("/" + "a".repeat(60_000)))).isEqualTo("/");
+    }
+
+    @Test
+    void location_percentEncodesNonAsciiAsUtf8_andKeepsAsciiAsItIs() {
+        assertThat(LoginPages.location("/é")).isEqualTo("/%C3%A9");
+        assertThat(LoginPages.location("/repositories/team/app?q=a b&x=1#top"))
+                .isEqualTo("/repositories/team/app?q=a%20b&x=1#top");
+        assertThat(LoginPages.location("/a%2Fb")).isEqualTo("/a%2Fb");
+        assertThat(LoginPages.location("/日本")).isEqualTo("/%E6%97%A5%E6%9C%AC");
+    }
 }
