@@ -60,7 +60,7 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
      * The pods the scheduler counts against a node's allocatable: bound to a node and not terminated (the selector
      * {@code kubectl describe node} uses for its "Allocated resources").
      */
-    static final String SCHEDULED_PODS = "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed";
+    public static final String SCHEDULED_PODS = "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed";
     /** Pods per list call (kubectl's default chunk size). */
     static final int POD_PAGE = 500;
 
