@@ -23,7 +23,8 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * cluster per view, or per keystroke, would cost the API server megabytes each time. One read is in flight at a
  * time: viewers arriving meanwhile wait for it (a failure reaches them all, and the next viewer tries again).
  * After {@link #REFRESH} the next viewer still gets the kept figures while one read renews them in the background;
- * figures older than {@link #MAX_AGE} are not shown: that viewer waits for a fresh read.
+ * figures older than {@link #MAX_AGE} are not shown: that viewer waits for the renewal in flight (Caffeine's
+ * explicit refresh joins it rather than starting a second one, so a list slower than the period never doubles).
  */
 final class NodeLoads {
 
@@ -37,8 +38,9 @@ final class NodeLoads {
      *
      * @param nodes     every node, sorted by name
      * @param requested per node name, what its scheduled pods request; {@code null} when the pods could not be read
+     * @param readAt    when the read began, by the cache's ticker (nanoseconds)
      */
-    record Snapshot(List<Node> nodes, Map<String, Capacity.Amount> requested) {
+    record Snapshot(List<Node> nodes, Map<String, Capacity.Amount> requested, long readAt) {
 
         Snapshot {
             nodes = List.copyOf(nodes);
@@ -52,25 +54,31 @@ final class NodeLoads {
     }
 
     private final AsyncLoadingCache<Boolean, Snapshot> cache;
+    private final Ticker ticker;
 
     /**
      * @param cluster the cluster, asked on each read (a lazy runner creates it on first use)
      * @param ticker  the time source ({@link Ticker#systemTicker()}; tests move it by hand)
      */
     NodeLoads(Supplier<Cluster> cluster, Ticker ticker) {
+        this.ticker = ticker;
         this.cache = Caffeine.newBuilder()
                 .ticker(ticker)
                 .refreshAfterWrite(REFRESH)
-                .expireAfterWrite(MAX_AGE)
                 // reads block on the API: a virtual thread each, no pool to size or to close
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .buildAsync(key -> read(cluster.get()));
+                .buildAsync(key -> read(cluster.get(), ticker.read()));
     }
 
     /** The kept figures, read first if there are none young enough. */
     Snapshot get() {
         try {
-            return cache.get(Boolean.TRUE).join();
+            Snapshot kept = cache.get(Boolean.TRUE).join();
+            if (ticker.read() - kept.readAt() <= MAX_AGE.toNanos()) {
+                return kept;
+            }
+            // nobody asked for a while: wait for the renewal (the one in flight, if the read above started it)
+            return cache.synchronous().refresh(Boolean.TRUE).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
@@ -79,12 +87,15 @@ final class NodeLoads {
         }
     }
 
-    /** Forgets the figures: after a launch or a stop by this replica its viewers see the change at once. */
+    /**
+     * Forgets the figures: after a launch or a stop by this replica its viewers see the change at once (a renewal
+     * in flight is then abandoned by Caffeine: the next viewer's read may overlap its end).
+     */
     void invalidate() {
         cache.synchronous().invalidateAll();
     }
 
-    private static Snapshot read(Cluster cluster) {
+    private static Snapshot read(Cluster cluster, long readAt) {
         List<Node> nodes = cluster.nodes();
         Map<String, Capacity.Amount> requested = new HashMap<>();
         try {
@@ -95,6 +106,6 @@ final class NodeLoads {
             // the verdicts stay useful without it: each node then says its free capacity is unknown
             requested = null;
         }
-        return new Snapshot(nodes, requested);
+        return new Snapshot(nodes, requested, readAt);
     }
 }
