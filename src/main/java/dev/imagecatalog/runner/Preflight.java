@@ -19,7 +19,8 @@ import dev.imagecatalog.registry.TagDetail;
 /**
  * The pre-flight's judgement of one node for one image: platform, node state, taints under the operator's policy,
  * the run's requests against free capacity ({@link Capacity}), the pull estimate, and the verdict with its reasons
- * in plain words. Pure: the {@link RunnerService} reads nodes and pods and hands them in.
+ * in plain words. Pure: the {@link RunnerService} hands in the node and what its pods already request (kept for
+ * every viewer by {@link NodeLoads}).
  */
 final class Preflight {
 
