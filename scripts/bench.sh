@@ -4,10 +4,14 @@
 # (start to ready, cold index, reconcile, push → visible on two instances, warm pages with wrk, the big repository
 # page, heap per tag) and writes bench/RESULTS.md (overwritten) and prints it.
 #
-# Usage: scripts/bench.sh [--repos N] [--tags M] [--big-tags B] [--wrk-seconds S] [--label TEXT]
+# Then issue 15's pre-flight row (PreflightBench: 100 nodes and 10,000 pods in the stand-in API, 10 viewers) writes
+# its own section into the same file. `--only preflight` runs that row alone and replaces only its section.
+#
+# Usage: scripts/bench.sh [--only all|preflight] [--repos N] [--tags M] [--big-tags B] [--wrk-seconds S] [--label TEXT]
 # Environment (same meaning): REPOS (500), TAGS (10), BIG_TAGS (3000), WRK_SECONDS (10), WRK_CONNECTIONS (32),
 # RECONCILE_INTERVAL (PT20S), SERVICE_JVM_OPTIONS (-Xmx384m -XX:+UseG1GC), COLD_ROUNDS (3: floor and cold index
-# rounds, medians compared), BENCH_LABEL, BENCH_OUT (bench/RESULTS.md).
+# rounds, medians compared), BENCH_LABEL, BENCH_OUT (bench/RESULTS.md), BENCH_ONLY (all), PREFLIGHT_NODES (100),
+# PREFLIGHT_PODS (10000), PREFLIGHT_VIEWERS (10), PREFLIGHT_SECONDS (60).
 # Needs: JDK 21+, docker-registry (apt-get install docker-registry), wrk (apt-get install wrk; without it the
 # warm-page figures are reported as n/a). Everything runs on 127.0.0.1 and stops when the script ends.
 set -euo pipefail
@@ -25,9 +29,14 @@ SERVICE_JVM_OPTIONS=${SERVICE_JVM_OPTIONS:--Xmx384m -XX:+UseG1GC}
 COLD_ROUNDS=${COLD_ROUNDS:-3}
 BENCH_LABEL=${BENCH_LABEL:-}
 BENCH_OUT=${BENCH_OUT:-bench/RESULTS.md}
+BENCH_ONLY=${BENCH_ONLY:-all}
+PREFLIGHT_NODES=${PREFLIGHT_NODES:-100}
+PREFLIGHT_PODS=${PREFLIGHT_PODS:-10000}
+PREFLIGHT_VIEWERS=${PREFLIGHT_VIEWERS:-10}
+PREFLIGHT_SECONDS=${PREFLIGHT_SECONDS:-60}
 
 usage() {
-  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while (($# > 0)); do
@@ -37,11 +46,14 @@ while (($# > 0)); do
     --big-tags) BIG_TAGS=$2; shift 2 ;;
     --wrk-seconds) WRK_SECONDS=$2; shift 2 ;;
     --label) BENCH_LABEL=$2; shift 2 ;;
+    --only) BENCH_ONLY=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option: $1" ;;
   esac
 done
-for number in "$REPOS" "$TAGS" "$BIG_TAGS" "$WRK_SECONDS" "$WRK_CONNECTIONS" "$COLD_ROUNDS"; do
+[[ "$BENCH_ONLY" == all || "$BENCH_ONLY" == preflight ]] || die "--only takes all or preflight, not: $BENCH_ONLY"
+for number in "$REPOS" "$TAGS" "$BIG_TAGS" "$WRK_SECONDS" "$WRK_CONNECTIONS" "$COLD_ROUNDS" \
+  "$PREFLIGHT_NODES" "$PREFLIGHT_PODS" "$PREFLIGHT_VIEWERS" "$PREFLIGHT_SECONDS"; do
   [[ "$number" =~ ^[0-9]+$ ]] || die "not a whole number: $number"
 done
 
@@ -79,15 +91,22 @@ fi
 
 cd "$ROOT"
 jar=target/catalog.jar
-if [[ ! -f "$jar" ]] || [[ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]]; then
-  log "building $jar"
-  ./mvnw -B -q -DskipTests package
+if [[ "$BENCH_ONLY" == all ]]; then
+  if [[ ! -f "$jar" ]] || [[ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]]; then
+    log "building $jar"
+    ./mvnw -B -q -DskipTests package
+  fi
 fi
 log "compiling the benchmark (test sources) and resolving its class path"
 ./mvnw -B -q test-compile
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+classpath="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 
-java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" dev.imagecatalog.bench.Bench \
-  "repos=$REPOS" "tags=$TAGS" "bigTags=$BIG_TAGS" "wrkSeconds=$WRK_SECONDS" "wrkConnections=$WRK_CONNECTIONS" \
-  "reconcile=$RECONCILE_INTERVAL" "jar=$jar" "out=$BENCH_OUT" "label=$BENCH_LABEL" \
-  "jvmOptions=$SERVICE_JVM_OPTIONS" "coldRounds=$COLD_ROUNDS"
+if [[ "$BENCH_ONLY" == all ]]; then
+  java -cp "$classpath" dev.imagecatalog.bench.Bench \
+    "repos=$REPOS" "tags=$TAGS" "bigTags=$BIG_TAGS" "wrkSeconds=$WRK_SECONDS" "wrkConnections=$WRK_CONNECTIONS" \
+    "reconcile=$RECONCILE_INTERVAL" "jar=$jar" "out=$BENCH_OUT" "label=$BENCH_LABEL" \
+    "jvmOptions=$SERVICE_JVM_OPTIONS" "coldRounds=$COLD_ROUNDS"
+fi
+java -cp "$classpath" dev.imagecatalog.bench.PreflightBench "nodes=$PREFLIGHT_NODES" "pods=$PREFLIGHT_PODS" \
+  "viewers=$PREFLIGHT_VIEWERS" "seconds=$PREFLIGHT_SECONDS" "out=$BENCH_OUT"

@@ -22,54 +22,152 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
-// The Run form's pre-flight follows the requests typed into it: the same API the page was rendered from is asked
-// again (debounced) and each node's verdict and reasons are replaced. Without JavaScript the verdicts are those
-// for the requests of the last submission.
+// The Run form's pre-flight follows the requests typed into it without a server call per keystroke: the pre-flight
+// answer (GET …/nodes) gives each node's allocatable CPU and memory and what its pods already request, and the fit is
+// judged here the way runner/Capacity.java judges it on the server (same rules, same sentences: keep the two in
+// step). The answer is fetched on the first edit and again when it is older than REFETCH_MS. Without JavaScript the
+// verdicts are those for the requests of the last submission.
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.querySelector("form[data-preflight]");
   if (!form) return;
   const words = { ready: "ready to run", wait: "will wait", cannot: "cannot run" };
-  let timer = null;
-  async function update() {
-    const params = new URLSearchParams();
-    for (const name of ["cpuRequest", "memoryRequest"]) {
-      const value = form.elements[name] ? form.elements[name].value.trim() : "";
-      if (value) params.set(name, value);
+  const WAITS = "the run would stay Pending until other pods on the node finish";
+  const REFETCH_MS = 30000;
+  const RETRY_MS = 5000;
+  const QUANTITY = /^(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+  const BINARY = { Ki: 10n, Mi: 20n, Gi: 30n, Ti: 40n, Pi: 50n, Ei: 60n };
+  const DECIMAL = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+  const KI = 1n << 10n, MI = 1n << 20n, GI = 1n << 30n;
+  let answer = null;
+  let nextFetch = 0;
+  let inFlight = null;
+
+  // A Kubernetes quantity as an exact fraction [numerator, denominator]; null when it is not one (the server then
+  // names the field on submit).
+  function quantity(text) {
+    const m = QUANTITY.exec(text);
+    if (!m || text.length > 64) return null;
+    const [whole, fraction = ""] = m[1].split(".");
+    let num = BigInt((whole || "0") + fraction);
+    let den = 10n ** BigInt(fraction.length);
+    let exponent = 0;
+    if (m[2] && m[2] in BINARY) num <<= BINARY[m[2]];
+    else if (m[2] && m[2] in DECIMAL) exponent = DECIMAL[m[2]];
+    else if (m[2]) {
+      exponent = parseInt(m[2].slice(1), 10);
+      if (!(Math.abs(exponent) <= 30)) return null;
     }
-    let doc;
-    try {
-      const res = await fetch(form.dataset.preflight + "?" + params, { headers: { "Accept": "application/json" } });
-      if (!res.ok) return; // a bad quantity: the server names it next to its field on submit
-      doc = await res.json();
-    } catch (e) {
-      return;
+    if (exponent >= 0) num *= 10n ** BigInt(exponent); else den *= 10n ** BigInt(-exponent);
+    return [num, den];
+  }
+  // rounded up, as the scheduler counts: millicores and bytes
+  const ceil = (num, den) => (num + den - 1n) / den;
+  const milliCpu = (q) => ceil(q[0] * 1000n, q[1]);
+  const bytes = (q) => ceil(q[0], q[1]);
+  const positive = (n) => (n < 0n ? 0n : n);
+  const cpu = (milli) => (milli % 1000n === 0n ? String(milli / 1000n) : milli + "m");
+  function memory(b) {
+    if (b >= GI) {
+      const tenths = (b * 10n) / GI;
+      return tenths % 10n === 0n ? tenths / 10n + "Gi" : tenths / 10n + "." + (tenths % 10n) + "Gi";
     }
-    for (const node of doc.nodes) {
-      const label = form.querySelector("label[data-node='" + CSS.escape(node.name) + "']");
-      if (!label) continue;
-      label.dataset.verdict = node.verdict;
-      label.classList.remove("verdict-ready", "verdict-wait", "verdict-cannot");
-      label.classList.add("verdict-" + node.verdict);
-      label.classList.toggle("disabled", !node.selectable);
-      const verdict = label.querySelector("span.verdict");
-      if (verdict) {
-        verdict.className = "verdict verdict-" + node.verdict;
-        verdict.textContent = words[node.verdict] || node.verdict;
+    if (b >= MI) return b / MI + "Mi";
+    if (b >= KI) return b / KI + "Ki";
+    return String(b);
+  }
+  function needs(c, m, availableCpu, availableMemory) {
+    const parts = [];
+    if (c > availableCpu) parts.push(cpu(c) + " CPU, " + cpu(availableCpu) + " CPU");
+    if (m > availableMemory) parts.push(memory(m) + ", " + memory(availableMemory));
+    return parts.join(" and ");
+  }
+
+  // The node's verdict and reasons for these requests, from the answer's figures (Capacity.fit, Preflight.choice).
+  function judge(node, cpuText, memoryText, c, m) {
+    const cap = node.capacity;
+    const allocatableCpu = BigInt(cap.allocatableMilliCpu);
+    const allocatableMemory = BigInt(cap.allocatableMemory);
+    let fits = null;
+    let everFits = true;
+    let message;
+    if (c > allocatableCpu || m > allocatableMemory) {
+      fits = false;
+      everFits = false;
+      message = "never fits: needs " + needs(c, m, allocatableCpu, allocatableMemory) + " allocatable on the whole node";
+    } else if (cap.requestedMilliCpu == null || cap.requestedMemory == null) {
+      message = "free capacity unknown: the pods on the node cannot be read";
+    } else {
+      const freeCpu = positive(allocatableCpu - BigInt(cap.requestedMilliCpu));
+      const freeMemory = positive(allocatableMemory - BigInt(cap.requestedMemory));
+      if (c > freeCpu || m > freeMemory) {
+        fits = false;
+        message = "does not fit: needs " + needs(c, m, freeCpu, freeMemory) + " free";
+      } else {
+        fits = true;
+        const free = cpu(freeCpu) + " CPU, " + memory(freeMemory) + " memory free)";
+        message = !cpuText && !memoryText ? "fits (the run requests no CPU or memory; " + free : "fits (" + free;
       }
-      const radio = label.querySelector("input[type=radio]");
-      if (radio) {
-        radio.disabled = !node.selectable;
-        if (!node.selectable) radio.checked = false;
-      }
-      const list = label.querySelector("ul.reasons");
-      if (list) {
-        list.replaceChildren(...node.reasons.map((r) => { const li = document.createElement("li"); li.textContent = r; return li; }));
-      }
+    }
+    const verdict = cap.blocked || !everFits ? "cannot" : fits === false ? "wait" : "ready";
+    // the answer's own capacity sentence (and its "would stay Pending" after it) make way for the new ones
+    const after = cap.reason + 1 + (node.verdict === "wait" ? 1 : 0);
+    const reasons = [...node.reasons.slice(0, cap.reason), message, ...(verdict === "wait" ? [WAITS] : []),
+      ...node.reasons.slice(after)];
+    return { verdict, reasons, selectable: verdict !== "cannot" };
+  }
+
+  function show(name, judged) {
+    const label = form.querySelector("label[data-node='" + CSS.escape(name) + "']");
+    if (!label) return;
+    label.dataset.verdict = judged.verdict;
+    label.classList.remove("verdict-ready", "verdict-wait", "verdict-cannot");
+    label.classList.add("verdict-" + judged.verdict);
+    label.classList.toggle("disabled", !judged.selectable);
+    const verdict = label.querySelector("span.verdict");
+    if (verdict) {
+      verdict.className = "verdict verdict-" + judged.verdict;
+      verdict.textContent = words[judged.verdict] || judged.verdict;
+    }
+    const radio = label.querySelector("input[type=radio]");
+    if (radio) {
+      radio.disabled = !judged.selectable;
+      if (!judged.selectable) radio.checked = false;
+    }
+    const list = label.querySelector("ul.reasons");
+    if (list) {
+      list.replaceChildren(...judged.reasons.map((r) => { const li = document.createElement("li"); li.textContent = r; return li; }));
     }
   }
+
+  function update() {
+    if (!answer) return;
+    const cpuText = form.elements.cpuRequest ? form.elements.cpuRequest.value.trim() : "";
+    const memoryText = form.elements.memoryRequest ? form.elements.memoryRequest.value.trim() : "";
+    const c = cpuText ? quantity(cpuText) : [0n, 1n];
+    const m = memoryText ? quantity(memoryText) : [0n, 1n];
+    if (!c || !m) return; // not a quantity: the server names it next to its field on submit
+    for (const node of answer.nodes) {
+      // without figures (no platform, not runnable, no allocatable) the requests change nothing
+      show(node.name, node.capacity ? judge(node, cpuText, memoryText, milliCpu(c), bytes(m))
+        : { verdict: node.verdict, reasons: node.reasons, selectable: node.selectable });
+    }
+  }
+
+  // One call at a time; the server keeps its figures for a few seconds and shares them between viewers.
+  function refresh() {
+    if (inFlight || Date.now() < nextFetch) return;
+    // a failed call is tried again after RETRY_MS, not on the next keystroke
+    nextFetch = Date.now() + RETRY_MS;
+    inFlight = fetch(form.dataset.preflight, { headers: { "Accept": "application/json" } })
+      .then((res) => (res.ok ? res.json() : null))
+      .then((doc) => { if (doc) { answer = doc; nextFetch = Date.now() + REFETCH_MS; update(); } })
+      .catch(() => {})
+      .finally(() => { inFlight = null; });
+  }
+
   for (const name of ["cpuRequest", "memoryRequest"]) {
     const input = form.elements[name];
-    if (input) input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(update, 400); });
+    if (input) input.addEventListener("input", () => { update(); refresh(); });
   }
 });
 

@@ -104,6 +104,9 @@ class RunBrowserIT {
         new WebDriverWait(browser, Duration.ofSeconds(10))
                 .until(ExpectedConditions.attributeToBe(armLabel, "data-verdict", "ready"));
         assertThat(browser.findElement(armLabel).getText()).contains("fits (4 CPU, 7.6Gi memory free)");
+        // judged in the page from the node figures: seven keystrokes and a clear asked the server once, not per edit
+        assertThat((Long) browser.executeScript("return performance.getEntriesByType('resource')"
+                                                + ".filter(e => new URL(e.name).pathname.endsWith('/nodes')).length")).isEqualTo(1L);
         arm.click();
 
         // the form starts from the image's defaults: replace its args

@@ -15,7 +15,8 @@ public interface Cluster {
 
     /**
      * Every pod bound to a node that the scheduler still counts against it (not Succeeded or Failed), in all
-     * namespaces, with its requests: what is already taken of each node's allocatable CPU and memory.
+     * namespaces, with its requests: what is already taken of each node's allocatable CPU and memory. Asks the API
+     * server for only those pods (a field selector), a page at a time, so a large cluster is never one huge answer.
      */
     List<PodRequests> scheduledPods();
 

@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import dev.imagecatalog.auth.AccessReviews;
@@ -31,6 +33,7 @@ import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1SubjectAccessReview;
 import io.kubernetes.client.openapi.models.V1TokenReview;
@@ -53,7 +56,16 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final System.Logger LOGGER = System.getLogger(KubernetesCluster.class.getName());
 
+    /**
+     * The pods the scheduler counts against a node's allocatable: bound to a node and not terminated (the selector
+     * {@code kubectl describe node} uses for its "Allocated resources").
+     */
+    public static final String SCHEDULED_PODS = "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed";
+    /** Pods per list call (kubectl's default chunk size). */
+    static final int POD_PAGE = 500;
+
     private final CoreV1Api api;
+    private final int podPage;
     private final AuthenticationV1Api authentication;
     private final AuthorizationV1Api authorization;
     private final OkHttpClient followHttp;
@@ -65,6 +77,15 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
      * read timeout (same connection pool, TLS and auth).
      */
     public KubernetesCluster(ApiClient client) {
+        this(client, POD_PAGE);
+    }
+
+    /** For tests: lists pods {@code podPage} at a time. */
+    KubernetesCluster(ApiClient client, int podPage) {
+        if (podPage < 1) {
+            throw new IllegalArgumentException("podPage must be positive");
+        }
+        this.podPage = podPage;
         this.api = new CoreV1Api(Objects.requireNonNull(client));
         this.authentication = new AuthenticationV1Api(client);
         this.authorization = new AuthorizationV1Api(client);
@@ -127,15 +148,30 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
 
     @Override
     public List<PodRequests> scheduledPods() {
-        // One list of all pods, grouped by spec.nodeName in code, rather than one call per node with the field
-        // selector spec.nodeName=<node>: one call for every node is cheaper, and the Fabric8 mock the tests use
-        // silently answers an empty list to that field selector. Terminated pods no longer hold their requests.
-        List<V1Pod> pods = call(() -> api.listPodForAllNamespaces().execute().getItems(), "list", "pods", null, null);
-        return pods.stream()
-                .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
-                .filter(p -> !"Succeeded".equals(KubernetesMapping.phase(p)) && !"Failed".equals(KubernetesMapping.phase(p)))
-                .map(KubernetesMapping::podRequests)
-                .toList();
+        // Only what the scheduler counts (bound to a node, not terminated), read in pages: on a cluster of 10,000 pods
+        // an unfiltered, unpaged list is megabytes of JSON in one answer. The same filter is applied again in code
+        // because a stand-in API server may ignore field selectors (the Fabric8 mock does).
+        List<PodRequests> out = new ArrayList<>();
+        String next = null;
+        Set<String> seen = new HashSet<>();
+        do {
+            String token = next;
+            V1PodList page = call(() -> api.listPodForAllNamespaces().fieldSelector(SCHEDULED_PODS).limit(podPage)
+                    ._continue(token).execute(), "list", "pods", null, null);
+            for (V1Pod p : page.getItems()) {
+                if (p.getSpec() != null && p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isEmpty()
+                    && !"Succeeded".equals(KubernetesMapping.phase(p)) && !"Failed".equals(KubernetesMapping.phase(p))) {
+                    out.add(KubernetesMapping.podRequests(p));
+                }
+            }
+            next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+            if (next != null && !next.isEmpty() && !seen.add(next)) {
+                // a server that hands out the same token again would keep us here for ever
+                throw new ClusterException(ClusterException.Kind.FAILED, 0,
+                                           "the Kubernetes API repeated a continue token while listing pods", null, null);
+            }
+        } while (next != null && !next.isEmpty());
+        return out;
     }
 
     @Override

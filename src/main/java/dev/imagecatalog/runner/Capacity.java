@@ -66,52 +66,85 @@ final class Capacity {
         return pod.overhead() == null ? total : total.plus(amount(pod.overhead()));
     }
 
-    /** Allocatable minus the effective requests of the pods on the node (not below zero). */
-    static Amount free(Amount allocatable, List<PodRequests> podsOnNode) {
+    /** The effective requests of the pods on a node added up: what the scheduler counts as taken of it. */
+    static Amount requested(List<PodRequests> podsOnNode) {
         Amount used = Amount.ZERO;
         for (PodRequests p : podsOnNode) {
             used = used.plus(effective(p));
         }
-        return new Amount(allocatable.cpu().subtract(used.cpu()).max(BigDecimal.ZERO),
-                          allocatable.memory().subtract(used.memory()).max(BigDecimal.ZERO));
+        return used;
+    }
+
+    /** Allocatable minus what is requested (not below zero). */
+    static Amount free(Amount allocatable, Amount requested) {
+        return new Amount(allocatable.cpu().subtract(requested.cpu()).max(BigDecimal.ZERO),
+                          allocatable.memory().subtract(requested.memory()).max(BigDecimal.ZERO));
     }
 
     /**
-     * Whether a run with these requests fits on a node.
+     * Whether a run with these requests fits on a node with these pods.
+     *
+     * @param podsOnNode pods already on the node; {@code null} when they could not be read
+     * @see #fit(String, String, String, String, Amount)
+     */
+    static Fit fit(String cpuRequest, String memoryRequest, String allocatableCpu, String allocatableMemory,
+                   List<PodRequests> podsOnNode) {
+        return fit(cpuRequest, memoryRequest, allocatableCpu, allocatableMemory,
+                   podsOnNode == null ? null : requested(podsOnNode));
+    }
+
+    /**
+     * Whether a run with these requests fits on a node. The browser repeats this judgement when only the requests
+     * change ({@code static/catalog.js}, from the {@link NodeLoad} in the answer): keep the two in step.
      *
      * @param cpuRequest    the run's CPU request, {@code null} when unset
      * @param memoryRequest the run's memory request, {@code null} when unset
      * @param allocatableCpu    the node's allocatable CPU as the API prints it, {@code null} when unknown
      * @param allocatableMemory the node's allocatable memory as the API prints it, {@code null} when unknown
-     * @param podsOnNode    pods already on the node; {@code null} when they could not be read
+     * @param requested     what the pods already on the node request in total; {@code null} when they could not be
+     *                      read
      */
     static Fit fit(String cpuRequest, String memoryRequest, String allocatableCpu, String allocatableMemory,
-                   List<PodRequests> podsOnNode) {
+                   Amount requested) {
         BigDecimal cpu = cpuRequest == null ? BigDecimal.ZERO : Quantities.parse("cpu request", cpuRequest);
         BigDecimal memory = memoryRequest == null ? BigDecimal.ZERO : Quantities.parse("memory request", memoryRequest);
         if (allocatableCpu == null || allocatableMemory == null) {
-            return new Fit(null, true, null, null, "free capacity unknown: the node reports no allocatable CPU or memory");
+            return new Fit(null, true, null, null, "free capacity unknown: the node reports no allocatable CPU or memory",
+                           null);
         }
         Amount allocatable = new Amount(Quantities.parse("allocatable cpu", allocatableCpu),
                                         Quantities.parse("allocatable memory", allocatableMemory));
+        NodeLoad load = new NodeLoad(milli(allocatable.cpu()), whole(allocatable.memory()),
+                                     requested == null ? null : milli(requested.cpu()),
+                                     requested == null ? null : whole(requested.memory()));
         if (cpu.compareTo(allocatable.cpu()) > 0 || memory.compareTo(allocatable.memory()) > 0) {
             return new Fit(false, false, null, null, "never fits: needs " + needs(cpu, memory, allocatable)
-                                                     + " allocatable on the whole node");
+                                                     + " allocatable on the whole node", load);
         }
-        if (podsOnNode == null) {
-            return new Fit(null, true, null, null, "free capacity unknown: the pods on the node cannot be read");
+        if (requested == null) {
+            return new Fit(null, true, null, null, "free capacity unknown: the pods on the node cannot be read", load);
         }
-        Amount free = free(allocatable, podsOnNode);
+        Amount free = free(allocatable, requested);
         String freeCpu = cpu(free.cpu());
         String freeMemory = memory(free.memory());
         if (cpu.compareTo(free.cpu()) > 0 || memory.compareTo(free.memory()) > 0) {
             return new Fit(false, true, freeCpu, freeMemory, "does not fit: needs " + needs(cpu, memory, free)
-                                                             + " free");
+                                                             + " free", load);
         }
         String message = cpuRequest == null && memoryRequest == null
                 ? "fits (the run requests no CPU or memory; " + freeCpu + " CPU, " + freeMemory + " memory free)"
                 : "fits (" + freeCpu + " CPU, " + freeMemory + " memory free)";
-        return new Fit(true, true, freeCpu, freeMemory, message);
+        return new Fit(true, true, freeCpu, freeMemory, message, load);
+    }
+
+    /** Millicores, rounded up as the scheduler does ({@code MilliValue}). */
+    private static long milli(BigDecimal cores) {
+        return cores.multiply(THOUSAND).setScale(0, RoundingMode.CEILING).longValueExact();
+    }
+
+    /** Whole bytes, rounded up as the scheduler does ({@code Value}). */
+    private static long whole(BigDecimal bytes) {
+        return bytes.setScale(0, RoundingMode.CEILING).longValueExact();
     }
 
     /** {@code 512Mi, 300Mi} for the resource(s) short of {@code available}: what is asked, what there is. */

@@ -8,6 +8,8 @@ package dev.imagecatalog.runner;
  * @param freeCpu    free CPU as a quantity ({@code 1500m}), {@code null} when unknown
  * @param freeMemory free memory as a quantity ({@code 300Mi}), {@code null} when unknown
  * @param message    in plain words: {@code fits (…)}, {@code does not fit: needs 512Mi, 300Mi free}…
+ * @param load       the node's allocatable and what is requested of it, in numbers, so the browser can judge other
+ *                   requests without asking again; {@code null} when the node reports no allocatable
  */
-public record Fit(Boolean fits, boolean everFits, String freeCpu, String freeMemory, String message) {
+public record Fit(Boolean fits, boolean everFits, String freeCpu, String freeMemory, String message, NodeLoad load) {
 }

@@ -20,10 +20,14 @@ import dev.imagecatalog.registry.PlatformImage;
  *                   capacity, pull)
  * @param fit        the run's requests against the node's free capacity
  * @param pull       what the node would download, {@code null} when no platform fits
+ * @param blocked    whether something other than the requests makes the verdict {@code cannot} (platform, node
+ *                   state, taint policy): other requests cannot change it
+ * @param capacityReason where {@link Fit#message()} stands in {@code reasons} (the "would stay Pending" sentence
+ *                   follows it when the verdict is wait); -1 when the requests were not judged
  */
 public record NodeChoice(Node node, boolean selectable, String reason, PlatformImage platform, boolean cached,
                          boolean tainted, Verdict verdict, List<String> reasons, Fit fit,
-                         PullEstimate pull) {
+                         PullEstimate pull, boolean blocked, int capacityReason) {
 
     /** Defensive copy. */
     public NodeChoice {

@@ -9,7 +9,6 @@ import java.util.stream.Collectors;
 
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.cluster.Node;
-import dev.imagecatalog.cluster.PodRequests;
 import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.cluster.Taint;
 import dev.imagecatalog.registry.Layer;
@@ -20,7 +19,8 @@ import dev.imagecatalog.registry.TagDetail;
 /**
  * The pre-flight's judgement of one node for one image: platform, node state, taints under the operator's policy,
  * the run's requests against free capacity ({@link Capacity}), the pull estimate, and the verdict with its reasons
- * in plain words. Pure: the {@link RunnerService} reads nodes and pods and hands them in.
+ * in plain words. Pure: the {@link RunnerService} hands in the node and what its pods already request (kept for
+ * every viewer by {@link NodeLoads}).
  */
 final class Preflight {
 
@@ -42,16 +42,16 @@ final class Preflight {
 
     /** The verdict for launch: node state, platform, policy and the node's size, without reading its pods. */
     NodeChoice choice(TagDetail image, Node node, Resources requests) {
-        return choice(image, node, requests, null, null);
+        return choice(image, node, requests, (Capacity.Amount) null, null);
     }
 
     /**
      * The pre-flight for one node.
      *
-     * @param pods   pods already on the node, {@code null} when unknown (capacity then unknown)
-     * @param layers what the catalog knows about the node's layers, {@code null} to skip the pull estimate
+     * @param requested what the pods already on the node request, {@code null} when unknown (capacity then unknown)
+     * @param layers    what the catalog knows about the node's layers, {@code null} to skip the pull estimate
      */
-    NodeChoice choice(TagDetail image, Node node, Resources requests, List<PodRequests> pods,
+    NodeChoice choice(TagDetail image, Node node, Resources requests, Capacity.Amount requested,
                       LayerKnowledge layers) {
         List<PlatformImage> platforms = image.summary().platforms();
         PlatformImage fit = platforms.stream()
@@ -60,10 +60,13 @@ final class Preflight {
                 .orElse(null);
         boolean cached = fit != null && isCached(image, fit, node);
         boolean tainted = tainted(node);
-        Fit capacity = Capacity.fit(requests.cpuRequest(), requests.memoryRequest(), node.cpu(), node.memory(), pods);
+        Fit capacity = Capacity.fit(requests.cpuRequest(), requests.memoryRequest(), node.cpu(), node.memory(),
+                                    requested);
         List<String> reasons = new ArrayList<>();
         String reason = null;
         Verdict verdict = Verdict.CANNOT;
+        int capacityReason = -1;
+        boolean blocked = true;
         if (!image.summary().runnable()) {
             reason = "a " + image.summary().kind().label() + " cannot be run";
             reasons.add(reason);
@@ -90,9 +93,11 @@ final class Preflight {
                 reasons.add("tainted (" + taints(node) + "): running there needs your confirmation, the run then "
                             + "tolerates these taints");
             }
+            blocked = reason != null;
             if (!capacity.everFits()) {
                 reason = reason == null ? capacity.message() : reason;
             }
+            capacityReason = reasons.size();
             reasons.add(capacity.message());
             verdict = reason != null ? Verdict.CANNOT : Boolean.FALSE.equals(capacity.fits()) ? Verdict.WAIT
                     : Verdict.READY;
@@ -110,7 +115,7 @@ final class Preflight {
             });
         }
         return new NodeChoice(node, verdict != Verdict.CANNOT, reason, fit, cached, tainted, verdict, reasons,
-                              capacity, pull);
+                              capacity, pull, blocked, capacityReason);
     }
 
     /**

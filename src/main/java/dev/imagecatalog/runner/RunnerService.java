@@ -18,14 +18,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.cluster.Cluster;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.cluster.Node;
 import dev.imagecatalog.cluster.PodPlan;
-import dev.imagecatalog.cluster.PodRequests;
 import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.cluster.Run;
 import dev.imagecatalog.cluster.RunDetail;
@@ -33,6 +31,8 @@ import dev.imagecatalog.cluster.Taint;
 import dev.imagecatalog.registry.PlatformImage;
 import dev.imagecatalog.registry.RegistryException;
 import dev.imagecatalog.registry.TagDetail;
+
+import com.github.benmanes.caffeine.cache.Ticker;
 
 /** The {@link Runner}: validates launches against the catalog and the nodes, then talks to the {@link Cluster}. */
 final class RunnerService implements Runner {
@@ -57,6 +57,7 @@ final class RunnerService implements Runner {
     private final Clock clock;
     private final RunWatcher watcher;
     private final Preflight preflight;
+    private final NodeLoads loads;
 
     RunnerService(Catalog catalog, Cluster cluster, RunSettings settings) {
         this(catalog, cluster, settings, randomSuffixes(), Clock.systemUTC());
@@ -67,40 +68,39 @@ final class RunnerService implements Runner {
      * Kubernetes client at all, and every cluster call answers {@link RunsDisabledException}.
      */
     RunnerService(Catalog catalog, Supplier<Cluster> clusterFactory, RunSettings settings) {
-        this.catalog = Objects.requireNonNull(catalog);
-        this.clusterFactory = Objects.requireNonNull(clusterFactory);
-        this.lazy = true;
-        this.settings = Objects.requireNonNull(settings);
-        this.suffixes = randomSuffixes();
-        this.clock = Clock.systemUTC();
-        this.watcher = watcher(settings, WATCH_POLL);
-        this.preflight = new Preflight(catalog, settings);
+        this(catalog, null, clusterFactory, settings, randomSuffixes(), Clock.systemUTC(), WATCH_POLL,
+             Ticker.systemTicker());
     }
 
     /** For tests: fixed name suffixes (to force collisions) and a fixed clock (for the sweep). */
     RunnerService(Catalog catalog, Cluster cluster, RunSettings settings, Supplier<String> suffixes, Clock clock) {
-        this.catalog = Objects.requireNonNull(catalog);
-        this.cluster = Objects.requireNonNull(cluster);
-        this.clusterFactory = () -> cluster;
-        this.lazy = false;
-        this.settings = Objects.requireNonNull(settings);
-        this.suffixes = suffixes;
-        this.clock = clock;
-        this.watcher = watcher(settings, WATCH_POLL);
-        this.preflight = new Preflight(catalog, settings);
+        this(catalog, cluster, () -> cluster, settings, suffixes, clock, WATCH_POLL, Ticker.systemTicker());
     }
 
     /** For tests: polls this often when the watch cannot be started (the mock serves no plain-HTTP watches). */
     RunnerService(Catalog catalog, Cluster cluster, RunSettings settings, Duration pollInterval) {
+        this(catalog, cluster, () -> cluster, settings, randomSuffixes(), Clock.systemUTC(), pollInterval,
+             Ticker.systemTicker());
+    }
+
+    /** For tests: the kept node figures age by this ticker ({@link NodeLoads}). */
+    RunnerService(Catalog catalog, Cluster cluster, RunSettings settings, Ticker ticker) {
+        this(catalog, cluster, () -> cluster, settings, randomSuffixes(), Clock.systemUTC(), WATCH_POLL, ticker);
+    }
+
+    /** @param cluster the cluster, or {@code null} for one created on first use by {@code clusterFactory} */
+    private RunnerService(Catalog catalog, Cluster cluster, Supplier<Cluster> clusterFactory, RunSettings settings,
+                          Supplier<String> suffixes, Clock clock, Duration pollInterval, Ticker ticker) {
         this.catalog = Objects.requireNonNull(catalog);
-        this.cluster = Objects.requireNonNull(cluster);
-        this.clusterFactory = () -> cluster;
-        this.lazy = false;
+        this.cluster = cluster;
+        this.clusterFactory = Objects.requireNonNull(clusterFactory);
+        this.lazy = cluster == null;
         this.settings = Objects.requireNonNull(settings);
-        this.suffixes = randomSuffixes();
-        this.clock = Clock.systemUTC();
+        this.suffixes = suffixes;
+        this.clock = clock;
         this.watcher = watcher(settings, pollInterval);
         this.preflight = new Preflight(catalog, settings);
+        this.loads = new NodeLoads(this::cluster, ticker);
     }
 
     private RunWatcher watcher(RunSettings settings, Duration pollInterval) {
@@ -157,20 +157,12 @@ final class RunnerService implements Runner {
     public List<NodeChoice> nodeChoices(TagDetail image, Resources requests) {
         LaunchValidation.checkPair("cpu", requests.cpuRequest(), requests.cpuLimit());
         LaunchValidation.checkPair("memory", requests.memoryRequest(), requests.memoryLimit());
-        List<Node> nodes = cluster().nodes();
-        Map<String, List<PodRequests>> podsByNode;
-        try {
-            podsByNode = cluster().scheduledPods().stream()
-                    .collect(Collectors.groupingBy(PodRequests::node));
-        } catch (ClusterException e) {
-            // the verdicts stay useful without it: each node then says its free capacity is unknown
-            podsByNode = null;
-        }
+        // the figures every viewer shares (at most one read of the cluster per period), not a list per call
+        NodeLoads.Snapshot snapshot = loads.get();
         LayerKnowledge layers = new LayerKnowledge(catalog, MAX_IMAGE_LOOKUPS);
         List<NodeChoice> out = new ArrayList<>();
-        for (Node node : nodes) {
-            List<PodRequests> pods = podsByNode == null ? null : podsByNode.getOrDefault(node.name(), List.of());
-            out.add(preflight.choice(image, node, requests, pods, layers));
+        for (Node node : snapshot.nodes()) {
+            out.add(preflight.choice(image, node, requests, snapshot.requestedOn(node.name()), layers));
         }
         out.sort(Preflight.BEST_FIRST);
         return out;
@@ -217,7 +209,10 @@ final class RunnerService implements Runner {
         }
         PodPlan plan = plan(request, image, node, choice.platform(), options.launchedBy());
         try {
-            return create(plan);
+            Run created = create(plan);
+            // the launching viewer's next pre-flight counts the new pod
+            loads.invalidate();
+            return created;
         } catch (ClusterException e) {
             if (e.kind() == ClusterException.Kind.INVALID) {
                 // The API found something our checks missed: still the user's input, still nothing created.
@@ -411,6 +406,7 @@ final class RunnerService implements Runner {
         }
         checkName(name);
         cluster().delete(settings.namespace(), name);
+        loads.invalidate();
     }
 
     @Override

@@ -53,6 +53,75 @@ class KubernetesClusterTest {
     }
 
     @Test
+    void scheduledPods_sendTheSchedulersFieldSelector_andReadEveryPage() {
+        // The mock ignores fieldSelector, limit and continue: it answers these three pages only to the exact
+        // requests a paged, filtered list sends (anything else falls through to its CRUD store, which holds no pod).
+        String selector = "fieldSelector=spec.nodeName%21%3D%2Cstatus.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed";
+        try (MockKubernetes k = MockKubernetes.empty()) {
+            k.server().expect().get().withPath("/api/v1/pods?" + selector + "&limit=2")
+                    .andReturn(200, podPage("c1", pod("a", "n1", "Running"), pod("b", "n2", "Pending"))).once();
+            k.server().expect().get().withPath("/api/v1/pods?continue=c1&" + selector + "&limit=2")
+                    .andReturn(200, podPage("c2", pod("c", "n1", "Running"), pod("d", "n1", "Running"))).once();
+            k.server().expect().get().withPath("/api/v1/pods?continue=c2&" + selector + "&limit=2")
+                    .andReturn(200, podPage(null, pod("e", "n2", "Running"))).once();
+            k.takeRequests();
+
+            List<PodRequests> pods = new KubernetesCluster(k.apiClient(), 2).scheduledPods();
+
+            assertThat(pods).extracting(PodRequests::name).containsExactly("a", "b", "c", "d", "e");
+            assertThat(pods).extracting(PodRequests::node).containsExactly("n1", "n2", "n1", "n1", "n2");
+            assertThat(k.takeRequests()).containsExactly(
+                    "GET /api/v1/pods?" + selector + "&limit=2",
+                    "GET /api/v1/pods?continue=c1&" + selector + "&limit=2",
+                    "GET /api/v1/pods?continue=c2&" + selector + "&limit=2");
+        }
+    }
+
+    @Test
+    void scheduledPods_leaveOutUnboundAndFinishedPods_evenWhenTheServerIgnoresTheSelector() {
+        try (MockKubernetes k = MockKubernetes.empty()) {
+            k.server().expect().get().withPath("/api/v1/pods?fieldSelector=spec.nodeName%21%3D%2Cstatus.phase%21%3D"
+                                               + "Succeeded%2Cstatus.phase%21%3DFailed&limit=500")
+                    .andReturn(200, podPage(null, pod("bound", "n1", "Running"), pod("unbound", null, "Pending"),
+                                            pod("done", "n1", "Succeeded"), pod("failed", "n1", "Failed")))
+                    .once();
+
+            assertThat(k.cluster().scheduledPods()).extracting(PodRequests::name).containsExactly("bound");
+        }
+    }
+
+    @Test
+    void scheduledPods_aServerRepeatingItsContinueToken_isAFault_notAnEndlessList() {
+        try (MockKubernetes k = MockKubernetes.empty()) {
+            k.server().expect().get().withPath("/api/v1/pods?fieldSelector=spec.nodeName%21%3D%2Cstatus.phase%21%3D"
+                                               + "Succeeded%2Cstatus.phase%21%3DFailed&limit=1")
+                    .andReturn(200, podPage("again", pod("a", "n1", "Running"))).once();
+            k.server().expect().get().withPath("/api/v1/pods?continue=again&fieldSelector=spec.nodeName%21%3D%2C"
+                                               + "status.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed&limit=1")
+                    .andReturn(200, podPage("again", pod("b", "n1", "Running"))).always();
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KubernetesCluster(k.apiClient(), 1)
+                            .scheduledPods())
+                    .isInstanceOfSatisfying(ClusterException.class,
+                                            e -> assertThat(e.getMessage()).contains("repeated a continue token"));
+        }
+    }
+
+    /** A PodList page as the API server answers it, with a continue token when more follow. */
+    private static String podPage(String next, String... pods) {
+        return "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"7\""
+               + (next == null ? "" : ",\"continue\":\"" + next + "\"") + "},\"items\":[" + String.join(",", pods)
+               + "]}";
+    }
+
+    private static String pod(String name, String node, String phase) {
+        return "{\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"ns\"},\"spec\":{"
+               + (node == null ? "" : "\"nodeName\":\"" + node + "\",")
+               + "\"containers\":[{\"name\":\"c\",\"image\":\"busybox\",\"resources\":{\"requests\":"
+               + "{\"cpu\":\"100m\",\"memory\":\"64Mi\"}}}]},\"status\":{\"phase\":\"" + phase + "\"}}";
+    }
+
+    @Test
     void apiDown_isUnreachable_withAMessage() throws Exception {
         int port;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -215,6 +216,24 @@ public final class MockKubernetes implements AutoCloseable {
     /** The mock server (for expectations: answered before CRUD). */
     public KubernetesMockServer server() {
         return server;
+    }
+
+    /**
+     * Every request received since the last call (or since the start), oldest first, as {@code METHOD /path?query}
+     * with the query as sent (still URL-encoded): the mock ignores field selectors and paging, so tests assert what
+     * the code asked for.
+     */
+    public List<String> takeRequests() {
+        List<String> out = new java.util.ArrayList<>();
+        try {
+            for (var r = server.takeRequest(0, TimeUnit.MILLISECONDS); r != null;
+                 r = server.takeRequest(0, TimeUnit.MILLISECONDS)) {
+                out.add(r.getMethod() + " " + r.getPath());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
     }
 
     /** A client-java client pointed at the mock, with finite timeouts. */

@@ -115,8 +115,8 @@ class CapacityTest {
 
     @Test
     void fit_podsUnknown_capacityUnknown_butTheNodeSizeStillCounts() {
-        assertThat(Capacity.fit("1", null, "4", "8Gi", null).fits()).isNull();
-        assertThat(Capacity.fit("8", null, "4", "8Gi", null).everFits()).isFalse();
+        assertThat(Capacity.fit("1", null, "4", "8Gi", (Capacity.Amount) null).fits()).isNull();
+        assertThat(Capacity.fit("8", null, "4", "8Gi", (Capacity.Amount) null).everFits()).isFalse();
     }
 
     @Test

@@ -54,8 +54,8 @@ class PreflightTest {
     void noScheduleTaint_policyOff_cannot_policyOn_readyButNotPreferred() {
         Node tainted = node("gpu", true, false, List.of(new Taint("gpu", "true", "NoSchedule")));
 
-        NodeChoice off = preflight(false).choice(IMAGE, tainted, Resources.NONE, List.of(), null);
-        NodeChoice on = preflight(true).choice(IMAGE, tainted, Resources.NONE, List.of(), null);
+        NodeChoice off = preflight(false).choice(IMAGE, tainted, Resources.NONE, Capacity.Amount.ZERO, null);
+        NodeChoice on = preflight(true).choice(IMAGE, tainted, Resources.NONE, Capacity.Amount.ZERO, null);
 
         assertThat(off.verdict()).isEqualTo(Verdict.CANNOT);
         assertThat(off.reason()).isEqualTo("tainted (gpu:NoSchedule); runs.allow-tainted-nodes is off");
@@ -67,7 +67,7 @@ class PreflightTest {
     @Test
     void preferNoScheduleTaint_doesNotRepel_theNodeIsReadyAndPreferred() {
         NodeChoice c = preflight(false).choice(IMAGE, node("soft", true, false,
-                List.of(new Taint("maintenance", null, "PreferNoSchedule"))), Resources.NONE, List.of(), null);
+                List.of(new Taint("maintenance", null, "PreferNoSchedule"))), Resources.NONE, Capacity.Amount.ZERO, null);
 
         assertThat(c.verdict()).isEqualTo(Verdict.READY);
         assertThat(c.tainted()).isFalse();
@@ -76,13 +76,13 @@ class PreflightTest {
 
     @Test
     void notReadyOrCordoned_cannot_andAControlPlaneIsNeverPreferred() {
-        assertThat(preflight(false).choice(IMAGE, node("down", false, false, List.of()), Resources.NONE, List.of(),
+        assertThat(preflight(false).choice(IMAGE, node("down", false, false, List.of()), Resources.NONE, Capacity.Amount.ZERO,
                                            null).verdict()).isEqualTo(Verdict.CANNOT);
-        assertThat(preflight(false).choice(IMAGE, node("cordoned", true, true, List.of()), Resources.NONE, List.of(),
+        assertThat(preflight(false).choice(IMAGE, node("cordoned", true, true, List.of()), Resources.NONE, Capacity.Amount.ZERO,
                                            null).reasons())
                 .contains("the node is cordoned (unschedulable): no new pods start there");
         NodeChoice cp = preflight(true).choice(IMAGE, node("cp", true, false, List.of(), "control-plane"),
-                                               Resources.NONE, List.of(), null);
+                                               Resources.NONE, Capacity.Amount.ZERO, null);
         assertThat(cp.verdict()).isEqualTo(Verdict.READY);
         assertThat(cp.preferred()).isFalse();
     }
@@ -95,9 +95,9 @@ class PreflightTest {
                 List.of(new ContainerRequests("1500m", "3Gi", false)), List.of(), null));
         Resources requests = new Resources("1", null, "2Gi", null);
 
-        NodeChoice waits = preflight(false).choice(IMAGE, busy, requests, onBusy, null);
-        NodeChoice ready = preflight(false).choice(IMAGE, idle, requests, List.of(), null);
-        NodeChoice never = preflight(false).choice(IMAGE, idle, new Resources("3", null, null, null), List.of(), null);
+        NodeChoice waits = preflight(false).choice(IMAGE, busy, requests, Capacity.requested(onBusy), null);
+        NodeChoice ready = preflight(false).choice(IMAGE, idle, requests, Capacity.Amount.ZERO, null);
+        NodeChoice never = preflight(false).choice(IMAGE, idle, new Resources("3", null, null, null), Capacity.Amount.ZERO, null);
 
         assertThat(waits.verdict()).isEqualTo(Verdict.WAIT);
         assertThat(waits.selectable()).isTrue();

@@ -22,7 +22,14 @@ import dev.imagecatalog.registry.PlatformImage;
 import dev.imagecatalog.registry.RegistryException;
 import dev.imagecatalog.registry.TagDetail;
 import dev.imagecatalog.registry.TagSummary;
+import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1ResourceRequirements;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,12 +62,13 @@ class RunnerK3sIT {
     private static final String NAMESPACE = "default";
 
     private static KubernetesCluster cluster;
+    private static ApiClient client;
     private static Catalog catalog;
     private static String node;
 
     @BeforeAll
     static void connect() throws Exception {
-        ApiClient client = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(new StringReader(K3S.getKubeConfigYaml())))
+        client = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(new StringReader(K3S.getKubeConfigYaml())))
                 .setReadTimeout(Duration.ofSeconds(30))
                 .build();
         cluster = new KubernetesCluster(client);
@@ -169,6 +177,65 @@ class RunnerK3sIT {
                               Duration.ofMinutes(1));
         assertThat(pending.phase()).isEqualTo("Pending");
         runner.stop(run.name());
+    }
+
+    @Test
+    void scheduledPods_theApiServerFiltersOutFinishedAndUnboundPods_andPagesTheRest() throws Exception {
+        // The Fabric8 mock ignores field selectors and paging: only a real API server proves what they select.
+        CoreV1Api api = new CoreV1Api(client);
+        String image = "docker.io/" + REPOSITORY + ":" + TAG;
+        api.createNamespacedPod(NAMESPACE, plainPod("counted-done", node, null, image, "true")).execute();
+        api.createNamespacedPod(NAMESPACE, plainPod("counted-nowhere", null, Map.of("example.invalid/none", "true"),
+                                                    image, "sleep")).execute();
+        api.createNamespacedPod(NAMESPACE, plainPod("counted-sleeper", node, null, image, "sleep")).execute();
+        try {
+            waitFor("the finished pod to succeed", () -> phase(api, "counted-done"), "Succeeded"::equals,
+                    Duration.ofMinutes(2));
+            waitFor("the sleeper to run", () -> phase(api, "counted-sleeper"), "Running"::equals, Duration.ofMinutes(2));
+            assertThat(api.readNamespacedPod("counted-nowhere", NAMESPACE).execute().getSpec().getNodeName()).isNull();
+
+            // the selector as the adapter sends it, without its own filter behind it: what the server answers
+            List<String> selected = api.listPodForAllNamespaces().fieldSelector(KubernetesCluster.SCHEDULED_PODS)
+                    .execute().getItems().stream().map(p -> p.getMetadata().getName()).toList();
+            assertThat(selected).contains("counted-sleeper").doesNotContain("counted-done", "counted-nowhere");
+            // a page of one leaves a continue token: the server honours limit with the selector
+            var first = api.listPodForAllNamespaces().fieldSelector(KubernetesCluster.SCHEDULED_PODS).limit(1).execute();
+            assertThat(first.getItems()).hasSize(1);
+            assertThat(first.getMetadata().getContinue()).isNotBlank();
+            // and the adapter, page by page (500 a page here: k3s' own pods and ours), reads the same kind
+            assertThat(cluster.scheduledPods()).extracting(p -> p.name())
+                    .contains("counted-sleeper").doesNotContain("counted-done", "counted-nowhere");
+        } finally {
+            for (String name : List.of("counted-done", "counted-nowhere", "counted-sleeper")) {
+                api.deleteNamespacedPod(name, NAMESPACE).gracePeriodSeconds(0).execute();
+            }
+        }
+    }
+
+    private static String phase(CoreV1Api api, String name) {
+        try {
+            var status = api.readNamespacedPod(name, NAMESPACE).execute().getStatus();
+            return status == null ? null : status.getPhase();
+        } catch (io.kubernetes.client.openapi.ApiException e) {
+            return null;
+        }
+    }
+
+    /** A pod not made by the catalog, with a request; bound by the scheduler, or never (a selector no node has). */
+    private static V1Pod plainPod(String name, String onNode, Map<String, String> nodeSelector, String image,
+                                  String what) {
+        V1Container container = new V1Container().name("c").image(image)
+                .command("sleep".equals(what) ? List.of("sleep", "3600") : List.of("true"))
+                .resources(new V1ResourceRequirements().requests(Map.of("memory", new Quantity("16Mi"))));
+        V1PodSpec spec = new V1PodSpec().restartPolicy("Never").containers(List.of(container))
+                .terminationGracePeriodSeconds(0L);
+        if (onNode != null) {
+            spec.nodeSelector(Map.of("kubernetes.io/hostname", onNode));
+        }
+        if (nodeSelector != null) {
+            spec.nodeSelector(nodeSelector);
+        }
+        return new V1Pod().apiVersion("v1").kind("Pod").metadata(new V1ObjectMeta().name(name)).spec(spec);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.imagecatalog.runner;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.imagecatalog.cluster.MockKubernetes;
 import dev.imagecatalog.cluster.Resources;
@@ -185,5 +186,87 @@ class RunnerPreflightIT {
                 .orElseThrow().digest();
         assertThat(on(c, MockKubernetes.ARM64_WORKER).platform().digest()).isEqualTo(arm);
         assertThat(on(c, MockKubernetes.ARM64_WORKER).verdict()).isEqualTo(Verdict.READY);
+    }
+
+    /** The pod lists the runner sent since the last call (cluster-wide, the pre-flight's). */
+    private static long podLists(List<String> requests) {
+        return requests.stream().filter(r -> r.startsWith("GET /api/v1/pods?")).count();
+    }
+
+    private static long nodeLists(List<String> requests) {
+        return requests.stream().filter(r -> r.startsWith("GET /api/v1/nodes")).count();
+    }
+
+    private static RunnerService runnerWithTicker(AtomicLong nanos) {
+        return new RunnerService(f.catalog, f.k8s.cluster(), new RunSettings(true, RunnerFixture.NAMESPACE,
+                java.time.Duration.ofHours(1)), nanos::get);
+    }
+
+    @Test
+    void preflight_secondViewerWithinTheCachePeriod_listsNoPods_andAfterItOneListRenewsTheFigures() {
+        AtomicLong nanos = new AtomicLong();
+        RunnerService runner = runnerWithTicker(nanos);
+        TestPusher.Image image = f.seeded.amd64Only();
+        f.k8s.takeRequests();
+
+        preflight(runner, image, memory("1Gi"));
+        podOn(MockKubernetes.AMD64_WORKER, "team-a", "later", "Running", List.of("7500Mi"), List.of());
+        NodeChoice second = on(preflight(runner, image, memory("2Gi")), MockKubernetes.AMD64_WORKER);
+
+        List<String> sent = f.k8s.takeRequests();
+        assertThat(podLists(sent)).isEqualTo(1);
+        assertThat(nodeLists(sent)).isEqualTo(1);
+        // the kept figures: the pod created meanwhile is not counted yet
+        assertThat(second.verdict()).isEqualTo(Verdict.READY);
+
+        // older than the oldest figures a view is shown: this viewer waits for one fresh read
+        nanos.addAndGet(NodeLoads.MAX_AGE.plusSeconds(1).toNanos());
+        NodeChoice third = on(preflight(runner, image, memory("2Gi")), MockKubernetes.AMD64_WORKER);
+        assertThat(third.verdict()).isEqualTo(Verdict.WAIT);
+        assertThat(podLists(f.k8s.takeRequests())).isEqualTo(1);
+    }
+
+    @Test
+    void preflight_tenViewersAtOnce_shareOneListOfPods() throws Exception {
+        RunnerService runner = runnerWithTicker(new AtomicLong());
+        TestPusher.Image image = f.seeded.amd64Only();
+        f.k8s.takeRequests();
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<List<NodeChoice>>> answers = new java.util.ArrayList<>();
+        try (var viewers = java.util.concurrent.Executors.newFixedThreadPool(10)) {
+            for (int i = 0; i < 10; i++) {
+                String request = (i + 1) + "00Mi";
+                answers.add(viewers.submit(() -> {
+                    start.await();
+                    return preflight(runner, image, memory(request));
+                }));
+            }
+            start.countDown();
+            for (var answer : answers) {
+                assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasSize(3);
+            }
+        }
+
+        assertThat(podLists(f.k8s.takeRequests())).isEqualTo(1);
+    }
+
+    @Test
+    void preflight_afterALaunchOnThisReplica_countsTheNewRunAtOnce() {
+        RunnerService runner = runnerWithTicker(new AtomicLong());
+        TestPusher.Image image = f.seeded.amd64Only();
+        assertThat(on(preflight(runner, image, memory("7000Mi")), MockKubernetes.AMD64_WORKER).verdict())
+                .isEqualTo(Verdict.READY);
+
+        runner.launch(new LaunchRequest(image.repository(), image.tag(), null, MockKubernetes.AMD64_WORKER,
+                                        List.of(), List.of(), Map.of(), null, memory("1Gi")));
+        // the mock never schedules: the pod is bound and Running as the kubelet would leave it
+        f.k8s.fabric8().pods().inNamespace(RunnerFixture.NAMESPACE).list().getItems().forEach(p -> {
+            p.getSpec().setNodeName(MockKubernetes.AMD64_WORKER);
+            p.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").build());
+            f.k8s.fabric8().pods().inNamespace(RunnerFixture.NAMESPACE).resource(p).update();
+        });
+
+        assertThat(on(preflight(runner, image, memory("7000Mi")), MockKubernetes.AMD64_WORKER).verdict())
+                .isEqualTo(Verdict.WAIT);
     }
 }

@@ -56,7 +56,17 @@ final class RunJson {
     record PreflightNode(String name, String verdict, List<String> reasons, String platform, String platformDigest,
                          Boolean fits, FreeDoc free, boolean cached, Long pullBytes, String pullEstimate,
                          boolean selectable, boolean preferred, boolean tainted, boolean ready, boolean unschedulable,
-                         List<TaintDoc> taints) {
+                         List<TaintDoc> taints, CapacityDoc capacity) {
+    }
+
+    /**
+     * What the browser needs to judge other requests without asking again ({@code static/catalog.js}): allocatable
+     * and requested in millicores and bytes ({@code requested…} null: the pods cannot be read), whether something
+     * other than the requests already makes the verdict cannot, and where the capacity sentence stands in
+     * {@code reasons}.
+     */
+    record CapacityDoc(long allocatableMilliCpu, long allocatableMemory, Long requestedMilliCpu, Long requestedMemory,
+                       boolean blocked, int reason) {
     }
 
     /** Free capacity, quantity syntax ({@code null}: unknown). */
@@ -164,7 +174,15 @@ final class RunJson {
                 c.pull() == null ? null : c.pull().bytes(),
                 c.pull() == null ? null : c.pull().basis().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                 c.selectable(), c.preferred(), c.tainted(), c.node().ready(), c.node().unschedulable(),
-                c.node().taints().stream().map(t -> new TaintDoc(t.key(), t.value(), t.effect())).toList())).toList());
+                c.node().taints().stream().map(t -> new TaintDoc(t.key(), t.value(), t.effect())).toList(),
+                capacity(c))).toList());
+    }
+
+    private static CapacityDoc capacity(NodeChoice c) {
+        var load = c.fit().load();
+        return load == null || c.capacityReason() < 0 ? null
+                : new CapacityDoc(load.allocatableMilliCpu(), load.allocatableMemory(), load.requestedMilliCpu(),
+                                  load.requestedMemory(), c.blocked(), c.capacityReason());
     }
 
     static Launched launched(Run run) {
