@@ -127,7 +127,8 @@ public final class AccessPolicy {
     }
 
     private static int bytes(Permission p) {
-        return 96 + 2 * (p.verb().length() + p.resource().length() + length(p.subresource()) + length(p.namespace()));
+        return 96 + 2 * (p.verb().length() + p.resource().length() + length(p.subresource()) + length(p.namespace())
+                         + p.group().length() + length(p.name()));
     }
 
     private static int length(String s) {

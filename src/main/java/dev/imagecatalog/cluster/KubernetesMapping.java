@@ -152,18 +152,19 @@ final class KubernetesMapping {
         return Optional.of(new Identity(user.getUsername(), nullToEmpty(user.getGroups())));
     }
 
-    /** The SubjectAccessReview asking whether a user (with groups) has a permission in the core API group. */
+    /** The SubjectAccessReview asking whether a user (with groups) has a permission (on one object, if named). */
     static V1SubjectAccessReview accessReview(Identity identity, Permission permission) {
         return new V1SubjectAccessReview().apiVersion("authorization.k8s.io/v1").kind("SubjectAccessReview")
                 .spec(new V1SubjectAccessReviewSpec()
                               .user(identity.user())
                               .groups(new ArrayList<>(identity.groups()))
                               .resourceAttributes(new V1ResourceAttributes()
-                                                          .group("")
+                                                          .group(permission.group())
                                                           .verb(permission.verb())
                                                           .resource(permission.resource())
                                                           .subresource(permission.subresource())
-                                                          .namespace(permission.namespace())));
+                                                          .namespace(permission.namespace())
+                                                          .name(permission.name())));
     }
 
     static Node node(V1Node n) {
