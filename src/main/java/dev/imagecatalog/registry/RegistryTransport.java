@@ -89,18 +89,22 @@ final class RegistryTransport implements AutoCloseable {
         try {
             long limit = Math.min(callDeadline.toNanos(), endNanos == NO_END ? Long.MAX_VALUE
                     : Math.max(0, endNanos - System.nanoTime()));
-            return exchange(method, uri, authorization, accept, what, maxBytes, limit);
+            return exchange(method, uri, authorization, accept, null, what, maxBytes, limit);
         } finally {
             exchanges.release();
         }
     }
 
-    private Response exchange(Method method, URI uri, String authorization, List<String> accept, String what,
-                              int maxBytes, long limitNanos) {
+    /** A request body and its media type (writes only). */
+    private record Body(String contentType, byte[] content) {
+    }
+
+    private Response exchange(Method method, URI uri, String authorization, List<String> accept, Body body,
+                              String what, int maxBytes, long limitNanos) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         Thread exchange = Thread.ofVirtual().name("registry-exchange").start(() -> {
             try {
-                result.complete(send(method, uri, authorization, accept, what, maxBytes));
+                result.complete(send(method, uri, authorization, accept, body, what, maxBytes));
             } catch (Throwable t) {
                 result.completeExceptionally(t);
             }
@@ -150,16 +154,21 @@ final class RegistryTransport implements AutoCloseable {
         });
     }
 
-    private Response send(Method method, URI uri, String authorization, List<String> accept, String what,
-                          int maxBytes) {
-        try (HttpClientResponse res = http.method(method).uri(uri).followRedirects(false).headers(h -> {
+    private Response send(Method method, URI uri, String authorization, List<String> accept, Body content,
+                          String what, int maxBytes) {
+        var request = http.method(method).uri(uri).followRedirects(false).headers(h -> {
             if (authorization != null) {
                 h.set(HeaderNames.AUTHORIZATION, authorization);
             }
             if (accept != null) {
                 h.set(HeaderNames.ACCEPT, String.join(", ", accept));
             }
-        }).request()) {
+            if (content != null && content.contentType() != null) {
+                h.set(HeaderNames.CONTENT_TYPE, content.contentType());
+            }
+        });
+        try (HttpClientResponse res = content == null || content.content() == null ? request.request()
+                : request.submit(content.content())) {
             var headers = res.headers();
             byte[] body = new byte[0];
             if (method != Method.HEAD) {
@@ -227,9 +236,8 @@ final class RegistryTransport implements AutoCloseable {
 
     /**
      * One write exchange — a DELETE, or a PUT/POST carrying {@code content} (a manifest, a small blob) — bounded by
-     * {@code registry.call-deadline} like {@link #execute}; the answer's body is read up to {@code maxBytes}.
-     * Separate from {@link #execute} because reads never carry a body; it takes an exchange permit
-     * ({@code registry.concurrency}) the same way.
+     * {@code registry.call-deadline} and holding an exchange permit ({@code registry.concurrency}) like
+     * {@link #execute}; the answer's body is read up to {@code maxBytes}.
      */
     Response write(Method method, URI uri, String authorization, String contentType, byte[] content, String what,
                    int maxBytes) {
@@ -240,74 +248,11 @@ final class RegistryTransport implements AutoCloseable {
             throw new RegistryException(RegistryException.Kind.TIMEOUT, what + ": interrupted");
         }
         try {
-            return writeExchange(method, uri, authorization, contentType, content, what, maxBytes);
+            return exchange(method, uri, authorization, null, new Body(contentType, content), what, maxBytes,
+                            callDeadline.toNanos());
         } finally {
             exchanges.release();
         }
     }
 
-    private Response writeExchange(Method method, URI uri, String authorization, String contentType, byte[] content,
-                                   String what, int maxBytes) {
-        CompletableFuture<Response> result = new CompletableFuture<>();
-        Thread exchange = Thread.ofVirtual().name("registry-write").start(() -> {
-            try {
-                result.complete(sendWrite(method, uri, authorization, contentType, content, what, maxBytes));
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        try {
-            return result.get(callDeadline.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            abandon(exchange);
-            throw new RegistryException(RegistryException.Kind.TIMEOUT, what + ": the registry at "
-                    + origin(uri) + " did not finish answering within " + seconds(callDeadline)
-                    + " (registry.call-deadline)");
-        } catch (InterruptedException e) {
-            abandon(exchange);
-            Thread.currentThread().interrupt();
-            throw new RegistryException(RegistryException.Kind.TIMEOUT, what + ": interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RegistryException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw unreachable(uri, what, e.getCause());
-        }
-    }
-
-    private Response sendWrite(Method method, URI uri, String authorization, String contentType, byte[] content,
-                               String what, int maxBytes) {
-        var request = http.method(method).uri(uri).followRedirects(false).headers(h -> {
-            if (authorization != null) {
-                h.set(HeaderNames.AUTHORIZATION, authorization);
-            }
-            if (contentType != null) {
-                h.set(HeaderNames.CONTENT_TYPE, contentType);
-            }
-        });
-        try (HttpClientResponse res = content == null ? request.request() : request.submit(content)) {
-            var headers = res.headers();
-            byte[] body;
-            try (InputStream in = res.inputStream()) {
-                body = in.readNBytes(maxBytes + 1);
-            }
-            if (body.length > maxBytes) {
-                throw tooLarge(what, maxBytes);
-            }
-            return new Response(res.status().code(),
-                    headers.first(HeaderNames.CONTENT_TYPE).orElse(null),
-                    headers.first(DOCKER_CONTENT_DIGEST).orElse(null),
-                    headers.first(LINK).orElse(null),
-                    headers.first(HeaderNames.LOCATION).orElse(null),
-                    headers.first(WWW_AUTHENTICATE).orElse(null),
-                    body, uri);
-        } catch (RegistryException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw unreachable(uri, what, e);
-        }
-    }
 }
