@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -383,19 +384,27 @@ public final class DistributionClient implements AutoCloseable {
      */
     private Response sendRaw(Method method, URI uri, String scope, List<String> accept, String what, int maxBytes,
                              String limitKey, long endNanos) {
+        return answeringChallenge(scope, authorization -> execute(method, uri, authorization, accept, what, maxBytes,
+                                                                  limitKey, endNanos));
+    }
+
+    /**
+     * One exchange with the credentials known for {@code scope}; a 401 is answered once — with a Bearer token for
+     * the scope when the registry challenges so, else with Basic credentials not yet sent.
+     */
+    private Response answeringChallenge(String scope, Function<String, Response> exchange) {
         String authorization = auth.authorization(scope);
-        Response r = execute(method, uri, authorization, accept, what, maxBytes, limitKey, endNanos);
+        Response r = exchange.apply(authorization);
         if (r.status() != 401) {
             return r;
         }
         Optional<AuthChallenge> challenge = AuthChallenge.parse(r.challenge());
         if (challenge.isPresent() && challenge.get().isBearer()) {
             auth.forget(scope);
-            String bearer = fetchToken(challenge.get(), scope);
-            return execute(method, uri, bearer, accept, what, maxBytes, limitKey, endNanos);
+            return exchange.apply(fetchToken(challenge.get(), scope));
         }
         if (auth.hasCredentials() && !Objects.equals(authorization, auth.basic())) {
-            return execute(method, uri, auth.basic(), accept, what, maxBytes, limitKey, endNanos);
+            return exchange.apply(auth.basic());
         }
         return r;
     }
@@ -677,21 +686,8 @@ public final class DistributionClient implements AutoCloseable {
 
     /** A write to the registry, answering a 401 challenge once (Bearer token for {@code scope}, or Basic). */
     private Response write(Method method, URI uri, String scope, String contentType, byte[] content, String what) {
-        String authorization = auth.authorization(scope);
-        Response r = transport.write(method, uri, authorization, contentType, content, what, MAX_TOKEN_BODY);
-        if (r.status() != 401) {
-            return r;
-        }
-        Optional<AuthChallenge> challenge = AuthChallenge.parse(r.challenge());
-        if (challenge.isPresent() && challenge.get().isBearer()) {
-            auth.forget(scope);
-            String bearer = fetchToken(challenge.get(), scope);
-            return transport.write(method, uri, bearer, contentType, content, what, MAX_TOKEN_BODY);
-        }
-        if (auth.hasCredentials() && !Objects.equals(authorization, auth.basic())) {
-            return transport.write(method, uri, auth.basic(), contentType, content, what, MAX_TOKEN_BODY);
-        }
-        return r;
+        return answeringChallenge(scope, authorization -> transport.write(method, uri, authorization, contentType,
+                                                                          content, what, MAX_TOKEN_BODY));
     }
 
     /** A refused write, saying what to change: the registry's delete switch or the account's delete scope. */
