@@ -1,5 +1,6 @@
 package dev.imagecatalog;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -10,6 +11,7 @@ import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.auth.AccessReviews;
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.catalog.RegistryCatalog;
+import dev.imagecatalog.catalog.index.PeerForwarder;
 import dev.imagecatalog.cluster.Cluster;
 import dev.imagecatalog.cluster.KubernetesCluster;
 import dev.imagecatalog.registry.RegistrySettings;
@@ -76,6 +78,10 @@ public final class Main {
         Runner runner = Runner.create(catalog, cluster, runs);
         // the same adapter answers TokenReviews and SubjectAccessReviews: the cluster's RBAC decides who may act
         Guard guard = Guard.create(auth, AccessReviews.deferred(() -> (AccessReviews) cluster.get()));
+        // a sign-out is announced to the other replicas (the peers registry events are forwarded to)
+        PeerForwarder peers = new PeerForwarder(catalog.indexSettings());
+        guard.announceSignOutsTo(cookie -> peers.announce(Guard.PEER_SIGN_OUT, "text/plain",
+                                                          cookie.getBytes(StandardCharsets.US_ASCII)));
         RunSweeper sweeper = runs.enabled() ? RunSweeper.start(runner) : null;
         WebServer server = server(config.get("server"))
                 .update(builder -> setup(builder, catalog, runner, guard, settings.requestDeadline()))

@@ -28,6 +28,8 @@ import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.auth.FailedReviewLimit;
 import dev.imagecatalog.auth.SessionCodec;
 import dev.imagecatalog.catalog.RegistryCatalog;
+import dev.imagecatalog.catalog.index.PeerForwarder;
+import dev.imagecatalog.catalog.index.IndexSettings;
 import dev.imagecatalog.cluster.MockKubernetes;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
@@ -77,6 +79,9 @@ class AuthWebIT {
     private static WebServer limited;
     private static WebServer replicaA;
     private static WebServer replicaB;
+    /** Two replicas that announce sign-outs to each other, as the chart's peers do. */
+    private static WebServer announcingA;
+    private static WebServer announcingB;
     private static MovableClock replicaClock;
     private static HttpClient http;
 
@@ -111,6 +116,12 @@ class AuthWebIT {
         replicaClock = new MovableClock(Instant.now());
         replicaA = start(runs, kubernetes, replicaClock);
         replicaB = start(runs, kubernetes, replicaClock);
+        Guard guardA = Guard.create(kubernetes, k8s.cluster());
+        Guard guardB = Guard.create(kubernetes, k8s.cluster());
+        announcingA = start(runs, guardA);
+        announcingB = start(runs, guardB);
+        announceTo(guardA, announcingB);
+        announceTo(guardB, announcingA);
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -119,15 +130,26 @@ class AuthWebIT {
     }
 
     private static WebServer start(RunSettings runs, AuthSettings auth, Clock clock) {
+        return start(runs, Guard.create(auth, k8s.cluster(), clock));
+    }
+
+    private static WebServer start(RunSettings runs, Guard guard) {
         Runner runner = Runner.create(catalog, k8s.cluster(), runs);
         return WebServer.builder().host("127.0.0.1").port(0)
-                .update(b -> Main.setup(b, catalog, runner, Guard.create(auth, k8s.cluster(), clock))).build().start();
+                .update(b -> Main.setup(b, catalog, runner, guard)).build().start();
+    }
+
+    /** Wires a guard's sign-outs to a peer the way Main does: the peer forwarding's list, here a static one. */
+    private static void announceTo(Guard guard, WebServer peer) {
+        PeerForwarder peers = new PeerForwarder(IndexSettings.defaults().withPeers(List.of(base(peer))));
+        guard.announceSignOutsTo(cookie -> peers.announce(Guard.PEER_SIGN_OUT, "text/plain",
+                                                          cookie.getBytes(StandardCharsets.US_ASCII)));
     }
 
     @AfterAll
     static void stop() {
         for (WebServer s : new WebServer[] {kube, proxyTrusted, proxyUntrusted, browseAuthenticated, demo, tainted,
-                limited, replicaA, replicaB}) {
+                limited, replicaA, replicaB, announcingA, announcingB}) {
             if (s != null) {
                 s.stop();
             }
@@ -429,6 +451,51 @@ class AuthWebIT {
         replicaClock.advance(SessionCodec.IDLE.plusSeconds(1));
         assertThat(cookieGet(replicaB, "/api/nodes", session).statusCode()).isEqualTo(401);
         assertThat(cookieGet(replicaA, "/api/nodes", session).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void signOutOnOneReplica_isAnnouncedToItsPeers_whichRefuseTheCopyAtOnce() throws Exception {
+        String session = SignIn.session(base(announcingA), MockKubernetes.ADMIN_TOKEN);
+        assertThat(cookieGet(announcingB, "/api/nodes", session).statusCode()).isEqualTo(200);
+        HttpResponse<String> out = postForm(announcingA, "/logout",
+                Map.of("csrf", token(page(announcingA, "/", session))), session);
+        assertThat(out.statusCode()).isEqualTo(303);
+        assertThat(cookieGet(announcingA, "/api/nodes", session).statusCode()).isEqualTo(401);
+        // the announcement travels in the background: within a second the peer refuses the copy too
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        int status;
+        do {
+            status = cookieGet(announcingB, "/api/nodes", session).statusCode();
+        } while (status == 200 && System.nanoTime() < end && sleepBriefly());
+        assertThat(status).as("the peer refuses the signed-out copy").isEqualTo(401);
+    }
+
+    @Test
+    void announcedSignOut_mustBeASignedSession_andNeedsNoAllowedHost() throws Exception {
+        // replicas address each other by pod IP: the Host check does not apply to this machine path
+        assertThat(raw(announcingB, "POST", Guard.PEER_SIGN_OUT, "10.244.1.7:8080",
+                Map.of("Content-Type", "text/plain"), "catalog_session-forged.value"))
+                .as("a forged cookie is refused, and nothing is revoked").startsWith("HTTP/1.1 400");
+        String session = SignIn.session(base(announcingB), MockKubernetes.ADMIN_TOKEN);
+        String cookie = session.substring(session.indexOf('=') + 1);
+        assertThat(cookieGet(announcingB, "/api/nodes", session).statusCode()).isEqualTo(200);
+        assertThat(raw(announcingB, "POST", Guard.PEER_SIGN_OUT, "10.244.1.7:8080",
+                Map.of("Content-Type", "text/plain"), cookie)).startsWith("HTTP/1.1 204");
+        assertThat(cookieGet(announcingB, "/api/nodes", session).statusCode()).isEqualTo(401);
+        // the registry's notifications, forwarded between replicas by pod IP, are not refused as misdirected either
+        assertThat(raw(announcingB, "POST", "/api/registry/events", "10.244.1.7:8080",
+                Map.of("Content-Type", "application/vnd.docker.distribution.events.v1+json"), "{}"))
+                .doesNotStartWith("HTTP/1.1 421");
+    }
+
+    private static boolean sleepBriefly() {
+        try {
+            Thread.sleep(50);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Test

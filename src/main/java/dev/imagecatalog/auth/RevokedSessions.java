@@ -9,8 +9,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
 /**
- * The ids of sessions signed out on this replica, each kept until the session would have ended anyway. Only this
- * replica knows them: a cookie signed out here and replayed to another replica is refused there only once its idle
+ * The ids of sessions signed out on this replica or announced by another ({@link SignOutPeers}), each kept until
+ * the session would have ended anyway. A replica that missed the announcement refuses a replayed copy once its idle
  * expiry has passed (see {@link SessionCodec#IDLE}).
  *
  * <p>Bounded by bytes: only a signed-in user can add an id (sign-out needs the session's CSRF token), and each id

@@ -64,6 +64,30 @@ public final class PeerForwarder {
         }
     }
 
+    /**
+     * Sends a message that carries its own proof (a signed session cookie) to every peer, in the background: the
+     * peers are known without an events token. Failures are logged; the sender does not wait.
+     *
+     * @param path        the peers' endpoint, e.g. {@code /api/sessions/signed-out}
+     * @param contentType the body's media type
+     */
+    public void announce(String path, String contentType, byte[] body) {
+        for (URI peer : peers()) {
+            HttpRequest request = HttpRequest.newBuilder(peer.resolve(path))
+                    .timeout(Duration.ofSeconds(2))
+                    .header("Content-Type", contentType)
+                    .header(FORWARDED_HEADER, "1")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                if (e != null || r.statusCode() / 100 != 2) {
+                    LOGGER.warning(() -> "Cannot tell " + peer + path + ": "
+                            + (e != null ? e.getMessage() : "HTTP " + r.statusCode()));
+                }
+            });
+        }
+    }
+
     /** The peers now: the static list plus the Service's addresses that are not this pod's. */
     List<URI> peers() {
         List<URI> peers = new ArrayList<>(settings.peers());

@@ -24,6 +24,7 @@ import dev.imagecatalog.auth.Identity;
 import dev.imagecatalog.auth.NotSignedInException;
 import dev.imagecatalog.auth.Session;
 import dev.imagecatalog.auth.SessionCodec;
+import dev.imagecatalog.auth.SignOutPeers;
 import dev.imagecatalog.web.http.PageFrame;
 import dev.imagecatalog.web.http.Templates;
 import dev.imagecatalog.web.http.WebException;
@@ -42,22 +43,27 @@ import io.helidon.webserver.http.ServerRequest;
  * <ol>
  *     <li>Host allow-list: a {@code Host} (or trusted {@code X-Forwarded-Host}) that is neither a loopback name nor in
  *     {@code server.allowed-hosts} is answered 421 before anything else — a page of another site reached through
- *     DNS rebinding gets nowhere. {@code /observe/*} is exempt (kubelet probes address the pod IP).</li>
+ *     DNS rebinding gets nowhere. {@code /observe/*} (kubelet probes address the pod IP) and
+ *     {@link #MACHINE_PATHS} (replicas address each other by pod IP) are exempt.</li>
  *     <li>Who is asking ({@link Viewer}): {@code auth.mode=kubernetes} — a bearer token (TokenReview) or the signed
  *     session cookie; {@code proxy} — user/groups headers, believed only from {@code auth.proxy.trusted-addresses};
  *     {@code none} — the demo user.</li>
  *     <li>{@code auth.browse=authenticated}: nobody signed in → 401 for everything but sign-in and static files.</li>
  * </ol>
- * Paths in {@link #MACHINE_PATHS} (machine-to-machine endpoints with credentials of their own, e.g. the registry's
- * notifications) pass the Host check but no session, sign-in or CSRF logic: their handlers authenticate themselves.
+ * Paths in {@link #MACHINE_PATHS} (machine-to-machine endpoints with credentials of their own: the registry's
+ * notifications and their forwarding between replicas, sign-outs announced between replicas) meet no Host check and
+ * no session, sign-in or CSRF logic: their handlers authenticate the caller themselves.
  */
 public final class Guard implements Filter {
 
     /**
-     * Hook for machine-to-machine endpoints: exempt from session, sign-in and CSRF (they check their own bearer
-     * token). {@code POST /api/registry/events} answers 404 while no events token is configured.
+     * Hook for machine-to-machine endpoints: exempt from the Host check, session, sign-in and CSRF (they check their
+     * own bearer token or signature). {@code POST /api/registry/events} answers 404 while no events token is
+     * configured.
      */
-    public static final List<String> MACHINE_PATHS = List.of("/api/registry/events");
+    public static final List<String> MACHINE_PATHS = List.of("/api/registry/events", LoginPages.PEER_SIGN_OUT);
+    /** Where replicas announce sign-outs to each other ({@link SignOutPeers}). */
+    public static final String PEER_SIGN_OUT = LoginPages.PEER_SIGN_OUT;
     /** Exempt from everything, Host check included: health and metrics for the kubelet and scrapers. */
     public static final String OBSERVE = "/observe/";
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "::1");
@@ -72,6 +78,7 @@ public final class Guard implements Filter {
     private final AccessPolicy policy;
     private final SessionCodec codec;
     private final Set<String> allowedHosts;
+    private volatile SignOutPeers peers = SignOutPeers.NONE;
 
     private Guard(AuthSettings settings, AccessPolicy policy, SessionCodec codec) {
         this.settings = settings;
@@ -112,7 +119,7 @@ public final class Guard implements Filter {
      * @param templates the application's templates
      */
     public void register(HttpRouting.Builder routing, Templates templates) {
-        routing.addFilter(this).register(new LoginPages(templates));
+        routing.addFilter(this).register(new LoginPages(templates, codec));
     }
 
     AuthSettings settings() {
@@ -127,6 +134,16 @@ public final class Guard implements Filter {
         return codec;
     }
 
+    /** Where sign-outs are announced (the other replicas); {@link SignOutPeers#NONE} until set. */
+    public Guard announceSignOutsTo(SignOutPeers signOutPeers) {
+        this.peers = signOutPeers;
+        return this;
+    }
+
+    SignOutPeers peers() {
+        return peers;
+    }
+
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         CURRENT.remove();
@@ -135,11 +152,14 @@ public final class Guard implements Filter {
             chain.proceed();
             return;
         }
-        checkHost(req);
         if (MACHINE_PATHS.contains(path)) {
+            // replicas address each other by pod IP, which no Host allow-list can name; these endpoints prove the
+            // caller by their own means (a bearer token, a signed cookie) and serve no browser, so DNS rebinding —
+            // what the Host check stops — gains nothing here
             chain.proceed();
             return;
         }
+        checkHost(req);
         Viewer viewer = identify(req);
         req.context().register(viewer);
         CURRENT.set(viewer);

@@ -1,5 +1,8 @@
 package dev.imagecatalog.web.access;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -10,6 +13,7 @@ import java.util.logging.Logger;
 import dev.imagecatalog.auth.AuthMode;
 import dev.imagecatalog.auth.Identity;
 import dev.imagecatalog.auth.NotSignedInException;
+import dev.imagecatalog.auth.Session;
 import dev.imagecatalog.auth.SessionCodec;
 import dev.imagecatalog.web.http.Forms;
 import dev.imagecatalog.web.http.Html;
@@ -38,20 +42,27 @@ final class LoginPages implements HttpService {
 
     /** Longest {@code next} kept (an address of this site is far shorter; longer ones come from somebody else). */
     static final int MAX_NEXT = 2048;
+    /** Where a replica announces a sign-out to the others: the body is the signed-out cookie's value. */
+    static final String PEER_SIGN_OUT = "/api/sessions/signed-out";
+    /** Longest announcement read (a cookie is a few hundred bytes; groups can make it a few KB). */
+    private static final int MAX_COOKIE = 16 * 1024;
     private static final Logger LOGGER = Logger.getLogger(LoginPages.class.getName());
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private final Templates templates;
+    private final SessionCodec codec;
 
-    LoginPages(Templates templates) {
+    LoginPages(Templates templates, SessionCodec codec) {
         this.templates = templates;
+        this.codec = codec;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.get("/login", (req, res) -> page(req, res, Status.OK_200, "", next(req.query().first("next").asOptional())))
                 .post("/login", this::signIn)
-                .post("/logout", this::signOut);
+                .post("/logout", this::signOut)
+                .post(PEER_SIGN_OUT, this::peerSignedOut);
     }
 
     private void page(ServerRequest req, ServerResponse res, Status status, String error, String next) {
@@ -90,6 +101,28 @@ final class LoginPages implements HttpService {
         viewer.startSession(res, viewer.codec().signedIn(identity.get(), SessionCodec.tokenExpiry(token)));
         LOGGER.info(() -> "signed in: " + identity.get().user());
         res.status(Status.SEE_OTHER_303).header(HeaderNames.LOCATION, location(next)).send();
+    }
+
+    /**
+     * Another replica signed a session out: refuse it here too. The cookie must carry a valid signature under the
+     * shared key (only the replicas can make one) and not have ended; anything else is refused and changes nothing.
+     */
+    private void peerSignedOut(ServerRequest req, ServerResponse res) {
+        byte[] body;
+        try (InputStream in = req.content().inputStream()) {
+            body = in.readNBytes(MAX_COOKIE + 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (body.length > MAX_COOKIE) {
+            throw WebException.badRequest("A signed-out session is at most " + MAX_COOKIE + " bytes.");
+        }
+        Optional<Session> session = codec.decode(new String(body, StandardCharsets.US_ASCII).trim());
+        if (session.isEmpty() || session.get().identity() == null) {
+            throw WebException.badRequest("Not a signed-in session of this catalog (or it has ended already).");
+        }
+        codec.revoke(session.get());
+        res.status(Status.NO_CONTENT_204).send();
     }
 
     private void signOut(ServerRequest req, ServerResponse res) {

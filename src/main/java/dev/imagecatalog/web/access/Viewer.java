@@ -148,11 +148,13 @@ public final class Viewer {
         sendCookie(res, session);
     }
 
-    /** Signs the session out on this replica and tells the browser to forget its cookie. */
+    /** Signs the session out here and on the other replicas, and tells the browser to forget its cookie. */
     void endSession(ServerResponse res) {
         if (!fresh && session.identity() != null) {
             // only signed-in sessions: an anonymous one grants nothing, and anyone can make those by the thousand
             guard.codec().revoke(session);
+            // the other replicas refuse a copy of this cookie too (they verify it with the shared key)
+            guard.peers().signedOut(guard.codec().encode(session));
         }
         res.header(HeaderValues.create(HeaderNames.SET_COOKIE, COOKIE + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
                                                                + (secure ? "; Secure" : "")));
