@@ -80,6 +80,7 @@ class AuthWebIT {
     private static WebServer replicaA;
     private static WebServer replicaB;
     /** Two replicas that announce sign-outs to each other, as the chart's peers do. */
+    private static WebServer readOnly;
     private static WebServer announcingA;
     private static WebServer announcingB;
     private static MovableClock replicaClock;
@@ -116,6 +117,7 @@ class AuthWebIT {
         replicaClock = new MovableClock(Instant.now());
         replicaA = start(runs, kubernetes, replicaClock);
         replicaB = start(runs, kubernetes, replicaClock);
+        readOnly = start(new RunSettings(false, NAMESPACE, Duration.ofHours(1)), kubernetes);
         Guard guardA = Guard.create(kubernetes, k8s.cluster());
         Guard guardB = Guard.create(kubernetes, k8s.cluster());
         announcingA = start(runs, guardA);
@@ -149,7 +151,7 @@ class AuthWebIT {
     @AfterAll
     static void stop() {
         for (WebServer s : new WebServer[] {kube, proxyTrusted, proxyUntrusted, browseAuthenticated, demo, tainted,
-                limited, replicaA, replicaB, announcingA, announcingB}) {
+                limited, replicaA, replicaB, readOnly, announcingA, announcingB}) {
             if (s != null) {
                 s.stop();
             }
@@ -451,6 +453,22 @@ class AuthWebIT {
         replicaClock.advance(SessionCodec.IDLE.plusSeconds(1));
         assertThat(cookieGet(replicaB, "/api/nodes", session).statusCode()).isEqualTo(401);
         assertThat(cookieGet(replicaA, "/api/nodes", session).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void readOnlyCatalog_refusesEveryRunRoute_withoutAskingTheCluster() throws Exception {
+        String session = SignIn.session(base(readOnly), MockKubernetes.ADMIN_TOKEN);
+        drainApiRequests();
+        TestPusher.Image image = seeded.amd64Only();
+        for (String path : List.of("/api/nodes", "/api/runs", "/api/runs/some-run", "/api/runs/some-run/logs",
+                "/nodes", "/runs", "/runs/some-run",
+                "/api/repositories/" + image.repository() + "/tags/" + image.tag() + "/nodes")) {
+            HttpResponse<String> res = cookieGet(readOnly, path, session);
+            assertThat(res.statusCode()).as(path).isEqualTo(403);
+            assertThat(res.body()).as(path).contains("read-only");
+        }
+        // the chart grants a read-only catalog no SubjectAccessReview: it must not need one
+        assertThat(drainApiRequests()).as("requests the API server received").isEmpty();
     }
 
     @Test

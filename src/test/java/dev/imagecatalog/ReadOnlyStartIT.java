@@ -30,11 +30,15 @@ class ReadOnlyStartIT {
 
                 assertThat(service.get("/").statusCode()).isEqualTo(200);
                 assertThat(service.get("/repositories/team/app/tags/v1").body()).contains(image.digest());
-                // cluster views need a signed-in user first (issue 9); asking for one loads no Kubernetes class
+                // cluster views of a read-only catalog refuse before asking the cluster anything: no sign-in needed
+                // to learn that, no SubjectAccessReview (its service account is not granted one)
                 var runs = service.get("/api/runs");
-                assertThat(runs.statusCode()).isEqualTo(401);
-                assertThat(runs.body()).contains("error");
-                assertThat(service.get("/nodes").statusCode()).isIn(401, 303);
+                assertThat(runs.statusCode()).isEqualTo(403);
+                assertThat(runs.body()).contains("\"error\"").contains("read-only");
+                assertThat(service.get("/nodes").statusCode()).isEqualTo(403);
+                assertThat(service.get("/api/repositories/team/app/tags/v1/nodes").statusCode()).isEqualTo(403);
+                assertThat(service.get("/api/repositories/team/app/tags/v1").statusCode())
+                        .as("the catalog's own API under the same prefix still answers").isEqualTo(200);
 
                 List<String> log = service.logLines();
                 assertThat(log).as("the class-loading log is there")

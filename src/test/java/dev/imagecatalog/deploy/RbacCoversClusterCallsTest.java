@@ -46,9 +46,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *     never creates its cluster client ({@code runner.LazyClusterTest}).</li>
  *     <li>A TokenReview only with {@code auth.mode=kubernetes}: only a bearer token or the sign-in form asks for one;
  *     proxy mode believes its proxy's headers, none has nobody to sign in.</li>
- *     <li>A SubjectAccessReview whenever there is a user to ask about ({@code kubernetes}, {@code proxy}), runs on
- *     or off: the run pages and API check the permission before the runner says "read-only". With {@code none}
- *     the demo user is allowed without asking ({@code AccessPolicy.allows}).</li>
+ *     <li>A SubjectAccessReview when there is a user to ask about ({@code kubernetes}, {@code proxy}) and something
+ *     to ask about: runs (every run route refuses first when runs are disabled) or deletes. With {@code none} the
+ *     demo user is allowed without asking ({@code AccessPolicy.allows}).</li>
  *     <li>{@code registry.delete.enabled}: the in-use check of image deletes (issue 14) lists pods in every
  *     namespace — declared here until that code exists.</li>
  * </ul>
@@ -109,7 +109,7 @@ class RbacCoversClusterCallsTest {
             if (auth == AuthMode.KUBERNETES) {
                 calls.add(TOKEN_REVIEW);
             }
-            if (auth != AuthMode.NONE) {
+            if (auth != AuthMode.NONE && (runs || deletes)) {
                 calls.add(ACCESS_REVIEW);
             }
             return calls;

@@ -97,11 +97,15 @@ public final class RunApi implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
+        // with runs disabled every route refuses before asking the cluster anything (no SubjectAccessReview either:
+        // a read-only catalog's service account may not be granted one)
         rules.get("/nodes", (req, res) -> {
+                    requireEnabled();
                     Guard.viewer(req).require(Permission.listNodes());
                     Json.send(res, Status.OK_200, RunJson.nodes(runner.nodes()));
                 })
                 .get("/runs", (req, res) -> {
+                    requireEnabled();
                     Guard.viewer(req).require(Permission.listPods(namespace()));
                     if (flag(req, "watch")) {
                         watch(res);
@@ -112,6 +116,7 @@ public final class RunApi implements HttpService {
                 })
                 .post("/runs", this::launch)
                 .get("/runs/{name}", (req, res) -> {
+                    requireEnabled();
                     Guard.viewer(req).require(Permission.getPods(namespace()));
                     RunDetail detail = runner.run(name(req));
                     Json.send(res, Status.OK_200, RunJson.detail(detail,
@@ -148,6 +153,7 @@ public final class RunApi implements HttpService {
         if (target.tag() == null) {
             throw WebException.notFound("No such endpoint: use /api/repositories/<name>/tags/<tag>/nodes.");
         }
+        requireEnabled();
         Guard.viewer(req).require(Permission.listNodes());
         Resources requests = new Resources(query(req, "cpuRequest"), null, query(req, "memoryRequest"), null);
         Json.send(res, Status.OK_200, RunJson.preflight(target.repository(), target.tag(), requests,
@@ -177,6 +183,7 @@ public final class RunApi implements HttpService {
     }
 
     private void logs(ServerRequest req, ServerResponse res) {
+        requireEnabled();
         Guard.viewer(req).require(Permission.getLogs(namespace()));
         String name = name(req);
         int tail = tail(req.query().first("tail").orElse(null));

@@ -90,6 +90,8 @@ public final class RunPages implements HttpService {
     }
 
     private void nodes(ServerRequest req, ServerResponse res) {
+        // with runs disabled every page refuses before asking the cluster anything (no SubjectAccessReview either)
+        requireEnabled();
         Guard.viewer(req).require(Permission.listNodes());
         List<Node> nodes = runner.nodes();
         Map<String, Object> model = new LinkedHashMap<>();
@@ -99,6 +101,7 @@ public final class RunPages implements HttpService {
     }
 
     private void runs(ServerRequest req, ServerResponse res) {
+        requireEnabled();
         Guard.viewer(req).require(Permission.listPods(runner.settings().namespace()));
         List<Run> all = runner.runs();
         RunFilter filter = RunFilter.of(req);
@@ -199,6 +202,7 @@ public final class RunPages implements HttpService {
     }
 
     private void run(ServerRequest req, ServerResponse res) {
+        requireEnabled();
         Viewer viewer = Guard.viewer(req);
         viewer.require(Permission.getPods(runner.settings().namespace()));
         RunDetail detail = runner.run(RunApi.name(req));
