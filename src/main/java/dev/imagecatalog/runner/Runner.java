@@ -125,6 +125,35 @@ public interface Runner {
     java.util.Optional<RunChanges> changes(RunDetail detail);
 
     /**
+     * A run's page in one call: the run, the last {@code tailLines} of its log (and of the container before its last
+     * restart) when {@code withLogs} — the viewer may read logs —, why it does not pull, and what it changed. A
+     * log that cannot be read (no container yet, the cluster says why) is a note, not a failure.
+     */
+    default RunView runView(String name, int tailLines, boolean withLogs) {
+        RunDetail detail = run(name);
+        String log = "";
+        String note = "";
+        String previous = "";
+        if (withLogs) {
+            try {
+                log = logs(name, tailLines);
+            } catch (ClusterException e) {
+                // no log yet (container waiting, pod not scheduled…): say why instead of failing the page
+                note = e.getMessage();
+            }
+            if (detail.run().restarts() > 0) {
+                try {
+                    previous = logs(name, tailLines, true);
+                } catch (ClusterException e) {
+                    previous = "(" + e.getMessage() + ")";
+                }
+            }
+        }
+        return new RunView(detail, log, note, previous, diagnose(detail.run()).orElse(null),
+                           changes(detail).orElse(null));
+    }
+
+    /**
      * Opens a followed log stream (UTF-8 bytes, no read timeout) of one of our runs; the caller must close it.
      * The web layer pumps it into SSE; closing it ends the HTTP call to the API server.
      */

@@ -17,9 +17,9 @@ import dev.imagecatalog.auth.Permission;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.cluster.Resources;
 import dev.imagecatalog.cluster.Run;
-import dev.imagecatalog.cluster.RunDetail;
 import dev.imagecatalog.runner.LaunchOptions;
 import dev.imagecatalog.runner.Runner;
+import dev.imagecatalog.runner.RunView;
 import dev.imagecatalog.runner.RunsDisabledException;
 import dev.imagecatalog.web.access.Csrf;
 import dev.imagecatalog.web.access.Guard;
@@ -118,9 +118,8 @@ public final class RunApi implements HttpService {
                 .get("/runs/{name}", (req, res) -> {
                     requireEnabled();
                     Guard.viewer(req).require(Permission.getPods(namespace()));
-                    RunDetail detail = runner.run(name(req));
-                    Json.send(res, Status.OK_200, RunJson.detail(detail,
-                            runner.diagnose(detail.run()).orElse(null), runner.changes(detail).orElse(null)));
+                    RunView view = runner.runView(name(req), 0, false);
+                    Json.send(res, Status.OK_200, RunJson.detail(view.detail(), view.diagnosis(), view.changes()));
                 })
                 .delete("/runs/{name}", this::stop)
                 .get("/repositories/*", this::preflight)

@@ -22,6 +22,7 @@ import dev.imagecatalog.runner.LaunchException;
 import dev.imagecatalog.runner.LaunchOptions;
 import dev.imagecatalog.runner.LaunchRequest;
 import dev.imagecatalog.runner.RunChanges;
+import dev.imagecatalog.runner.RunView;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.runner.RunsDisabledException;
 import dev.imagecatalog.web.access.Csrf;
@@ -205,7 +206,9 @@ public final class RunPages implements HttpService {
         requireEnabled();
         Viewer viewer = Guard.viewer(req);
         viewer.require(Permission.getPods(runner.settings().namespace()));
-        RunDetail detail = runner.run(RunApi.name(req));
+        boolean mayReadLogs = viewer.allows(Permission.getLogs(runner.settings().namespace()));
+        RunView view = runner.runView(RunApi.name(req), PAGE_TAIL, mayReadLogs);
+        RunDetail detail = view.detail();
         Run r = detail.run();
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", r.name());
@@ -225,34 +228,16 @@ public final class RunPages implements HttpService {
                 "source", text(e.source()), "count", e.count(),
                 "lastSeen", e.lastSeen() == null ? "" : Formats.date(e.lastSeen()),
                 "lastSeenIso", e.lastSeen() == null ? "" : Formats.rfc3339(e.lastSeen()))).toList());
-        String logs;
-        String logsNote = "";
-        boolean mayReadLogs = viewer.allows(Permission.getLogs(runner.settings().namespace()));
-        try {
-            if (!mayReadLogs) {
-                throw new AccessDeniedException(viewer.identity().orElseThrow(),
-                        Permission.getLogs(runner.settings().namespace()));
-            }
-            logs = runner.logs(r.name(), PAGE_TAIL);
-        } catch (ClusterException | AccessDeniedException e) {
-            // no log yet (container waiting, pod not scheduled…): say why instead of failing the page
-            logs = "";
-            logsNote = e.getMessage();
-        }
-        String previousLog = "";
-        if (r.restarts() > 0 && mayReadLogs) {
-            try {
-                previousLog = runner.logs(r.name(), PAGE_TAIL, true);
-            } catch (ClusterException e) {
-                previousLog = "(" + e.getMessage() + ")";
-            }
-        }
-        model.put("previousLog", previousLog);
-        model.put("diagnosis", runner.diagnose(r).map(d -> Map.of("summary", d.summary(), "checks",
-                d.checks().stream().map(c -> Map.of("question", c.question(),
+        String logs = view.log();
+        String logsNote = mayReadLogs ? view.logNote()
+                : new AccessDeniedException(viewer.identity().orElseThrow(),
+                                            Permission.getLogs(runner.settings().namespace())).getMessage();
+        model.put("previousLog", view.previousLog());
+        model.put("diagnosis", view.diagnosis() == null ? null : Map.of("summary", view.diagnosis().summary(), "checks",
+                view.diagnosis().checks().stream().map(c -> Map.of("question", c.question(),
                         "ok", c.ok() == null ? "unknown" : c.ok() ? "yes" : "no",
-                        "answer", c.answer(), "todo", text(c.todo()))).toList())).orElse(null));
-        model.put("changes", runner.changes(detail).map(RunPages::changes).orElse(null));
+                        "answer", c.answer(), "todo", text(c.todo()))).toList()));
+        model.put("changes", view.changes() == null ? null : changes(view.changes()));
         model.put("logs", logs);
         model.put("logsNote", logsNote);
         model.put("tail", PAGE_TAIL);
