@@ -93,29 +93,53 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
     }
 
     /**
-     * From the environment: the pod's service account when running in a cluster, else {@code KUBECONFIG} /
-     * {@code ~/.kube/config} (client-java's {@code Config.defaultClient()} order).
+     * The cluster this process is configured for: in a pod, its service account; else the first readable file of
+     * {@code KUBECONFIG}; else {@code ~/.kube/config}. Nothing configured is a clear error, never a guess: client-java
+     * would fall back to {@code http://localhost:8080} — often this catalog's own port, so a sign-in there answered
+     * "404 tokenreviews not found".
      *
-     * @param connectTimeout connect timeout of every call
-     * @param readTimeout    read timeout of every call except log follow (which has none)
-     * @throws ClusterException UNREACHABLE when no configuration can be loaded
+     * @throws ClusterException UNREACHABLE naming what is missing and how to configure it
      */
     public static KubernetesCluster fromEnvironment(Duration connectTimeout, Duration readTimeout) {
-        try {
-            boolean inPod = System.getenv("KUBERNETES_SERVICE_HOST") != null && Files.isReadable(SA_TOKEN);
-            if (!inPod && System.getenv("KUBECONFIG") == null
-                    && !Files.isReadable(Path.of(System.getProperty("user.home"), ".kube", "config"))) {
-                // client-java then falls back to http://localhost:8080; say so once instead of a puzzling refusal later
-                LOGGER.log(System.Logger.Level.WARNING, "No service account, KUBECONFIG or ~/.kube/config: the runner will try "
-                               + "http://localhost:8080 (set KUBECONFIG, or RUNS_ENABLED=false for a read-only catalog)");
+        return fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")), SA_TOKEN, connectTimeout,
+                               readTimeout);
+    }
+
+    /** {@link #fromEnvironment(Duration, Duration)} over a given environment, home folder and token path (tests). */
+    static KubernetesCluster fromEnvironment(Map<String, String> env, Path home, Path serviceAccountToken,
+                                             Duration connectTimeout, Duration readTimeout) {
+        if (env.get("KUBERNETES_SERVICE_HOST") != null && Files.isReadable(serviceAccountToken)) {
+            try {
+                return withTimeouts(ClientBuilder.cluster(), connectTimeout, readTimeout);
+            } catch (IOException | RuntimeException e) {
+                throw new ClusterException(ClusterException.Kind.UNREACHABLE, 0,
+                                           "cannot use this pod's service account: " + e.getMessage(), null, e);
             }
-            return withTimeouts(inPod ? ClientBuilder.cluster() : ClientBuilder.standard(), connectTimeout,
-                                readTimeout);
-        } catch (IOException | RuntimeException e) {
-            throw new ClusterException(ClusterException.Kind.UNREACHABLE, 0,
-                                       "no Kubernetes configuration (service account, KUBECONFIG or ~/.kube/config): "
-                                       + e.getMessage(), null, e);
         }
+        Optional<Path> kubeconfig = kubeconfig(env, home);
+        if (kubeconfig.isEmpty()) {
+            String named = env.get("KUBECONFIG");
+            throw new ClusterException(ClusterException.Kind.UNREACHABLE, 0, "no Kubernetes cluster configured: "
+                    + (named == null || named.isBlank() ? "no service account, KUBECONFIG or ~/.kube/config"
+                       : "KUBECONFIG names no readable file (" + named + ")")
+                    + "; set KUBECONFIG, or RUNS_ENABLED=false for a read-only catalog", null, null);
+        }
+        return fromKubeconfig(kubeconfig.get(), connectTimeout, readTimeout);
+    }
+
+    /** The kubeconfig file to use outside a pod: the first readable one of {@code KUBECONFIG}, else the default. */
+    static Optional<Path> kubeconfig(Map<String, String> env, Path home) {
+        String named = env.get("KUBECONFIG");
+        if (named != null && !named.isBlank()) {
+            for (String file : named.split(java.io.File.pathSeparator)) {
+                if (!file.isBlank() && Files.isReadable(Path.of(file))) {
+                    return Optional.of(Path.of(file));
+                }
+            }
+            return Optional.empty();
+        }
+        Path standard = home.resolve(".kube").resolve("config");
+        return Files.isReadable(standard) ? Optional.of(standard) : Optional.empty();
     }
 
     /**
@@ -125,7 +149,10 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
      */
     public static KubernetesCluster fromKubeconfig(Path kubeconfig, Duration connectTimeout, Duration readTimeout) {
         try (var reader = Files.newBufferedReader(kubeconfig)) {
-            ClientBuilder builder = ClientBuilder.kubeconfig(io.kubernetes.client.util.KubeConfig.loadKubeConfig(reader));
+            io.kubernetes.client.util.KubeConfig config = io.kubernetes.client.util.KubeConfig.loadKubeConfig(reader);
+            // relative certificate and key paths are relative to the file, as kubectl reads them
+            config.setFile(kubeconfig.toFile());
+            ClientBuilder builder = ClientBuilder.kubeconfig(config);
             return withTimeouts(builder, connectTimeout, readTimeout);
         } catch (IOException | RuntimeException e) {
             throw new ClusterException(ClusterException.Kind.UNREACHABLE, 0,

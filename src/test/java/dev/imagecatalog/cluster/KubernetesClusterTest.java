@@ -1,5 +1,8 @@
 package dev.imagecatalog.cluster;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -9,8 +12,10 @@ import dev.imagecatalog.auth.Permission;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The adapter's translation of nodes against the Fabric8 mock API server. */
 class KubernetesClusterTest {
@@ -239,5 +244,49 @@ class KubernetesClusterTest {
         assertThat(k8s.cluster().allowed(member, Permission.getPods("runs"))).isFalse();
         assertThat(k8s.cluster().allowed(member, Permission.getLogs("other"))).isFalse();
         assertThat(k8s.cluster().allowed(outsider, Permission.getLogs("runs"))).isFalse();
+    }
+
+    @Test
+    void fromEnvironment_nothingConfigured_isAClearError_andBuildsNoClient(@TempDir Path home) {
+        // client-java would fall back to http://localhost:8080 — often the catalog's own port — and a sign-in would
+        // answer "404 tokenreviews not found": no client is built, so nothing is dialled
+        assertThatThrownBy(() -> KubernetesCluster.fromEnvironment(Map.of(), home, home.resolve("no-token"),
+                Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.kind())
+                        .isEqualTo(ClusterException.Kind.UNREACHABLE))
+                .hasMessageContaining("no Kubernetes cluster configured").hasMessageContaining("KUBECONFIG")
+                .hasMessageContaining("RUNS_ENABLED=false");
+        // KUBECONFIG naming files that do not exist is said as such, not replaced by a default
+        String missing = home.resolve("gone.yaml").toString();
+        assertThatThrownBy(() -> KubernetesCluster.fromEnvironment(Map.of("KUBECONFIG", missing), home,
+                home.resolve("no-token"), Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                .hasMessageContaining("KUBECONFIG names no readable file").hasMessageContaining(missing);
+    }
+
+    @Test
+    void fromEnvironment_usesTheFirstReadableKubeconfigOfTheList(@TempDir Path home) throws Exception {
+        Path config = home.resolve("kind.yaml");
+        String server = k8s.server().url("/");
+        Files.writeString(config, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster:
+                    server: %s
+                contexts:
+                - name: mock
+                  context:
+                    cluster: mock
+                    user: nobody
+                current-context: mock
+                users:
+                - name: nobody
+                  user: {}
+                """.formatted(server.substring(0, server.length() - 1)));
+        String list = home.resolve("absent.yaml") + java.io.File.pathSeparator + config;
+        Cluster cluster = KubernetesCluster.fromEnvironment(Map.of("KUBECONFIG", list), home,
+                home.resolve("no-token"), Duration.ofSeconds(2), Duration.ofSeconds(5));
+        assertThat(cluster.nodes()).extracting(Node::name).contains(MockKubernetes.AMD64_WORKER);
     }
 }
