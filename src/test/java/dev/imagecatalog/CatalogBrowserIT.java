@@ -110,6 +110,16 @@ class CatalogBrowserIT {
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not found");
     }
 
+    @Test
+    void search_showsRepositoryNamesAsTheyAre() {
+        // names are case-sensitive identifiers: a card title styled in capitals showed "MULTI/APP"
+        catalog.crawl();
+        browser.get(server.resolve("/search?q=multi").toString());
+        List<String> titles = browser.findElements(By.cssSelector("h2.card-title a")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(titles).contains("multi/app", "multi/docker-list");
+    }
+
     private List<String> links() {
         return browser.findElements(By.cssSelector("table.repos th[scope=row] a")).stream()
                 .map(a -> a.getAttribute("href").substring(server.resolve("/repositories/").toString().length()))
