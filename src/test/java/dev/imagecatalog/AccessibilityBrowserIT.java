@@ -37,6 +37,8 @@ class AccessibilityBrowserIT {
     private static ChromeDriver browser;
     private static String axe;
     private static String runName;
+    private static final java.util.regex.Pattern DECIMAL_UNITS =
+            java.util.regex.Pattern.compile("\\b\\d+(\\.\\d+)? ?(kB|KB|MB|GB|TB)\\b");
 
     @BeforeAll
     static void start() throws IOException {
@@ -62,7 +64,7 @@ class AccessibilityBrowserIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"light", "dark"})
-    void everyPage_hasNoSeriousOrCriticalViolation(String scheme) {
+    void everyPage_hasNoSeriousOrCriticalViolation_andNoDecimalUnits(String scheme) {
         browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
                 List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
         TestPusher.Image image = seeded.amd64Only();
@@ -84,6 +86,12 @@ class AccessibilityBrowserIT {
                         .until(d -> d.getPageSource().contains("name=\"confirm\""));
             } else {
                 browser.get(base() + page);
+            }
+            // one unit system on every page: binary (KiB, MiB…), never a decimal kB/MB beside it
+            java.util.regex.Matcher decimal = DECIMAL_UNITS.matcher(
+                    browser.findElement(org.openqa.selenium.By.tagName("body")).getText());
+            if (decimal.find()) {
+                violations.add(scheme + " " + page + ": a figure in decimal units: " + decimal.group());
             }
             browser.executeScript(axe);
             Object found = browser.executeAsyncScript("""

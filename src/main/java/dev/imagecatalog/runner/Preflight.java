@@ -146,16 +146,19 @@ final class Preflight {
         return digest.length() > colon + 13 ? digest.substring(0, colon + 13) + "…" : digest;
     }
 
-    /** Bytes for a sentence: {@code 12.3 MB} (decimal units, as registries and docker print sizes). */
-    private static String bytes(long n) {
-        if (n < 1000) {
+    /**
+     * Bytes for a sentence: {@code 391.0 KiB} — binary units, as every size on the pages (the same row showed
+     * "391.0 KiB" and "400.4 kB" for one download when this used decimal ones).
+     */
+    static String bytes(long n) {
+        if (n < 1024) {
             return n + " B";
         }
-        String[] units = {"kB", "MB", "GB", "TB"};
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
         double v = n;
         int u = -1;
-        while (v >= 1000 && u < units.length - 1) {
-            v /= 1000;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
             u++;
         }
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);

@@ -108,4 +108,11 @@ class PreflightTest {
         assertThat(java.util.stream.Stream.of(never, waits, ready).sorted(Preflight.BEST_FIRST))
                 .extracting(NodeChoice::verdict).containsExactly(Verdict.READY, Verdict.WAIT, Verdict.CANNOT);
     }
+
+    @Test
+    void bytes_inSentences_useBinaryUnits_likeThePages() {
+        assertThat(Preflight.bytes(1023)).isEqualTo("1023 B");
+        assertThat(Preflight.bytes(400_384)).isEqualTo("391.0 KiB");
+        assertThat(Preflight.bytes(5L * 1024 * 1024 * 1024)).isEqualTo("5.0 GiB");
+    }
 }
