@@ -20,6 +20,7 @@ import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.testing.LocalRegistry;
+import dev.imagecatalog.testing.SignIn;
 import dev.imagecatalog.testing.TestPusher;
 import dev.imagecatalog.testing.TestResources;
 import dev.imagecatalog.web.access.Guard;
@@ -272,6 +273,53 @@ class DeletionWebIT {
         }
     }
 
+    @Test
+    void confirmForm_afterTheTagMoved_is409Page_andNothingIsDeleted() throws Exception {
+        TestPusher.Image before = pusher.pushOciImage("team/moved-page", "v1", TestPusher.Arch.AMD64, Map.of("n", "1"));
+        catalog.reread("team/moved-page");
+        String cookie = SignIn.session(uri(server, "/"), ALICE_TOKEN);
+        HttpResponse<String> preview = page(server, "/repositories/team/moved-page/tags/v1/delete?mode=image", cookie);
+        assertThat(preview.statusCode()).as(preview.body()).isEqualTo(200);
+        assertThat(preview.body()).contains("name=\"digest\" value=\"" + before.digest() + "\"");
+        TestPusher.Image now = pusher.pushOciImage("team/moved-page", "v1", TestPusher.Arch.AMD64, Map.of("n", "2"));
+
+        HttpResponse<String> res = confirm(server, "/repositories/team/moved-page/tags/v1/delete", cookie,
+                csrf(preview.body()), before.digest(), "image");
+
+        assertThat(res.statusCode()).isEqualTo(409);
+        assertThat(res.body()).contains("The tag moved", "nothing was deleted");
+        assertThat(registryDigest("team/moved-page", "v1")).isEqualTo(now.digest());
+    }
+
+    @Test
+    void confirmForm_deletes_andShowsWhatWent() throws Exception {
+        TestPusher.Image image = pusher.pushOciImage("team/page-gone", "v1", TestPusher.Arch.AMD64, Map.of());
+        catalog.reread("team/page-gone");
+        String cookie = SignIn.session(uri(server, "/"), ALICE_TOKEN);
+        HttpResponse<String> preview = page(server, "/repositories/team/page-gone/tags/v1/delete?mode=image", cookie);
+
+        HttpResponse<String> res = confirm(server, "/repositories/team/page-gone/tags/v1/delete", cookie,
+                csrf(preview.body()), image.digest(), "image");
+
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        assertThat(res.body()).contains("id=\"deletion-result\"", "id=\"deleted-freed\"");
+        assertThat(registryStatus("team/page-gone", "v1")).isEqualTo(404);
+        // without the form's token nothing happens
+        assertThat(confirm(server, "/repositories/team/guarded/tags/v1/delete", cookie, "", guarded.digest(), "image")
+                .statusCode()).isEqualTo(403);
+        assertThat(registryDigest("team/guarded", "v1")).isEqualTo(guarded.digest());
+    }
+
+    @Test
+    void previewPage_withoutThePermission_is403NamingIt() throws Exception {
+        String cookie = SignIn.session(uri(server, "/"), BOB_TOKEN);
+
+        HttpResponse<String> res = page(server, "/repositories/team/guarded/tags/v1/delete?mode=image", cookie);
+
+        assertThat(res.statusCode()).isEqualTo(403);
+        assertThat(res.body()).contains("delete repositories.imagecatalog.dev");
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private static void pod(String name, String namespace, String node, String imageId) {
@@ -295,6 +343,27 @@ class DeletionWebIT {
                 .withNamespace(namespace).endMetadata().withNewSpec().addNewInitContainer().withName("init")
                 .withImage(image).endInitContainer().addNewContainer().withName("app").withImage("busybox")
                 .endContainer().endSpec().withNewStatus().withPhase("Pending").endStatus().build()).create();
+    }
+
+    private static HttpResponse<String> page(WebServer target, String path, String cookie) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(target, path)).header("Cookie", cookie).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> confirm(WebServer target, String path, String cookie, String csrf,
+                                                String digest, String mode) throws Exception {
+        String form = "csrf=" + java.net.URLEncoder.encode(csrf, java.nio.charset.StandardCharsets.UTF_8)
+                      + "&digest=" + java.net.URLEncoder.encode(digest, java.nio.charset.StandardCharsets.UTF_8)
+                      + "&mode=" + mode;
+        return HTTP.send(HttpRequest.newBuilder(uri(target, path)).header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String csrf(String html) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
+        assertThat(m.find()).as(html).isTrue();
+        return m.group(1);
     }
 
     private static List<String> tags(String repository) throws Exception {
