@@ -320,6 +320,16 @@ class DeletionWebIT {
         assertThat(res.body()).contains("delete repositories.imagecatalog.dev");
     }
 
+    @Test
+    void tagsNamedDeleteOrDeletion_remainTheCatalogs() throws Exception {
+        pusher.pushOciImage("team/words", "deletion", TestPusher.Arch.AMD64, Map.of());
+        pusher.pushOciImage("team/words", "delete", TestPusher.Arch.AMD64, Map.of());
+        catalog.reread("team/words");
+
+        assertThat(send(server, "GET", "/api/repositories/team/words/tags/deletion", null).statusCode()).isEqualTo(200);
+        assertThat(send(server, "GET", "/repositories/team/words/tags/delete", null).statusCode()).isEqualTo(200);
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private static void pod(String name, String namespace, String node, String imageId) {

@@ -49,8 +49,20 @@ record DeletionTarget(String repository, String tag, DeletionMode mode) {
         return digest;
     }
 
-    /** Whether a path ends with the suffix (a route of this feature) rather than belonging to another feature. */
+    /**
+     * Whether the request is this feature's: its path ends with the suffix after a tag's address. A tag literally
+     * named {@code delete} or {@code deletion} ({@code …/tags/delete}) is the catalog's, not ours.
+     */
     static boolean addresses(ServerRequest req, String suffix) {
-        return req.path().absolute().path().endsWith(suffix);
+        String path = req.path().absolute().path();
+        if (!path.endsWith(suffix) || !path.contains(REPOSITORIES)) {
+            return false;
+        }
+        String rest = path.substring(path.indexOf(REPOSITORIES) + REPOSITORIES.length(), path.length() - suffix.length());
+        try {
+            return RepositoryPath.parse(rest, false).tag() != null;
+        } catch (WebException notATag) {
+            return false;
+        }
     }
 }
