@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A demo user for the catalog's sign-in: a ServiceAccount allowed, by ordinary RBAC, exactly what the catalog asks
-# about (pods and their logs in the runs namespace, listing nodes), and a time-limited token to paste on /login.
+# about (pods and their logs in the runs namespace, listing nodes, deleting images via the chart's
+# <namespace>-catalog-repository-deleter ClusterRole), and a time-limited token to paste on /login.
 #   DEMO_USER (default demo), DEMO_TOKEN_DURATION (default 8h), RUNS_NAMESPACE (default the catalog's namespace).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -13,7 +14,7 @@ context=$(kube_context)
 user=${DEMO_USER:-demo}
 runs_namespace=${RUNS_NAMESPACE:-$CATALOG_NAMESPACE}
 
-log "demo user $user: ServiceAccount in $CATALOG_NAMESPACE, may run pods in $runs_namespace and list nodes"
+log "demo user $user: ServiceAccount in $CATALOG_NAMESPACE, may run pods in $runs_namespace, list nodes and delete images"
 kubectl --context "$context" apply -f - <<YAML
 apiVersion: v1
 kind: ServiceAccount
@@ -67,6 +68,21 @@ roleRef:
   apiGroup: rbac.authorization.k8s.io
   kind: ClusterRole
   name: catalog-$user-nodes
+subjects:
+  - kind: ServiceAccount
+    name: $user
+    namespace: $CATALOG_NAMESPACE
+---
+# Untag and Delete image: the chart's ClusterRole (delete on repositories.imagecatalog.dev), bound to nobody by the
+# chart itself.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: catalog-$user-repository-deleter
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: $CATALOG_NAMESPACE-catalog-repository-deleter
 subjects:
   - kind: ServiceAccount
     name: $user

@@ -38,6 +38,8 @@ helm_args=(
   --set "image.repository=$repository"
   --set "image.tag=$tag"
   --set "registry.pullHost=localhost:$REGISTRY_PORT"
+  # the demo registry allows deletes (docker-registry/config.yml), so the catalog offers Untag and Delete image
+  --set "registry.delete.enabled=true"
   # the registry's notifications reach the NodePort by a node container's name (docker-registry/config.yml)
   --set "server.allowedHosts={$KIND_CLUSTER_NAME-control-plane,$KIND_CLUSTER_NAME-worker,$KIND_CLUSTER_NAME-worker2}"
 )

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import dev.imagecatalog.auth.AddressSet;
 import dev.imagecatalog.auth.AuthMode;
 import dev.imagecatalog.auth.AuthSettings;
+import dev.imagecatalog.catalog.lifecycle.DeleteSettings;
 import dev.imagecatalog.catalog.index.IndexSettings;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
@@ -215,6 +216,17 @@ public final class AppConfig {
                 runs.get("ttl").as(Duration.class).orElse(RunSettings.DEFAULT_TTL),
                 runs.get("allow-tainted-nodes").asBoolean().orElse(false),
                 runs.get("pod-security").asString().orElse(RunSettings.BASELINE));
+    }
+
+    /**
+     * Maps {@code registry.delete.enabled} (env {@code REGISTRY_DELETE_ENABLED}, default {@code false}) to the delete
+     * settings: whether the Untag and Delete image actions and their API exist.
+     *
+     * @param config the root configuration
+     * @return the delete settings
+     */
+    public static DeleteSettings deleteSettings(Config config) {
+        return new DeleteSettings(config.get("registry").get("delete").get("enabled").asBoolean().orElse(false));
     }
 
     /**

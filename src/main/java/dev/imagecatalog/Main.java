@@ -12,6 +12,9 @@ import dev.imagecatalog.auth.AccessReviews;
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.catalog.index.PeerForwarder;
+import dev.imagecatalog.catalog.lifecycle.DeleteSettings;
+import dev.imagecatalog.catalog.lifecycle.Deleter;
+import dev.imagecatalog.catalog.lifecycle.ImagesInUse;
 import dev.imagecatalog.cluster.Cluster;
 import dev.imagecatalog.cluster.KubernetesCluster;
 import dev.imagecatalog.registry.RegistrySettings;
@@ -26,6 +29,9 @@ import dev.imagecatalog.web.catalog.IndexApi;
 import dev.imagecatalog.web.catalog.RegistryHealthCheck;
 import dev.imagecatalog.web.http.RequestDeadlineFilter;
 import dev.imagecatalog.web.http.RequestLimits;
+import dev.imagecatalog.web.lifecycle.DeleteButtons;
+import dev.imagecatalog.web.lifecycle.DeletionApi;
+import dev.imagecatalog.web.lifecycle.DeletionPages;
 import dev.imagecatalog.web.runs.RunApi;
 import dev.imagecatalog.web.runs.RunForm;
 import dev.imagecatalog.web.runs.RunPages;
@@ -83,8 +89,14 @@ public final class Main {
         guard.announceSignOutsTo(cookie -> peers.announce(Guard.PEER_SIGN_OUT, "text/plain",
                                                           cookie.getBytes(StandardCharsets.US_ASCII)));
         RunSweeper sweeper = runs.enabled() ? RunSweeper.start(runner) : null;
+        DeleteSettings deletes = AppConfig.deleteSettings(config);
+        // what pods run protects what a delete preview warns about; asked of the same lazily built cluster adapter
+        ImagesInUse inUse = runs.enabled() || deletes.enabled()
+                ? () -> ((ImagesInUse) cluster.get()).byDigest() : ImagesInUse.NONE;
+        Deleter deleter = new Deleter(deletes, catalog.deletions(), catalog.index(), inUse, settings.pullHost(),
+                catalog::reread);
         WebServer server = server(config.get("server"))
-                .update(builder -> setup(builder, catalog, runner, guard, settings.requestDeadline()))
+                .update(builder -> setup(builder, catalog, runner, guard, settings.requestDeadline(), deleter))
                 .build()
                 .start();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
@@ -96,6 +108,7 @@ public final class Main {
         LOGGER.info(() -> "Image catalog on http://localhost:" + server.port() + "/ reading " + settings.url()
                 + " (config file " + file + (AppConfig.exists(Path.of(file)) ? "" : ", absent") + "); runs "
                 + (runs.enabled() ? "enabled in namespace " + runs.namespace() : "disabled (read-only)")
+                + "; deletes " + (deletes.enabled() ? "enabled" : "disabled")
                 + "; sign-in " + auth.mode().name().toLowerCase(Locale.ROOT));
     }
 
@@ -135,12 +148,22 @@ public final class Main {
      */
     static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard,
                       Duration requestDeadline) {
+        setup(server, catalog, runner, guard, requestDeadline, Deleter.disabled());
+    }
+
+    /**
+     * {@link #setup(WebServerConfig.Builder, Catalog, Runner, Guard, Duration)} with the delete use cases.
+     *
+     * @param deleter Untag and Delete image ({@link Deleter#disabled()}: no buttons, the API answers 403)
+     */
+    static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard,
+                      Duration requestDeadline, Deleter deleter) {
         // a read-only catalog's header leaves out the node and run pages: they could only answer 403
         Templates templates = new Templates(runner.settings().enabled(), Guard.FRAME);
         server.featuresDiscoverServices(false)
                 .directHandlers(RequestLimits.directHandlers(templates, server.maxPayloadSize()))
                 .addFeature(observe(catalog))
-                .routing(routing -> routing(routing, templates, catalog, runner, guard, requestDeadline));
+                .routing(routing -> routing(routing, templates, catalog, runner, guard, requestDeadline, deleter));
     }
 
     /**
@@ -153,20 +176,25 @@ public final class Main {
      * @param runner          the runner
      * @param guard           the first filter of every request
      * @param requestDeadline how long one request may wait for the registry
+     * @param deleter         the delete use cases
      */
     private static void routing(HttpRouting.Builder routing, Templates templates, Catalog catalog, Runner runner,
-                                Guard guard, Duration requestDeadline) {
+                                Guard guard, Duration requestDeadline, Deleter deleter) {
         routing.addFilter(new RequestDeadlineFilter(requestDeadline));
         ErrorHandling.register(routing, templates);
         RequestLimits.register(routing);
         guard.register(routing, templates);
-        CatalogPages catalogPages = new CatalogPages(catalog, templates, new RunForm(runner));
+        CatalogPages catalogPages = new CatalogPages(catalog, templates, new RunForm(runner),
+                new DeleteButtons(deleter.settings()));
         routing.register("/static", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
                         .location("static")
                         .build()))
+                // the delete routes first: they take only their own addresses below /repositories and pass the rest on
+                .register("/api", new DeletionApi(deleter))
                 .register("/api", new RunApi(runner))
                 .register("/api", new CatalogApi(catalog))
                 .register("/api", new IndexApi(catalog, catalog instanceof RegistryCatalog indexed ? indexed : null))
+                .register(new DeletionPages(deleter, templates))
                 .register(new RunPages(runner, templates, catalogPages))
                 .register(catalogPages);
     }

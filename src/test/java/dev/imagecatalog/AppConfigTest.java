@@ -185,6 +185,13 @@ class AppConfigTest {
     }
 
     @Test
+    void deleteSettings_offByDefault_onWithRegistryDeleteEnabled() {
+        assertThat(AppConfig.deleteSettings(AppConfig.load(Map.of(), absent())).enabled()).isFalse();
+        assertThat(AppConfig.deleteSettings(AppConfig.load(Map.of("REGISTRY_DELETE_ENABLED", "true"), absent()))
+                .enabled()).isTrue();
+    }
+
+    @Test
     void load_externalFile_overridesClasspath_andEnvironmentOverridesFile() throws IOException {
         Path file = Files.writeString(dir.resolve("application.yaml"), """
                 registry:

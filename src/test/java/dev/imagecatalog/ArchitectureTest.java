@@ -67,14 +67,27 @@ class ArchitectureTest {
         // (the tag page's Run form is plugged in through TagRunSection); only the root package wires them
         noClasses().that().resideInAPackage("dev.imagecatalog.web.http..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.imagecatalog.web.access..",
-                        "dev.imagecatalog.web.catalog..", "dev.imagecatalog.web.runs..")
+                        "dev.imagecatalog.web.catalog..", "dev.imagecatalog.web.runs..",
+                        "dev.imagecatalog.web.lifecycle..")
                 .check(CLASSES);
         noClasses().that().resideInAPackage("dev.imagecatalog.web.access..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.imagecatalog.web.catalog..",
                         "dev.imagecatalog.web.runs..")
                 .check(CLASSES);
         noClasses().that().resideInAPackage("dev.imagecatalog.web.catalog..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagecatalog.web.runs..",
+                        "dev.imagecatalog.web.lifecycle..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void webLifecycle_dependsOnHttpAccessAndCatalogOnly_andOnlyTheRootPackageOnIt() {
+        // delete and untag pages plug into the tag page through TagDeleteSection, as the Run form does
+        noClasses().that().resideInAPackage("dev.imagecatalog.web.lifecycle..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.imagecatalog.web.runs..")
+                .check(CLASSES);
+        noClasses().that().resideOutsideOfPackages("dev.imagecatalog.web.lifecycle..", "dev.imagecatalog")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagecatalog.web.lifecycle..")
                 .check(CLASSES);
     }
 

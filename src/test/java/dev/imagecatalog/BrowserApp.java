@@ -6,6 +6,8 @@ import java.util.function.Consumer;
 
 import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.catalog.RegistryCatalog;
+import dev.imagecatalog.catalog.lifecycle.DeleteSettings;
+import dev.imagecatalog.catalog.lifecycle.Deleter;
 import dev.imagecatalog.cluster.MockKubernetes;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
@@ -58,6 +60,14 @@ final class BrowserApp implements AutoCloseable {
      * @param height its height
      */
     public static BrowserApp start(int width, int height, Consumer<MockKubernetes> cluster) {
+        return start(width, height, cluster, false);
+    }
+
+    /**
+     * {@link #start(int, int, Consumer)} with Untag and Delete image on ({@code registry.delete.enabled}) when
+     * {@code deletes} is true.
+     */
+    public static BrowserApp start(int width, int height, Consumer<MockKubernetes> cluster, boolean deletes) {
         SeededRegistry seeded = null;
         RegistryCatalog catalog = null;
         MockKubernetes k8s = null;
@@ -70,9 +80,12 @@ final class BrowserApp implements AutoCloseable {
             Runner runner = Runner.create(catalog, k8s.cluster(), new RunSettings(true, NAMESPACE, Duration.ofHours(1)));
             RegistryCatalog c = catalog;
             MockKubernetes m = k8s;
+            Deleter deleter = deletes ? new Deleter(new DeleteSettings(true), catalog.deletions(), catalog.index(),
+                    k8s.cluster(), PULL_HOST, catalog::reread) : Deleter.disabled();
             server = WebServer.builder().host("127.0.0.1").port(0)
                     .update(builder -> Main.setup(builder, c, runner,
-                            Guard.create(AuthSettings.kubernetes(), m.cluster()))).build().start();
+                            Guard.create(AuthSettings.kubernetes(), m.cluster()),
+                            RegistrySettings.DEFAULT_REQUEST_DEADLINE, deleter)).build().start();
             return new BrowserApp(seeded, catalog, k8s, runner, server, HeadlessChromium.start(width, height));
         } catch (RuntimeException e) {
             TestResources.closeAll(server, k8s, catalog, seeded);

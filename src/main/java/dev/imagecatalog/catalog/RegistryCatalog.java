@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.imagecatalog.catalog.lifecycle.Deletions;
 import dev.imagecatalog.catalog.index.EventIntake;
 import dev.imagecatalog.catalog.index.IndexChange;
 import dev.imagecatalog.catalog.index.IndexSettings;
@@ -167,6 +168,16 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     /** The index (read-only use: status, measurements). */
     public RegistryIndex index() {
         return index;
+    }
+
+    /** Deletes and untags through this catalog's registry client, previewed from its index (issue 14). */
+    public Deletions deletions() {
+        return new Deletions(index, client);
+    }
+
+    /** Re-reads one repository into the index now (after the service's own delete, so pages show it at once). */
+    public void reread(String repository) {
+        updater.refreshRepository(repository);
     }
 
     /** The index settings (events token, peers). */

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import dev.imagecatalog.auth.AccessReviews;
 import dev.imagecatalog.auth.Identity;
 import dev.imagecatalog.auth.Permission;
+import dev.imagecatalog.catalog.lifecycle.ImagesInUse;
+import dev.imagecatalog.catalog.lifecycle.PodUse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,7 +51,7 @@ import okhttp3.Response;
  * cluster domain, and turns every {@link ApiException} into a {@link ClusterException} in one place. It also asks
  * the API server about users ({@code TokenReview}, {@code SubjectAccessReview}) for the sign-in.
  */
-public final class KubernetesCluster implements Cluster, AccessReviews {
+public final class KubernetesCluster implements Cluster, AccessReviews, ImagesInUse {
 
     private static final String CONTAINER = KubernetesMapping.CONTAINER;
     private static final Path SA_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
@@ -179,18 +181,46 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
         // an unfiltered, unpaged list is megabytes of JSON in one answer. The same filter is applied again in code
         // because a stand-in API server may ignore field selectors (the Fabric8 mock does).
         List<PodRequests> out = new ArrayList<>();
+        forEachPod(SCHEDULED_PODS, p -> {
+            if (p.getSpec() != null && p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isEmpty()
+                && !terminated(p)) {
+                out.add(KubernetesMapping.podRequests(p));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Every pod of the cluster not yet terminated, Pending ones included (a pod about to pull an image needs it as
+     * much as a running one), read a page at a time: the digests their containers run or are pinned to.
+     */
+    @Override
+    public Map<String, List<PodUse>> byDigest() {
+        Map<String, Set<PodUse>> uses = new LinkedHashMap<>();
+        forEachPod(null, p -> {
+            if (!terminated(p)) {
+                KubernetesMapping.imageUses(p).forEach((digest, pods) -> uses.computeIfAbsent(digest,
+                        d -> new java.util.LinkedHashSet<>()).addAll(pods));
+            }
+        });
+        Map<String, List<PodUse>> out = new LinkedHashMap<>();
+        uses.forEach((digest, pods) -> out.put(digest, List.copyOf(pods)));
+        return out;
+    }
+
+    private static boolean terminated(V1Pod p) {
+        return "Succeeded".equals(KubernetesMapping.phase(p)) || "Failed".equals(KubernetesMapping.phase(p));
+    }
+
+    /** Lists pods in all namespaces a page at a time ({@code limit}/{@code continue}), optionally with a field selector. */
+    private void forEachPod(String fieldSelector, java.util.function.Consumer<V1Pod> each) {
         String next = null;
         Set<String> seen = new HashSet<>();
         do {
             String token = next;
-            V1PodList page = call(() -> api.listPodForAllNamespaces().fieldSelector(SCHEDULED_PODS).limit(podPage)
+            V1PodList page = call(() -> api.listPodForAllNamespaces().fieldSelector(fieldSelector).limit(podPage)
                     ._continue(token).execute(), "list", "pods", null, null);
-            for (V1Pod p : page.getItems()) {
-                if (p.getSpec() != null && p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isEmpty()
-                    && !"Succeeded".equals(KubernetesMapping.phase(p)) && !"Failed".equals(KubernetesMapping.phase(p))) {
-                    out.add(KubernetesMapping.podRequests(p));
-                }
-            }
+            page.getItems().forEach(each);
             next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
             if (next != null && !next.isEmpty() && !seen.add(next)) {
                 // a server that hands out the same token again would keep us here for ever
@@ -198,7 +228,6 @@ public final class KubernetesCluster implements Cluster, AccessReviews {
                                            "the Kubernetes API repeated a continue token while listing pods", null, null);
             }
         } while (next != null && !next.isEmpty());
-        return out;
     }
 
     @Override

@@ -11,9 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.TreeSet;
 
 import dev.imagecatalog.auth.Identity;
+import dev.imagecatalog.catalog.lifecycle.PodUse;
 import dev.imagecatalog.auth.Permission;
 
 import io.kubernetes.client.custom.Quantity;
@@ -305,6 +308,43 @@ final class KubernetesMapping {
                        instant(meta.getCreationTimestamp()),
                        finished,
                        annotations.get(PodPlan.LAUNCHED_BY));
+    }
+
+    /** {@code [scheme://][name@]sha256:<hex>}: an image ID or a digest-pinned reference. */
+    private static final Pattern DIGEST_REFERENCE = Pattern.compile(
+            "(?:[a-z][a-z0-9+.-]*://)?(?:([^@\\s]+)@)?(sha256:[a-f0-9]{64})");
+
+    /**
+     * The digests a pod's containers and init containers use, each with the pod (and the repository its reference
+     * names): every container status's {@code imageID} ({@code docker-pullable://host/repo@sha256:…},
+     * {@code host/repo@sha256:…} or a bare {@code sha256:…}) and every spec image pinned by digest — so a Pending
+     * pod that has pulled nothing yet counts too.
+     */
+    static Map<String, Set<PodUse>> imageUses(V1Pod pod) {
+        Map<String, Set<PodUse>> uses = new LinkedHashMap<>();
+        V1ObjectMeta meta = pod.getMetadata();
+        if (meta == null) {
+            return uses;
+        }
+        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        List<String> references = new ArrayList<>();
+        if (pod.getSpec() != null) {
+            nullToEmpty(pod.getSpec().getContainers()).forEach(c -> references.add(c.getImage()));
+            nullToEmpty(pod.getSpec().getInitContainers()).forEach(c -> references.add(c.getImage()));
+        }
+        if (pod.getStatus() != null) {
+            nullToEmpty(pod.getStatus().getContainerStatuses()).forEach(c -> references.add(c.getImageID()));
+            nullToEmpty(pod.getStatus().getInitContainerStatuses()).forEach(c -> references.add(c.getImageID()));
+        }
+        for (String reference : references) {
+            Matcher m = reference == null ? null : DIGEST_REFERENCE.matcher(reference.trim());
+            if (m != null && m.matches()) {
+                uses.computeIfAbsent(m.group(2), d -> new java.util.LinkedHashSet<>())
+                        .add(new PodUse(meta.getNamespace(), meta.getName(), node == null || node.isEmpty() ? null
+                                : node, m.group(1)));
+            }
+        }
+        return uses;
     }
 
     static String phase(V1Pod pod) {

@@ -112,6 +112,50 @@ class KubernetesClusterTest {
         }
     }
 
+    @Test
+    void byDigest_readsEveryPageOfAllPods_andMapsImageIdsAndPinnedImagesToThePodsUsingThem() {
+        String a = "sha256:" + "a".repeat(64);
+        String b = "sha256:" + "b".repeat(64);
+        String c = "sha256:" + "c".repeat(64);
+        String d = "sha256:" + "d".repeat(64);
+        try (MockKubernetes k = MockKubernetes.empty()) {
+            // no field selector: Pending pods count (they are about to pull); limit/continue as scheduledPods pages
+            k.server().expect().get().withPath("/api/v1/pods?limit=2")
+                    .andReturn(200, podPage("c1",
+                            podWithImages("web", "n1", "Running", "busybox",
+                                    "docker-pullable://localhost:5001/team/app@" + a),
+                            podWithImages("job", "n2", "Succeeded", "busybox", "localhost:5001/team/app@" + b)))
+                    .once();
+            k.server().expect().get().withPath("/api/v1/pods?continue=c1&limit=2")
+                    .andReturn(200, podPage(null,
+                            podWithImages("pending", null, "Pending", "localhost:5001/team/app@" + c, null),
+                            podWithImages("bare", "n1", "Running", "busybox", d)))
+                    .once();
+            k.takeRequests();
+
+            Map<String, List<dev.imagecatalog.catalog.lifecycle.PodUse>> uses =
+                    new KubernetesCluster(k.apiClient(), 2).byDigest();
+
+            assertThat(uses.keySet()).containsExactlyInAnyOrder(a, c, d);
+            assertThat(uses.get(a)).containsExactly(
+                    new dev.imagecatalog.catalog.lifecycle.PodUse("ns", "web", "n1", "localhost:5001/team/app"));
+            assertThat(uses.get(c)).containsExactly(
+                    new dev.imagecatalog.catalog.lifecycle.PodUse("ns", "pending", null, "localhost:5001/team/app"));
+            assertThat(uses.get(d)).containsExactly(new dev.imagecatalog.catalog.lifecycle.PodUse("ns", "bare", "n1"));
+            assertThat(k.takeRequests()).containsExactly("GET /api/v1/pods?limit=2",
+                    "GET /api/v1/pods?continue=c1&limit=2");
+        }
+    }
+
+    /** A pod with one container of {@code image} whose status reports {@code imageId} (none when null). */
+    private static String podWithImages(String name, String node, String phase, String image, String imageId) {
+        return "{\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"ns\"},\"spec\":{"
+               + (node == null ? "" : "\"nodeName\":\"" + node + "\",")
+               + "\"containers\":[{\"name\":\"c\",\"image\":\"" + image + "\"}]},\"status\":{\"phase\":\""
+               + phase + "\"" + (imageId == null ? "" : ",\"containerStatuses\":[{\"name\":\"c\",\"image\":\""
+               + image + "\",\"imageID\":\"" + imageId + "\",\"ready\":true,\"restartCount\":0}]") + "}}";
+    }
+
     /** A PodList page as the API server answers it, with a continue token when more follow. */
     private static String podPage(String next, String... pods) {
         return "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"7\""

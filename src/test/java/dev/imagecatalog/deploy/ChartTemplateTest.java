@@ -77,6 +77,7 @@ class ChartTemplateTest {
                         tuple("V1Secret", "catalog-session"),
                         tuple("V1ClusterRole", "catalog-catalog-nodes"),
                         tuple("V1ClusterRoleBinding", "catalog-catalog-nodes"),
+                        tuple("V1ClusterRole", "catalog-catalog-repository-deleter"),
                         tuple("V1Role", "catalog-runs"),
                         tuple("V1RoleBinding", "catalog-runs"),
                         tuple("V1Service", "catalog"),
@@ -92,7 +93,8 @@ class ChartTemplateTest {
     @Test
     void clusterRole_grantsOnlyListingNodesAndPods_andTheTwoReviewsOfSignIn() {
         RenderedChart chart = RenderedChart.withDefaults();
-        V1ClusterRole clusterRole = chart.one(V1ClusterRole.class);
+        V1ClusterRole clusterRole = chart.all(V1ClusterRole.class).stream()
+                .filter(r -> r.getMetadata().getName().equals("catalog-catalog-nodes")).findFirst().orElseThrow();
         V1ClusterRoleBinding binding = chart.one(V1ClusterRoleBinding.class);
 
         assertThat(clusterRole.getRules()).containsExactly(
@@ -109,11 +111,29 @@ class ChartTemplateTest {
     void readOnlyCatalog_withoutSignIn_getsNoRoleAndNoClusterRole() {
         RenderedChart chart = RenderedChart.withSet(Map.of("runs.enabled", false, "auth.mode", "none"));
 
-        // it calls nothing on the cluster (RbacCoversClusterCallsTest renders every other mode)
+        // it calls nothing on the cluster (RbacCoversClusterCallsTest renders every other mode); only the unbound
+        // ClusterRole for the people who may delete images exists
         assertThat(chart.all(V1Role.class)).isEmpty();
         assertThat(chart.all(V1RoleBinding.class)).isEmpty();
-        assertThat(chart.all(V1ClusterRole.class)).isEmpty();
+        assertThat(chart.all(V1ClusterRole.class)).extracting(r -> r.getMetadata().getName())
+                .containsExactly("catalog-catalog-repository-deleter");
         assertThat(chart.all(V1ClusterRoleBinding.class)).isEmpty();
+    }
+
+    @Test
+    void repositoryDeleter_grantsOnlyDeleteOnRepositories_andIsBoundToNobody() {
+        for (RenderedChart chart : List.of(RenderedChart.withDefaults(),
+                RenderedChart.withSet(Map.of("registry.delete.enabled", true)))) {
+            V1ClusterRole deleter = chart.all(V1ClusterRole.class).stream()
+                    .filter(r -> r.getMetadata().getName().equals("catalog-catalog-repository-deleter")).findFirst()
+                    .orElseThrow();
+
+            // the virtual resource the SubjectAccessReview of an untag or delete asks about
+            assertThat(deleter.getRules()).containsExactly(
+                    rule(List.of("imagecatalog.dev"), List.of("repositories"), List.of("delete")));
+            assertThat(chart.all(V1ClusterRoleBinding.class))
+                    .noneMatch(b -> b.getRoleRef().getName().equals(deleter.getMetadata().getName()));
+        }
     }
 
     @Test

@@ -139,6 +139,10 @@ class UpScriptTest {
                 .contains("  | kind: RoleBinding", "  | kind: ClusterRoleBinding",
                         "  |     resources: [\"nodes\"]", "  |     verbs: [\"list\"]")
                 .doesNotContain("\"*\"", "secrets");
+        // Untag and Delete image: the chart's repository-deleter ClusterRole, bound to the demo user (deletes are on)
+        assertThat(rbac).contains("  |   name: catalog-demo-repository-deleter",
+                "  |   name: catalog-catalog-repository-deleter");
+        assertThat(call(tools.calls(), "helm upgrade --install catalog")).contains("--set registry.delete.enabled=true");
         assertThat(run.output()).contains("sign in on http://localhost:30080/login", "stub-token-of-demo");
     }
 

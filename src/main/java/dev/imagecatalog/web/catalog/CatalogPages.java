@@ -55,6 +55,7 @@ public final class CatalogPages implements HttpService {
     private final Catalog catalog;
     private final Templates templates;
     private final TagRunSection runSection;
+    private final TagDeleteSection deleteSection;
 
     /**
      * @param catalog    the catalog use cases
@@ -62,9 +63,21 @@ public final class CatalogPages implements HttpService {
      * @param runSection the Run part of a tag page ({@link TagRunSection#NONE} without runs)
      */
     public CatalogPages(Catalog catalog, Templates templates, TagRunSection runSection) {
+        this(catalog, templates, runSection, TagDeleteSection.NONE);
+    }
+
+    /**
+     * @param catalog       the catalog use cases
+     * @param templates     the application's templates
+     * @param runSection    the Run part of a tag page ({@link TagRunSection#NONE} without runs)
+     * @param deleteSection the Untag / Delete image part of a tag page ({@link TagDeleteSection#NONE} without deletes)
+     */
+    public CatalogPages(Catalog catalog, Templates templates, TagRunSection runSection,
+                        TagDeleteSection deleteSection) {
         this.catalog = catalog;
         this.templates = templates;
         this.runSection = runSection;
+        this.deleteSection = deleteSection;
     }
 
     @Override
@@ -208,6 +221,7 @@ public final class CatalogPages implements HttpService {
         model.put("freed", view.freedBytes() == null ? ""
                 : Formats.size(view.freedBytes()) + " (" + Formats.exactBytes(view.freedBytes()) + ")");
         runSection.addTo(model, req, res, detail, form, error);
+        deleteSection.addTo(model, req, detail);
         Html.send(res, status, templates.render("tag.ftlh", model));
     }
 

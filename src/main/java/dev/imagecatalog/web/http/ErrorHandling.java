@@ -8,6 +8,8 @@ import java.util.logging.Logger;
 import dev.imagecatalog.auth.AccessDeniedException;
 import dev.imagecatalog.auth.NotSignedInException;
 import dev.imagecatalog.auth.TooManyAttemptsException;
+import dev.imagecatalog.catalog.lifecycle.DeletesDisabledException;
+import dev.imagecatalog.catalog.lifecycle.TagMovedException;
 import dev.imagecatalog.cluster.ClusterException;
 import dev.imagecatalog.registry.RegistryException;
 import dev.imagecatalog.runner.LaunchException;
@@ -72,6 +74,10 @@ public final class ErrorHandling {
                 })
                 .error(RunsDisabledException.class, (req, res, e) -> errors.answer(req, res, Status.FORBIDDEN_403,
                         "Read-only catalog", e.getMessage(), "An operator can enable runs with RUNS_ENABLED=true."))
+                .error(DeletesDisabledException.class, (req, res, e) -> errors.answer(req, res, Status.FORBIDDEN_403,
+                        "Deletes are disabled", e.getMessage(), "Nothing was deleted."))
+                .error(TagMovedException.class, (req, res, e) -> errors.answer(req, res, Status.CONFLICT_409,
+                        "The tag moved", e.getMessage(), "Open the tag page again to preview what it points at now."))
                 .error(ClusterException.class, errors::cluster)
                 .error(HttpException.class, (req, res, e) -> errors.answer(req, res, e.status(), title(e.status()),
                         e.status().code() < 500 ? e.getMessage() : "The request could not be completed."))
