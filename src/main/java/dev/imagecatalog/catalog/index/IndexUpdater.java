@@ -103,6 +103,7 @@ public final class IndexUpdater {
             forEachRepository(names, name -> update(name, previous -> read(name, previous,
                     tag -> rounds == 1 || Math.floorMod((name + ":" + tag).hashCode(), rounds) == r % rounds,
                     false)));
+            checkCollected();
             index.reconciled(null);
         } catch (RuntimeException e) {
             index.reconciled(e.getMessage());
@@ -310,6 +311,7 @@ public final class IndexUpdater {
             if (result == null) {
                 if (previous != null) {
                     index.remove(name);
+                    reclaim(name, previous, null);
                 }
                 return null;
             }
@@ -319,9 +321,51 @@ public final class IndexUpdater {
                 return previous;
             }
             index.put(result);
+            reclaim(name, previous, result);
             return result;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The manifests that left a repository's snapshot, asked by digest ({@code HEAD}): those the registry no longer
+     * has were deleted by digest and their blobs become reclaimable; those it still has only lost their tags (a tag
+     * re-pointed, an untag on 2.8) and stay linked, so the collector keeps them. A manifest the registry cannot be
+     * asked about now is left out (the figure errs low, never high).
+     */
+    private void reclaim(String name, RepositorySnapshot previous, RepositorySnapshot next) {
+        if (previous == null) {
+            return;
+        }
+        List<IndexedManifest> deleted = new ArrayList<>();
+        for (IndexedManifest m : previous.manifests().values()) {
+            if (next != null && next.manifest(m.digest()) != null) {
+                continue;
+            }
+            try {
+                client.manifestDigest(name, m.digest());
+            } catch (RegistryException e) {
+                if (e.kind() == RegistryException.Kind.NOT_FOUND) {
+                    deleted.add(m);
+                } else {
+                    LOGGER.fine(() -> "Cannot tell whether " + name + "@" + m.digest() + " was deleted: "
+                            + e.getMessage());
+                }
+            }
+        }
+        index.reclaimable().deleted(name, deleted, index.snapshots());
+    }
+
+    /**
+     * Drops from the reclaimable blobs what a garbage collection removed since (a few blob HEADs, see
+     * {@link Reclaimable#collected}); part of every reconcile.
+     */
+    public void checkCollected() {
+        try {
+            index.reclaimable().collected(client::blobExists);
+        } catch (RegistryException e) {
+            LOGGER.warning(() -> "Cannot check which reclaimable blobs were collected: " + e.getMessage());
         }
     }
 
