@@ -2,6 +2,7 @@ package dev.imagecatalog.catalog.index;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,8 @@ import java.util.logging.Logger;
  * reconcile that finds a tag gone whose manifest the registry no longer has) that no manifest left in the index
  * references — the manifest's own bytes, its config and layers (an index's children and attestations leave as
  * manifests of their own). A manifest that only lost its tags (a tag re-pointed, an untag on 2.8) is still linked and
- * the collector keeps it and its blobs, so it never counts.
+ * the collector keeps it and its blobs, so it never counts — nor does a blob such a manifest shares with a deleted one
+ * (the manifests seen leaving while still linked are remembered until a delete event by digest names them).
  * <p>
  * An entry leaves when a manifest references its blob again (pushed again) or when the collector removed it: a
  * config or layer is checked with a HEAD in a repository that had it ({@link #collected}); a collection removes
@@ -22,8 +24,10 @@ import java.util.logging.Logger;
  * which no cheap request can check: Distribution serves a manifest's bytes only through its revision link).
  * <p>
  * Bounded: an entry is a digest, a size and the repository to check it in; at most {@value #MAX_ENTRIES} are kept
- * (beyond that the figure is a lower bound). Limit: a manifest the index never saw tagged (untagged but still linked)
- * is unknown; a blob only it references is counted until a collection keeps it and a later entry is found gone.
+ * (beyond that the figure is a lower bound), and as many blob references of linked manifests. Limits: a manifest the
+ * index never saw tagged (untagged but still linked, e.g. before this process started) is unknown, and a blob only it
+ * references is counted until a collection keeps it and a later entry is found gone; the figure lives in memory, so a
+ * restart starts it again from 0 (the registry cannot list what was deleted).
  */
 public final class Reclaimable {
 
@@ -38,6 +42,11 @@ public final class Reclaimable {
 
     /** By blob digest, in the order added. */
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    /** Manifests that left the index still linked, by repository@digest: what they store. */
+    private final Map<String, List<Entry>> linked = new HashMap<>();
+    /** Per blob digest, how many linked manifests reference it. */
+    private final Map<String, Integer> linkedRefs = new HashMap<>();
+    private int linkedEntries;
     private final int maxEntries;
     private long order;
     private volatile long bytes;
@@ -69,20 +78,89 @@ public final class Reclaimable {
 
     /**
      * Manifests of {@code repository} the registry deleted by digest: their blobs become reclaimable unless a manifest
-     * of {@code current} (the index after the change) references them. Called after the change is in the index, and
-     * under this object's lock, so a push indexed meanwhile either is in {@code current} or is seen by
-     * {@link #referenced} afterwards.
+     * of {@code current} (the index after the change) or a manifest still linked ({@link #stillLinked}) references
+     * them. Called after the change is in the index, and under this object's lock, so a push indexed meanwhile either
+     * is in {@code current} or is seen by {@link #referenced} afterwards.
      */
     synchronized void deleted(String repository, Collection<IndexedManifest> manifests,
                               Collection<RepositorySnapshot> current) {
-        if (manifests.isEmpty()) {
-            return;
-        }
-        Map<String, Entry> candidates = new LinkedHashMap<>();
+        List<Entry> stored = new ArrayList<>();
         for (IndexedManifest m : manifests) {
-            candidates.putIfAbsent(m.digest(), new Entry(m.digest(), m.bytes(), repository, true, 0));
-            m.forEachBlob(b -> candidates.putIfAbsent(b.digest(),
-                    new Entry(b.digest(), b.size(), repository, false, 0)));
+            unlink(repository, m.digest());
+            stored.addAll(stored(repository, m));
+        }
+        count(stored, current);
+    }
+
+    /**
+     * A manifest that left the index earlier while still linked ({@link #stillLinked}) is deleted now (a delete event
+     * by digest): its blobs become reclaimable as in {@link #deleted}. False when it was not known as linked.
+     */
+    synchronized boolean deletedLinked(String repository, String digest, Collection<RepositorySnapshot> current) {
+        List<Entry> stored = unlink(repository, digest);
+        if (stored == null) {
+            return false;
+        }
+        count(stored, current);
+        return true;
+    }
+
+    /** Whether a manifest that left the index is known to be still linked in this repository. */
+    synchronized boolean linked(String repository, String digest) {
+        return linked.containsKey(repository + "@" + digest);
+    }
+
+    /**
+     * Manifests that left the index but are still linked in {@code repository} (a tag re-pointed, an untag on 2.8):
+     * the collector keeps them and every blob they reference, so those blobs never count while they stay linked.
+     * Kept within the same bound as the entries; beyond it the figure may count blobs the collector keeps.
+     */
+    synchronized void stillLinked(String repository, Collection<IndexedManifest> manifests) {
+        for (IndexedManifest m : manifests) {
+            String key = repository + "@" + m.digest();
+            List<Entry> stored = stored(repository, m);
+            if (linked.containsKey(key) || linkedEntries + stored.size() > maxEntries) {
+                continue;
+            }
+            linked.put(key, stored);
+            linkedEntries += stored.size();
+            for (Entry e : stored) {
+                linkedRefs.merge(e.digest(), 1, Integer::sum);
+                drop(e.digest());
+            }
+        }
+    }
+
+    /** Forgets a linked manifest; what it stored, or {@code null} when it was not known. */
+    private List<Entry> unlink(String repository, String digest) {
+        List<Entry> stored = linked.remove(repository + "@" + digest);
+        if (stored != null) {
+            linkedEntries -= stored.size();
+            for (Entry e : stored) {
+                linkedRefs.computeIfPresent(e.digest(), (d, n) -> n == 1 ? null : n - 1);
+            }
+        }
+        return stored;
+    }
+
+    /** The blobs the registry stores for one manifest: itself, its config and layers. */
+    private static List<Entry> stored(String repository, IndexedManifest m) {
+        List<Entry> out = new ArrayList<>();
+        out.add(new Entry(m.digest(), m.bytes(), repository, true, 0));
+        m.forEachBlob(b -> out.add(new Entry(b.digest(), b.size(), repository, false, 0)));
+        return out;
+    }
+
+    /** Counts the blobs no indexed and no linked manifest references. */
+    private void count(List<Entry> stored, Collection<RepositorySnapshot> current) {
+        Map<String, Entry> candidates = new LinkedHashMap<>();
+        for (Entry e : stored) {
+            if (!linkedRefs.containsKey(e.digest())) {
+                candidates.putIfAbsent(e.digest(), e);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return;
         }
         for (RepositorySnapshot s : current) {
             for (IndexedManifest m : s.manifests().values()) {
@@ -110,15 +188,19 @@ public final class Reclaimable {
         }
     }
 
-    /** A snapshot entered the index: what its new manifests reference is not reclaimable (any more). */
+    /**
+     * A snapshot entered the index: what its new manifests reference is not reclaimable (any more), and a manifest
+     * tagged again is protected by the index rather than remembered as linked.
+     */
     synchronized void referenced(RepositorySnapshot before, RepositorySnapshot next) {
-        if (entries.isEmpty()) {
+        if (entries.isEmpty() && linked.isEmpty()) {
             return;
         }
         for (IndexedManifest m : next.manifests().values()) {
             if (before != null && before.manifest(m.digest()) != null) {
                 continue;
             }
+            unlink(next.name(), m.digest());
             drop(m.digest());
             m.forEachBlob(b -> drop(b.digest()));
         }

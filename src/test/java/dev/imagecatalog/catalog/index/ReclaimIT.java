@@ -83,6 +83,51 @@ class ReclaimIT {
     }
 
     @Test
+    void deletedImageSharingLayersWithAnUntaggedButLinkedManifest_countsOnlyWhatTheCollectorRemoves() {
+        try (LocalRegistry registry = LocalRegistry.start();
+             Indexed indexed = Indexed.of(registry)) {
+            TestPusher pusher = new TestPusher(registry);
+            TestPusher.Image first = pusher.pushOciImage("rc/app", "v1", Arch.AMD64, Map.of());
+            indexed.updater().crawl();
+            // v1 pushed again on top of the first: the first stays linked without a tag and keeps its layers
+            TestPusher.Image second = pusher.pushOciImageOnTopOf("rc/app", "v1", first);
+            indexed.deliver(pushEvent("rc/app", "v1", second.digest(), second.mediaType()));
+            indexed.client().deleteManifest("rc/app", second.digest());
+            indexed.deliver(deleteEvent("rc/app", second.digest()));
+
+            long reclaimable = indexed.index().status().reclaimableBytes();
+            Map<String, Long> removed = collect(registry);
+
+            assertThat(removed).doesNotContainKeys(first.digest(), first.config().digest(),
+                    first.layers().get(0).digest(), first.layers().get(1).digest());
+            assertThat(reclaimable).isEqualTo(removed.values().stream().mapToLong(Long::longValue).sum())
+                    .isEqualTo(second.manifestSize() + second.config().size() + second.layers().getLast().size());
+        }
+    }
+
+    @Test
+    void untaggedManifestDeletedLaterByDigest_becomesReclaimable_exactlyAsTheCollectorSees() {
+        try (LocalRegistry registry = LocalRegistry.start();
+             Indexed indexed = Indexed.of(registry)) {
+            TestPusher pusher = new TestPusher(registry);
+            TestPusher.Image first = pusher.pushOciImage("rc/app", "v1", Arch.AMD64, Map.of());
+            indexed.updater().crawl();
+            TestPusher.Image second = pusher.pushOciImageOnTopOf("rc/app", "v1", first);
+            indexed.deliver(pushEvent("rc/app", "v1", second.digest(), second.mediaType()));
+            assertThat(indexed.index().status().reclaimableBytes()).isZero();
+
+            indexed.client().deleteManifest("rc/app", first.digest());
+            indexed.deliver(deleteEvent("rc/app", first.digest()));
+
+            long reclaimable = indexed.index().status().reclaimableBytes();
+            Map<String, Long> removed = collect(registry);
+            // its layers stay: v1 (the second image) is built on them
+            assertThat(removed.keySet()).containsExactlyInAnyOrder(first.digest(), first.config().digest());
+            assertThat(reclaimable).isEqualTo(first.manifestSize() + first.config().size());
+        }
+    }
+
+    @Test
     void blobReferencedAgainByANewPush_leavesTheFigure_andTheCollectorKeepsIt() {
         try (LocalRegistry registry = LocalRegistry.start();
              Indexed indexed = Indexed.of(registry)) {

@@ -31,6 +31,35 @@ class ReclaimableTest {
     }
 
     @Test
+    void blobOfAManifestStillLinked_isNotCounted_untilThatManifestIsDeletedToo() {
+        Layer shared = layer("shared", 1000);
+        IndexedManifest.Image untagged = image("untagged", 300, layer("u-config", 20), shared);
+        IndexedManifest.Image gone = image("gone", 400, layer("gone-config", 30), shared);
+        Reclaimable reclaimable = new Reclaimable();
+        reclaimable.stillLinked("r", List.of(untagged));
+
+        reclaimable.deleted("r", List.of(gone), List.of());
+        assertThat(reclaimable.bytes()).isEqualTo(400 + 30);
+        assertThat(reclaimable.linked("r", untagged.digest())).isTrue();
+        assertThat(reclaimable.linked("other", untagged.digest())).isFalse();
+
+        assertThat(reclaimable.deletedLinked("r", untagged.digest(), List.of())).isTrue();
+        assertThat(reclaimable.bytes()).isEqualTo(400 + 30 + 300 + 20 + 1000);
+        assertThat(reclaimable.linked("r", untagged.digest())).isFalse();
+    }
+
+    @Test
+    void linkedManifestTaggedAgain_isForgottenAsLinked() {
+        IndexedManifest.Image untagged = image("untagged", 300, layer("u-config", 20), layer("u-layer", 50));
+        Reclaimable reclaimable = new Reclaimable();
+        reclaimable.stillLinked("r", List.of(untagged));
+
+        reclaimable.referenced(null, snapshot("r", untagged));
+
+        assertThat(reclaimable.linked("r", untagged.digest())).isFalse();
+    }
+
+    @Test
     void blobReferencedAgainByANewSnapshot_leavesTheFigure() {
         Layer own = layer("own", 500);
         IndexedManifest.Image gone = image("gone", 400, layer("gone-config", 30), own);
