@@ -94,6 +94,14 @@ ensure_kind_network() {
   fi
 }
 
+# mc ARGS...: the MinIO client in a throw-away container on the kind network, as root ("minio" is the alias).
+# MC_HOST_minio carries the root credentials by name: they stay out of the process list.
+mc() {
+  MC_HOST_minio="http://$MINIO_ROOT_USER:$MINIO_ROOT_PASSWORD@minio:9000"
+  export MC_HOST_minio
+  docker run --rm -i --network "$KIND_NETWORK" -e MC_HOST_minio "$MC_IMAGE" "$@"
+}
+
 # The project version from pom.xml (the first <version> after the project's own artifactId).
 project_version() {
   sed -n '/<artifactId>catalog<\/artifactId>/,/<version>/s/.*<version>\(.*\)<\/version>.*/\1/p' "$ROOT/pom.xml" | head -n 1

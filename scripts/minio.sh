@@ -24,13 +24,6 @@ else
     "$MINIO_IMAGE" server /data --console-address :9001 >/dev/null
 fi
 
-# mc in a throw-away container on the same network; MC_HOST_minio carries the root credentials.
-MC_HOST_minio="http://$MINIO_ROOT_USER:$MINIO_ROOT_PASSWORD@minio:9000"
-export MC_HOST_minio
-mc() {
-  docker run --rm -i --network "$KIND_NETWORK" -e MC_HOST_minio "$MC_IMAGE" "$@"
-}
-
 log "waiting for MinIO"
 for attempt in $(seq 1 30); do
   if mc ready minio >/dev/null 2>&1; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stand-in for docker, kind, kubectl, helm and skopeo in UpScriptTest: records every call (arguments, the
+# Stand-in for docker, kind, kubectl, helm and skopeo in UpScriptTest and RegistryGcScriptTest: records every call (arguments, the
 # values of environment variables passed by name with `-e NAME`, and stdin) in $STUB_LOG, and keeps just
 # enough state in $STUB_STATE to answer the scripts' "does it exist yet?" questions like the real tools.
 set -euo pipefail
@@ -50,8 +50,20 @@ case "$tool" in
           previous=$arg
         done
         if [[ -n "$name" ]]; then printf '%s\n' "$*" >"$state/container-$name"; fi
+        # `mc du`: the next of the sizes a test queued in $state/du-sizes, one JSON answer a line
+        if [[ " $* " == *" du "* && -s "$state/du-sizes" ]]; then
+          head -n 1 "$state/du-sizes"
+          sed -i 1d "$state/du-sizes"
+        fi
         ;;
       rm*) rm -f "$state/container-$last" ;;
+      exec*)
+        # a test makes the garbage collection fail by creating $state/fail-exec
+        if [[ " $* " == *" garbage-collect "* && -e "$state/fail-exec" ]]; then
+          echo "failed to garbage collect" >&2
+          exit 1
+        fi
+        ;;
       inspect*)
         [[ -f "$state/container-$last" ]] || { echo "Error: No such object: $last" >&2; exit 1; }
         format=${3:-}

@@ -170,6 +170,32 @@ public final class DistributionClient implements AutoCloseable {
         });
     }
 
+    /**
+     * Whether the registry still stores a config or layer blob ({@code HEAD /v2/<name>/blobs/<digest>} in a repository
+     * that had it): after the registry's garbage collection removed its data, 404. A manifest's own digest is not a
+     * blob of its repository in this sense (Distribution links it as a revision, not a layer: always 404 here).
+     */
+    public boolean blobExists(String repository, String digest) {
+        checkName(repository);
+        if (!Digests.isValid(digest)) {
+            throw new RegistryException(RegistryException.Kind.NOT_FOUND, "Not a valid digest: " + digest);
+        }
+        String what = "Checking blob " + repository + "@" + digest;
+        return flights.run("head blob " + repository + "@" + digest, what, () -> {
+            Response r = sendRaw(Method.HEAD, base.resolve("/v2/" + repository + "/blobs/" + digest),
+                    RegistryAuth.repositoryScope(repository), null, what, 0, null, RegistryTransport.NO_END);
+            // on object storage the registry answers a stored blob with a redirect to it: it exists
+            if (r.status() / 100 == 2 || r.status() / 100 == 3) {
+                return true;
+            }
+            RegistryException e = error(r, what);
+            if (e.kind() == RegistryException.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        });
+    }
+
     /** {@code GET /v2/}: throws unless the registry answers and accepts our credentials. */
     public void ping() {
         String what = "Checking the registry";

@@ -61,13 +61,13 @@ class RegistryOnS3IT {
     }
 
     /**
-     * The notification endpoints exactly as scripts/kind-registry.sh hands them to the registry container, with the
-     * catalog's address and token of this test in place of the kind NodePort and .env's token.
+     * The notification endpoints exactly as scripts/registry-container.sh hands them to the registry container, with
+     * the catalog's address and token of this test in place of the kind NodePort and .env's token.
      */
     static String notificationEndpoints(String catalogBase, String token) throws IOException {
-        String script = Files.readString(Path.of("scripts/kind-registry.sh"));
+        String script = Files.readString(Path.of("scripts/registry-container.sh"));
         Matcher m = Pattern.compile("REGISTRY_NOTIFICATIONS_ENDPOINTS=\"(.*?)\"", Pattern.DOTALL).matcher(script);
-        assertThat(m.find()).as("kind-registry.sh sets REGISTRY_NOTIFICATIONS_ENDPOINTS").isTrue();
+        assertThat(m.find()).as("registry-container.sh sets REGISTRY_NOTIFICATIONS_ENDPOINTS").isTrue();
         return m.group(1).replace("http://$KIND_CLUSTER_NAME-control-plane:30080", catalogBase)
                 .replace("$REGISTRY_EVENTS_TOKEN", token);
     }

@@ -106,6 +106,11 @@ final class StubbedTools {
         return calls;
     }
 
+    /** Writes a file of the stubs' state (e.g. answers queued for a stubbed tool). */
+    void state(String name, String content) throws IOException {
+        Files.writeString(state.resolve(name), content);
+    }
+
     /** Forgets the recorded calls (state such as created containers is kept). */
     void clearCalls() throws IOException {
         Files.writeString(log, "");

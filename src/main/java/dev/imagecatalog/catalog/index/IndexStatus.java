@@ -16,8 +16,9 @@ import java.time.Instant;
  * @param lastError     the last crawl or reconcile failure, {@code null} if none
  * @param crawlStarted  when the first crawl (or its latest retry) started, {@code null} before that
  * @param crawlFinished when the first crawl finished indexing every repository, {@code null} until then
+ * @param reclaimableBytes bytes the registry's garbage collection would remove now ({@link Reclaimable})
  */
 public record IndexStatus(int indexed, int repositories, long tags, long manifests, boolean crawling, boolean ready,
                           Instant lastEvent, Instant lastReconcile, String lastError, Instant crawlStarted,
-                          Instant crawlFinished) {
+                          Instant crawlFinished, long reclaimableBytes) {
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -103,6 +104,7 @@ public final class IndexUpdater {
             forEachRepository(names, name -> update(name, previous -> read(name, previous,
                     tag -> rounds == 1 || Math.floorMod((name + ":" + tag).hashCode(), rounds) == r % rounds,
                     false)));
+            checkCollected();
             index.reconciled(null);
         } catch (RuntimeException e) {
             index.reconciled(e.getMessage());
@@ -194,6 +196,7 @@ public final class IndexUpdater {
      * tag is read by name), tags deleted by name re-read, and after deletes by digest the tag list read once and the
      * tags that pointed at a deleted digest checked with a HEAD. A repository not indexed costs one read when
      * nothing of it exists (a stale or forged event, an invalid name: not indexed); when it exists it is read whole.
+     * A deleted digest that had left the index still linked costs a HEAD, for the reclaimable figure.
      */
     void apply(RepositoryEvents job) {
         String name = job.repository();
@@ -222,6 +225,7 @@ public final class IndexUpdater {
             return read(name, pushed, tag -> job.rereadAll() || pushed.tag(tag) == null
                     || job.deletedDigests().contains(pushed.tag(tag).digest()), false);
         });
+        reclaimLinked(name, job.deletedDigests());
     }
 
     /**
@@ -310,6 +314,7 @@ public final class IndexUpdater {
             if (result == null) {
                 if (previous != null) {
                     index.remove(name);
+                    reclaim(name, previous, null);
                 }
                 return null;
             }
@@ -319,9 +324,76 @@ public final class IndexUpdater {
                 return previous;
             }
             index.put(result);
+            reclaim(name, previous, result);
             return result;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The manifests that left a repository's snapshot, asked by digest ({@code HEAD}): those the registry no longer
+     * has were deleted by digest and their blobs become reclaimable; those it still has only lost their tags (a tag
+     * re-pointed, an untag on 2.8) and stay linked, so the collector keeps them. A manifest the registry cannot be
+     * asked about now is left out (the figure errs low, never high).
+     */
+    private void reclaim(String name, RepositorySnapshot previous, RepositorySnapshot next) {
+        if (previous == null) {
+            return;
+        }
+        List<IndexedManifest> deleted = new ArrayList<>();
+        List<IndexedManifest> linked = new ArrayList<>();
+        for (IndexedManifest m : previous.manifests().values()) {
+            if (next != null && next.manifest(m.digest()) != null) {
+                continue;
+            }
+            Boolean exists = manifestExists(name, m.digest());
+            if (Boolean.FALSE.equals(exists)) {
+                deleted.add(m);
+            } else if (Boolean.TRUE.equals(exists)) {
+                linked.add(m);
+            }
+        }
+        index.reclaimable().stillLinked(name, linked);
+        index.reclaimable().deleted(name, deleted, index.snapshots());
+    }
+
+    /**
+     * Delete events by digest for manifests no longer in the index but remembered as linked (their tags went
+     * earlier): now deleted, their blobs become reclaimable.
+     */
+    private void reclaimLinked(String name, Set<String> digests) {
+        for (String digest : digests) {
+            if (index.reclaimable().linked(name, digest)
+                    && Boolean.FALSE.equals(manifestExists(name, digest))) {
+                index.reclaimable().deletedLinked(name, digest, index.snapshots());
+            }
+        }
+    }
+
+    /** Whether the repository still links a manifest ({@code HEAD} by digest); {@code null} when it cannot be told. */
+    private Boolean manifestExists(String name, String digest) {
+        try {
+            client.manifestDigest(name, digest);
+            return true;
+        } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.NOT_FOUND) {
+                return false;
+            }
+            LOGGER.fine(() -> "Cannot tell whether " + name + "@" + digest + " was deleted: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Drops from the reclaimable blobs what a garbage collection removed since (a few blob HEADs, see
+     * {@link Reclaimable#collected}); part of every reconcile.
+     */
+    public void checkCollected() {
+        try {
+            index.reclaimable().collected(client::blobExists);
+        } catch (RegistryException e) {
+            LOGGER.warning(() -> "Cannot check which reclaimable blobs were collected: " + e.getMessage());
         }
     }
 

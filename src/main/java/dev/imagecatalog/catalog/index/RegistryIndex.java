@@ -35,6 +35,7 @@ public final class RegistryIndex {
     /** Tags and manifests of every indexed snapshot, kept by the swaps so status is O(1) at any registry size. */
     private final AtomicLong tags = new AtomicLong();
     private final AtomicLong manifests = new AtomicLong();
+    private final Reclaimable reclaimable = new Reclaimable();
     private volatile boolean catalogRead;
     private volatile boolean crawling;
     private volatile boolean crawled;
@@ -107,6 +108,8 @@ public final class RegistryIndex {
         pending.remove(next.name());
         count(before, -1);
         count(next, 1);
+        // after the map holds it: a deletion judged meanwhile either sees this snapshot or is pruned here
+        reclaimable.referenced(before, next);
         version.incrementAndGet();
         publish(IndexChange.between(next.name(), before, next));
     }
@@ -184,6 +187,11 @@ public final class RegistryIndex {
         }
     }
 
+    /** The blobs garbage collection would remove now (kept by {@link IndexUpdater}). */
+    public Reclaimable reclaimable() {
+        return reclaimable;
+    }
+
     void crawlStarted() {
         if (crawlFinished == null) {
             crawlStarted = Instant.now();
@@ -218,7 +226,7 @@ public final class RegistryIndex {
     public IndexStatus status() {
         int indexed = repositories.size();
         return new IndexStatus(indexed, Math.max(crawlTotal.get(), indexed), tags.get(), manifests.get(), crawling,
-                crawled, lastEvent, lastReconcile, lastError, crawlStarted, crawlFinished);
+                crawled, lastEvent, lastReconcile, lastError, crawlStarted, crawlFinished, reclaimable.bytes());
     }
 
     /**

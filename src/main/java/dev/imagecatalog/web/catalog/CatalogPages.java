@@ -112,6 +112,7 @@ public final class CatalogPages implements HttpService {
         model.put("repositories", shown.stream().map(r -> Views.repositoryRow(r, largest)).toList());
         model.put("totals", Views.totals(overview));
         model.put("progress", Views.progress(overview.status()));
+        model.put("reclaimable", Views.reclaimable(overview.status()));
         model.put("prevHref", page > 1 ? pageHref(q, sort, page - 1) : "");
         model.put("nextHref", page < pages ? pageHref(q, sort, page + 1) : "");
         Html.send(req, res, templates.page("index.ftlh", model));

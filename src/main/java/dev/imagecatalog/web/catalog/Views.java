@@ -140,6 +140,15 @@ public final class Views {
                 "size", Formats.size(overview.totalSize()), "sizeExact", Formats.exactBytes(overview.totalSize()));
     }
 
+    /** "12.3 MiB reclaimable by garbage collection" once deletes left blobs behind; an empty map when none. */
+    public static Map<String, Object> reclaimable(IndexStatus status) {
+        if (status.reclaimableBytes() <= 0) {
+            return Map.of();
+        }
+        return Map.of("size", Formats.size(status.reclaimableBytes()),
+                "sizeExact", Formats.exactBytes(status.reclaimableBytes()));
+    }
+
     /** "indexing 120 of 500 repositories" while the first crawl runs; an empty map once it is done. */
     public static Map<String, Object> progress(IndexStatus status) {
         if (status.ready() || status.repositories() == 0) {
