@@ -71,6 +71,8 @@ class DeleteBrowserIT {
                         .withRestartCount(0).build()).build()).build());
         String tagPage = app.base() + "/repositories/" + index.repository() + "/tags/" + index.tag();
 
+        browser.get(app.base() + "/");
+        long reclaimableBefore = reclaimableBytes();
         browser.get(tagPage);
         // anonymous: a sign-in prompt, no buttons
         assertThat(browser.findElements(By.id("delete-image"))).isEmpty();
@@ -103,6 +105,16 @@ class DeleteBrowserIT {
                 + index.tag() + "']"))).isEmpty();
         browser.get(tagPage);
         assertThat(browser.findElement(By.tagName("h1")).getText()).containsIgnoringCase("not found");
+        // the deleted image's blobs wait for the garbage collector: the home page says how much
+        browser.get(app.base() + "/");
+        screenshot("delete-03-reclaimable");
+        assertThat(reclaimableBytes()).as("reclaimable bytes after the delete").isGreaterThan(reclaimableBefore);
+    }
+
+    /** The home page's reclaimable figure, exact (its title), or 0 when the page shows none. */
+    private static long reclaimableBytes() {
+        var figure = browser.findElements(By.cssSelector("#reclaimable span[title]"));
+        return figure.isEmpty() ? 0 : Long.parseLong(figure.getFirst().getAttribute("title").replaceAll("[^0-9]", ""));
     }
 
     private static void screenshot(String name) throws IOException {

@@ -36,7 +36,7 @@ public final class Reclaimable {
 
     private static final Logger LOGGER = Logger.getLogger(Reclaimable.class.getName());
 
-    /** One blob waiting for the collector; {@code order} grows with every entry added. */
+    /** One blob waiting for the collector; {@code order} grows with every batch added (one delete's blobs). */
     private record Entry(String digest, long size, String repository, boolean manifest, long order) {
     }
 
@@ -171,6 +171,9 @@ public final class Reclaimable {
                 return;
             }
         }
+        // one order for the whole batch: a manifest's own bytes cannot be checked over the API, so they leave the
+        // figure with the config or layer deleted in the same batch (found gone by collected())
+        long batch = ++order;
         for (Entry c : candidates.values()) {
             if (entries.containsKey(c.digest())) {
                 continue;
@@ -183,7 +186,7 @@ public final class Reclaimable {
                 capped = true;
                 break;
             }
-            entries.put(c.digest(), new Entry(c.digest(), c.size(), c.repository(), c.manifest(), ++order));
+            entries.put(c.digest(), new Entry(c.digest(), c.size(), c.repository(), c.manifest(), batch));
             bytes += c.size();
         }
     }
