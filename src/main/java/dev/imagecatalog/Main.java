@@ -10,7 +10,13 @@ import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.auth.AccessReviews;
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.catalog.RegistryCatalog;
+import dev.imagecatalog.catalog.lifecycle.ImagesInUse;
+import dev.imagecatalog.catalog.lifecycle.Retention;
+import dev.imagecatalog.catalog.lifecycle.RetentionSchedule;
+import dev.imagecatalog.catalog.lifecycle.RetentionSettings;
 import dev.imagecatalog.cluster.Cluster;
+import dev.imagecatalog.cluster.ClusterException;
+import dev.imagecatalog.cluster.KubernetesLeaseElection;
 import dev.imagecatalog.cluster.KubernetesCluster;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
@@ -29,6 +35,8 @@ import dev.imagecatalog.web.runs.RunForm;
 import dev.imagecatalog.web.runs.RunPages;
 import dev.imagecatalog.web.http.Templates;
 import dev.imagecatalog.web.http.HeaderTimeout;
+import dev.imagecatalog.web.lifecycle.RetentionApi;
+import dev.imagecatalog.web.lifecycle.RetentionPages;
 
 import io.helidon.common.LazyValue;
 import io.helidon.config.Config;
@@ -77,13 +85,21 @@ public final class Main {
         // the same adapter answers TokenReviews and SubjectAccessReviews: the cluster's RBAC decides who may act
         Guard guard = Guard.create(auth, AccessReviews.deferred(() -> (AccessReviews) cluster.get()));
         RunSweeper sweeper = runs.enabled() ? RunSweeper.start(runner) : null;
+        RetentionSettings retentionSettings = AppConfig.retentionSettings(config);
+        Retention retention = catalog.retention(imagesInUse(cluster), retentionSettings);
+        AutoCloseable retentionSchedule = retentionSchedule(retention);
         WebServer server = server(config.get("server"))
-                .update(builder -> setup(builder, catalog, runner, guard, settings.requestDeadline()))
+                .update(builder -> setup(builder, catalog, runner, guard, settings.requestDeadline(), retention))
                 .build()
                 .start();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             if (sweeper != null) {
                 sweeper.close();
+            }
+            try {
+                retentionSchedule.close();
+            } catch (Exception e) {
+                LOGGER.warning(() -> "Stopping the retention schedule: " + e.getMessage());
             }
             catalog.close();
         }));
@@ -91,6 +107,40 @@ public final class Main {
                 + " (config file " + file + (AppConfig.exists(Path.of(file)) ? "" : ", absent") + "); runs "
                 + (runs.enabled() ? "enabled in namespace " + runs.namespace() : "disabled (read-only)")
                 + "; sign-in " + auth.mode().name().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * What the cluster's pods run, from the cluster adapter once it answers {@link ImagesInUse}; until then retention
+     * refuses to plan rather than plan as if no pod used anything.
+     */
+    private static ImagesInUse imagesInUse(Supplier<Cluster> cluster) {
+        return () -> {
+            if (cluster.get() instanceof ImagesInUse inUse) {
+                return inUse.byDigest();
+            }
+            throw new ClusterException(ClusterException.Kind.FAILED, 0, "This build cannot list which images the"
+                    + " cluster's pods use, so retention deletes nothing.", null, null);
+        };
+    }
+
+    /**
+     * With {@code retention.schedule} and deletes on: the replica holding the Lease applies retention every interval.
+     */
+    private static AutoCloseable retentionSchedule(Retention retention) {
+        RetentionSettings s = retention.settings();
+        if (s.schedule() == null || !s.deletesEnabled()) {
+            return () -> { };
+        }
+        RetentionSchedule schedule = RetentionSchedule.of(retention, s.schedule());
+        String identity = System.getenv().getOrDefault("HOSTNAME", "catalog-" + ProcessHandle.current().pid());
+        KubernetesLeaseElection election = KubernetesLeaseElection.fromEnvironment(s.leaseNamespace(), s.leaseName(),
+                identity, schedule::lead, schedule::follow);
+        LOGGER.info(() -> "Retention every " + s.schedule() + " by the holder of Lease " + s.leaseNamespace() + "/"
+                + s.leaseName() + " (this replica: " + identity + ")");
+        return () -> {
+            election.close();
+            schedule.close();
+        };
     }
 
     /**
@@ -129,12 +179,29 @@ public final class Main {
      */
     static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard,
                       Duration requestDeadline) {
+        setup(server, catalog, runner, guard, requestDeadline, catalog instanceof RegistryCatalog indexed
+                ? indexed.retention(ImagesInUse.NONE, RetentionSettings.none()) : null);
+    }
+
+    /**
+     * {@link #setup(WebServerConfig.Builder, Catalog, Runner, Guard, Duration)} with retention's page and API.
+     *
+     * @param retention retention over the catalog's index, {@code null} for none (no routes)
+     */
+    static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard,
+                      Duration requestDeadline, Retention retention) {
         // a read-only catalog's header leaves out the node and run pages: they could only answer 403
         Templates templates = new Templates(runner.settings().enabled(), Guard.FRAME);
         server.featuresDiscoverServices(false)
                 .directHandlers(RequestLimits.directHandlers(templates, server.maxPayloadSize()))
                 .addFeature(observe(catalog))
-                .routing(routing -> routing(routing, templates, catalog, runner, guard, requestDeadline));
+                .routing(routing -> {
+                    routing(routing, templates, catalog, runner, guard, requestDeadline);
+                    if (retention != null) {
+                        routing.register("/api", new RetentionApi(retention))
+                                .register(new RetentionPages(retention, templates));
+                    }
+                });
     }
 
     /**
