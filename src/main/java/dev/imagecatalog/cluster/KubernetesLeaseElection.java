@@ -13,7 +13,8 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLo
 
 /**
  * Elects one replica with a {@code coordination.k8s.io} Lease — the library's leader election (a {@code LeaseLock}
- * it reads, creates and updates: RBAC {@code get}, {@code create}, {@code update} on {@code leases} in the Lease's
+ * it reads, creates and renews with a JSON merge patch carrying the resourceVersion: RBAC {@code get},
+ * {@code create}, {@code patch} on {@code leases} in the Lease's
  * namespace), never a lock of our own. The leader renews the Lease; when it stops (or its pod dies) another replica
  * takes it over once the Lease expires.
  *

@@ -52,7 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *     <li>{@code registry.delete.enabled}: the in-use check of image deletes (issue 14) lists pods in every
  *     namespace — declared here until that code exists.</li>
  *     <li>{@code retention.schedule} with deletes enabled: the replicas elect the one applying it with the library's
- *     {@code LeaseLock} (read from the adapter's source: a {@code new LeaseLock(} there means get, create and update
+ *     {@code LeaseLock} (read from the adapter's source: a {@code new LeaseLock(} there means get, create and patch
  *     on {@code coordination.k8s.io} leases) in the release namespace.</li>
  * </ul>
  */
@@ -80,7 +80,7 @@ class RbacCoversClusterCallsTest {
     /** The library's Lease lock (leader election of the retention schedule): what it calls on the API server. */
     private static final Pattern LEASE_LOCK = Pattern.compile("\\bnew LeaseLock\\(");
     private static final Set<String> LEASE_LOCK_CALLS = Set.of("get coordination.k8s.io/leases",
-            "create coordination.k8s.io/leases", "update coordination.k8s.io/leases");
+            "create coordination.k8s.io/leases", "patch coordination.k8s.io/leases");
     /** The Lease calls found in the adapter's source. */
     private static final Set<String> LEASE_CALLS = new TreeSet<>();
     /** The in-use check of image deletes (issue 14): which digests the pods of every namespace run. */
