@@ -111,6 +111,10 @@ class RetentionIT {
     }
 
     private void serve(String prefix, Pushed pushed, boolean deletesEnabled) {
+        serve(prefix, pushed, deletesEnabled, AuthMode.KUBERNETES);
+    }
+
+    private void serve(String prefix, Pushed pushed, boolean deletesEnabled, AuthMode mode) {
         catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), registry.hostPort()));
         catalog.crawl();
         ImagesInUse pods = () -> Map.of(pushed.used().digest(), List.of(new PodUse("prod", "web-1", "worker-1")));
@@ -118,8 +122,7 @@ class RetentionIT {
                 List.of(RetentionRule.parse(prefix + "/*", null, "^keep-.*$", null)), null, "lease", "default",
                 deletesEnabled);
         Retention retention = catalog.retention(pods, settings);
-        AuthSettings auth = new AuthSettings(AuthMode.KUBERNETES, false, null, null, AddressSet.none(), null, KEY,
-                List.of());
+        AuthSettings auth = new AuthSettings(mode, false, null, null, AddressSet.none(), null, KEY, List.of());
         Runner runner = Runner.create(catalog, k8s.cluster(), new RunSettings(true, "runs", Duration.ofHours(1)));
         server = WebServer.builder().host("127.0.0.1").port(0)
                 .update(b -> Main.setup(b, catalog, runner, Guard.create(auth, k8s.cluster()),
@@ -234,6 +237,41 @@ class RetentionIT {
         assertThat(page.body()).contains("data-repository=\"ret-e/app\"").contains("in use by pod prod/web-1")
                 .contains("digest also tagged keep-1 (kept)").contains("retention-not-permitted")
                 .contains("you may not delete here").containsPattern("[0-9.]+ (B|KiB|MiB)</strong> freed");
+    }
+
+    @Test
+    void thePagesApplyButton_postsThePlanWithItsCsrfToken_andShowsWhatWent() throws Exception {
+        Pushed p = push("ret-f/app");
+        serve("ret-f", p, true, AuthMode.NONE);
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+        String page = browser.send(HttpRequest.newBuilder(uri("/retention")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        String token = field(page, "csrf");
+        String plan = field(page, "plan");
+
+        HttpResponse<String> forged = browser.send(HttpRequest.newBuilder(uri("/retention"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("plan=" + plan)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(client.tags("ret-f/app")).hasSize(6);
+
+        HttpResponse<String> applied = browser.send(HttpRequest.newBuilder(uri("/retention"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + java.net.URLEncoder.encode(token,
+                        java.nio.charset.StandardCharsets.UTF_8) + "&plan=" + plan)).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(applied.statusCode()).isEqualTo(200);
+        assertThat(applied.body()).contains("id=\"retention-outcome\"").contains("ret-f/app:old-1")
+                .contains("Deleted 3 tags");
+        assertThat(client.tags("ret-f/app")).containsExactlyInAnyOrder("keep-1", "alias", "in-use");
+    }
+
+    private static String field(String html, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"" + name + "\" value=\"([^\"]+)\"")
+                .matcher(html);
+        assertThat(m.find()).as("form field %s", name).isTrue();
+        return m.group(1);
     }
 
     private static Map<String, String> reasons(JsonNode decisions) {
