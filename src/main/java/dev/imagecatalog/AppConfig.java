@@ -17,6 +17,8 @@ import dev.imagecatalog.auth.AuthMode;
 import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.catalog.lifecycle.DeleteSettings;
 import dev.imagecatalog.catalog.index.IndexSettings;
+import dev.imagecatalog.catalog.lifecycle.RetentionRule;
+import dev.imagecatalog.catalog.lifecycle.RetentionSettings;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 
@@ -255,6 +257,54 @@ public final class AppConfig {
                 list(config.get("server.allowed-hosts")));
     }
 
+    /** The keys a retention rule may have (a misspelt keep key must not silently delete what it meant to keep). */
+    private static final List<String> RETENTION_RULE_KEYS =
+            List.of("repositories", "keepLast", "keepTags", "keepYoungerThan");
+
+    /**
+     * Maps {@code retention.*}: {@code rules} (a list of {@code {repositories, keepLast, keepTags, keepYoungerThan}}),
+     * {@code schedule} (ISO-8601 interval, absent or {@code off}: never), {@code lease-name}, the Lease's namespace
+     * (env {@code POD_NAMESPACE}, else {@code default}) and {@code registry.delete.enabled}.
+     *
+     * @throws IllegalArgumentException for an unknown rule key, a bad glob, regular expression or duration
+     */
+    public static RetentionSettings retentionSettings(Config config) {
+        Config retention = config.get("retention");
+        List<RetentionRule> rules = new java.util.ArrayList<>();
+        for (Config rule : retention.get("rules").asNodeList().orElse(List.of())) {
+            String where = "retention.rules[" + rule.name() + "]";
+            for (Config key : rule.asNodeList().orElse(List.of())) {
+                if (!RETENTION_RULE_KEYS.contains(key.name())) {
+                    throw new IllegalArgumentException(where + " has an unknown key \"" + key.name() + "\"; a rule"
+                            + " has " + String.join(", ", RETENTION_RULE_KEYS));
+                }
+            }
+            Integer keepLast;
+            try {
+                keepLast = rule.get("keepLast").asInt().map(Integer::valueOf).orElse(null);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(where + ".keepLast must be a whole number");
+            }
+            rules.add(RetentionRule.parse(rule.get("repositories").asString().orElse(null), keepLast,
+                    rule.get("keepTags").asString().orElse(null),
+                    rule.get("keepYoungerThan").asString().orElse(null)));
+        }
+        String schedule = retention.get("schedule").asString().map(String::strip).orElse("");
+        Duration interval = null;
+        if (!schedule.isEmpty() && !schedule.equalsIgnoreCase("off")) {
+            try {
+                interval = Duration.parse(schedule);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("retention.schedule must be an ISO-8601 interval such as PT6H, or"
+                        + " off; got \"" + schedule + "\"");
+            }
+        }
+        return new RetentionSettings(rules, interval,
+                retention.get("lease-name").asString().orElse(RetentionSettings.DEFAULT_LEASE_NAME),
+                config.get("retention.lease-namespace").asString().orElse("default"),
+                config.get("registry.delete.enabled").asBoolean().orElse(false));
+    }
+
     /** Whether the external file exists, for a start-up log line. */
     static boolean exists(Path externalFile) {
         return Files.isRegularFile(externalFile);
@@ -276,9 +326,13 @@ public final class AppConfig {
         return result;
     }
 
-    /** {@code runs.namespace} defaults to the pod's namespace (downward API), else {@code default}. */
+    /**
+     * {@code runs.namespace} and the retention Lease's namespace default to the pod's namespace (downward API), else
+     * {@code default}.
+     */
     static Map<String, String> environmentDefaults(Map<String, String> env) {
         String namespace = env.get("POD_NAMESPACE");
-        return Map.of("runs.namespace", namespace == null || namespace.isBlank() ? "default" : namespace);
+        String ns = namespace == null || namespace.isBlank() ? "default" : namespace;
+        return Map.of("runs.namespace", ns, "retention.lease-namespace", ns);
     }
 }

@@ -15,7 +15,11 @@ import dev.imagecatalog.catalog.index.PeerForwarder;
 import dev.imagecatalog.catalog.lifecycle.DeleteSettings;
 import dev.imagecatalog.catalog.lifecycle.Deleter;
 import dev.imagecatalog.catalog.lifecycle.ImagesInUse;
+import dev.imagecatalog.catalog.lifecycle.Retention;
+import dev.imagecatalog.catalog.lifecycle.RetentionSchedule;
+import dev.imagecatalog.catalog.lifecycle.RetentionSettings;
 import dev.imagecatalog.cluster.Cluster;
+import dev.imagecatalog.cluster.KubernetesLeaseElection;
 import dev.imagecatalog.cluster.KubernetesCluster;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
@@ -37,6 +41,8 @@ import dev.imagecatalog.web.runs.RunForm;
 import dev.imagecatalog.web.runs.RunPages;
 import dev.imagecatalog.web.http.Templates;
 import dev.imagecatalog.web.http.HeaderTimeout;
+import dev.imagecatalog.web.lifecycle.RetentionApi;
+import dev.imagecatalog.web.lifecycle.RetentionPages;
 
 import io.helidon.common.LazyValue;
 import io.helidon.config.Config;
@@ -90,18 +96,28 @@ public final class Main {
                                                           cookie.getBytes(StandardCharsets.US_ASCII)));
         RunSweeper sweeper = runs.enabled() ? RunSweeper.start(runner) : null;
         DeleteSettings deletes = AppConfig.deleteSettings(config);
-        // what pods run protects what a delete preview warns about; asked of the same lazily built cluster adapter
+        // what pods run protects what a delete preview warns about and what retention keeps; asked of the same
+        // lazily built cluster adapter
         ImagesInUse inUse = runs.enabled() || deletes.enabled()
                 ? () -> ((ImagesInUse) cluster.get()).byDigest() : ImagesInUse.NONE;
         Deleter deleter = new Deleter(deletes, catalog.deletions(), catalog.index(), inUse, settings.pullHost(),
                 catalog::reread);
+        RetentionSettings retentionSettings = AppConfig.retentionSettings(config);
+        Retention retention = catalog.retention(inUse, retentionSettings);
+        AutoCloseable retentionSchedule = retentionSchedule(retention);
         WebServer server = server(config.get("server"))
-                .update(builder -> setup(builder, catalog, runner, guard, settings.requestDeadline(), deleter))
+                .update(builder -> setup(builder, catalog, runner, guard, settings.requestDeadline(), deleter,
+                                         retention))
                 .build()
                 .start();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             if (sweeper != null) {
                 sweeper.close();
+            }
+            try {
+                retentionSchedule.close();
+            } catch (Exception e) {
+                LOGGER.warning(() -> "Stopping the retention schedule: " + e.getMessage());
             }
             catalog.close();
         }));
@@ -110,6 +126,26 @@ public final class Main {
                 + (runs.enabled() ? "enabled in namespace " + runs.namespace() : "disabled (read-only)")
                 + "; deletes " + (deletes.enabled() ? "enabled" : "disabled")
                 + "; sign-in " + auth.mode().name().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * With {@code retention.schedule} and deletes on: the replica holding the Lease applies retention every interval.
+     */
+    private static AutoCloseable retentionSchedule(Retention retention) {
+        RetentionSettings s = retention.settings();
+        if (s.schedule() == null || !s.deletesEnabled()) {
+            return () -> { };
+        }
+        RetentionSchedule schedule = RetentionSchedule.of(retention, s.schedule());
+        String identity = System.getenv().getOrDefault("HOSTNAME", "catalog-" + ProcessHandle.current().pid());
+        KubernetesLeaseElection election = KubernetesLeaseElection.fromEnvironment(s.leaseNamespace(), s.leaseName(),
+                identity, schedule::lead, schedule::follow);
+        LOGGER.info(() -> "Retention every " + s.schedule() + " by the holder of Lease " + s.leaseNamespace() + "/"
+                + s.leaseName() + " (this replica: " + identity + ")");
+        return () -> {
+            election.close();
+            schedule.close();
+        };
     }
 
     /**
@@ -151,19 +187,40 @@ public final class Main {
         setup(server, catalog, runner, guard, requestDeadline, Deleter.disabled());
     }
 
-    /**
-     * {@link #setup(WebServerConfig.Builder, Catalog, Runner, Guard, Duration)} with the delete use cases.
-     *
-     * @param deleter Untag and Delete image ({@link Deleter#disabled()}: no buttons, the API answers 403)
-     */
+    /** {@link #setup(WebServerConfig.Builder, Catalog, Runner, Guard, Duration)} with the delete use cases. */
     static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard,
                       Duration requestDeadline, Deleter deleter) {
+        setup(server, catalog, runner, guard, requestDeadline, deleter, catalog instanceof RegistryCatalog indexed
+                ? indexed.retention(ImagesInUse.NONE, RetentionSettings.none()) : null);
+    }
+
+    /** {@link #setup(WebServerConfig.Builder, Catalog, Runner, Guard, Duration)} with retention's page and API. */
+    static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard,
+                      Duration requestDeadline, Retention retention) {
+        setup(server, catalog, runner, guard, requestDeadline, Deleter.disabled(), retention);
+    }
+
+    /**
+     * {@link #setup(WebServerConfig.Builder, Catalog, Runner, Guard, Duration)} with the delete use cases and
+     * retention's page and API.
+     *
+     * @param deleter   Untag and Delete image ({@link Deleter#disabled()}: no buttons, the API answers 403)
+     * @param retention retention over the catalog's index, {@code null} for none (no routes)
+     */
+    static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard,
+                      Duration requestDeadline, Deleter deleter, Retention retention) {
         // a read-only catalog's header leaves out the node and run pages: they could only answer 403
         Templates templates = new Templates(runner.settings().enabled(), Guard.FRAME);
         server.featuresDiscoverServices(false)
                 .directHandlers(RequestLimits.directHandlers(templates, server.maxPayloadSize()))
                 .addFeature(observe(catalog))
-                .routing(routing -> routing(routing, templates, catalog, runner, guard, requestDeadline, deleter));
+                .routing(routing -> {
+                    routing(routing, templates, catalog, runner, guard, requestDeadline, deleter);
+                    if (retention != null) {
+                        routing.register("/api", new RetentionApi(retention))
+                                .register(new RetentionPages(retention, templates));
+                    }
+                });
     }
 
     /**

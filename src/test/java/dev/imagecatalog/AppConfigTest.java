@@ -10,12 +10,14 @@ import java.util.Map;
 import dev.imagecatalog.auth.AuthMode;
 import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.catalog.index.IndexSettings;
+import dev.imagecatalog.catalog.lifecycle.RetentionSettings;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
 
 import io.helidon.config.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -91,6 +93,38 @@ class AppConfigTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AppConfig.registrySettings(AppConfig.load(Map.of(), file)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registry.repositories")
                 .hasMessageContaining("../etc");
+    }
+
+    @Test
+    void retentionSettings_offByDefault_andABadRegexDurationOrKeyIsAClearStartupError() throws Exception {
+        RetentionSettings none = AppConfig.retentionSettings(AppConfig.load(Map.of(), absent()));
+        assertThat(none.rules()).isEmpty();
+        assertThat(none.schedule()).isNull();
+        assertThat(none.deletesEnabled()).isFalse();
+        RetentionSettings env = AppConfig.retentionSettings(AppConfig.load(Map.of("RETENTION_SCHEDULE", "PT6H",
+                "REGISTRY_DELETE_ENABLED", "true", "POD_NAMESPACE", "tools"), absent()));
+        assertThat(env.schedule()).isEqualTo(java.time.Duration.ofHours(6));
+        assertThat(env.deletesEnabled()).isTrue();
+        assertThat(env.leaseNamespace()).isEqualTo("tools");
+
+        Path file = dir.resolve("retention.yaml");
+        java.nio.file.Files.writeString(file, "retention:\n  rules:\n    - repositories: team-a/*\n"
+                + "      keepTags: \"^(latest\"\n");
+        assertThatThrownBy(() -> AppConfig.retentionSettings(AppConfig.load(Map.of(), file)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keepTags")
+                .hasMessageContaining("team-a/*").hasMessageContaining("not a valid regular expression");
+        java.nio.file.Files.writeString(file, "retention:\n  rules:\n    - repositories: team-a/*\n"
+                + "      keepYoungerThan: 30d\n");
+        assertThatThrownBy(() -> AppConfig.retentionSettings(AppConfig.load(Map.of(), file)))
+                .hasMessageContaining("keepYoungerThan").hasMessageContaining("P30D");
+        // a misspelt key would otherwise keep nothing and delete everything
+        java.nio.file.Files.writeString(file, "retention:\n  rules:\n    - repositories: team-a/*\n"
+                + "      keeplast: 3\n      keepTags: latest\n");
+        assertThatThrownBy(() -> AppConfig.retentionSettings(AppConfig.load(Map.of(), file)))
+                .hasMessageContaining("unknown key \"keeplast\"");
+        java.nio.file.Files.writeString(file, "retention:\n  schedule: every 6 hours\n");
+        assertThatThrownBy(() -> AppConfig.retentionSettings(AppConfig.load(Map.of(), file)))
+                .hasMessageContaining("retention.schedule").hasMessageContaining("PT6H");
     }
 
     @Test

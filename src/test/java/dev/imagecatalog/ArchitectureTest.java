@@ -92,6 +92,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void webLifecycle_dependsOnHttpAccessAndCatalogOnly_andOnlyTheRootPackageDependsOnIt() {
+        // deletes, retention and reclaim pages sit beside the runs, above the catalog's pages
+        noClasses().that().resideInAPackage("dev.imagecatalog.web.lifecycle..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagecatalog.web.runs..")
+                .check(CLASSES);
+        noClasses().that().resideOutsideOfPackages("dev.imagecatalog.web.lifecycle..", "dev.imagecatalog")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagecatalog.web.lifecycle..")
+                .check(CLASSES);
+    }
+
+    @Test
     void web_hasNoClassesOutsideItsFeaturePackages() {
         noClasses().should().resideInAPackage("dev.imagecatalog.web").allowEmptyShould(true).check(CLASSES);
     }

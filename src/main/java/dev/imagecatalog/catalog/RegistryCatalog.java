@@ -180,6 +180,19 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
         updater.refreshRepository(repository);
     }
 
+    /**
+     * Retention over this index and registry: plans from the index, deletes through the registry, and the
+     * repositories it deleted from re-read at once.
+     *
+     * @param inUse    what the cluster's pods run (a digest they use is always kept)
+     * @param settings the rules
+     */
+    public dev.imagecatalog.catalog.lifecycle.Retention retention(dev.imagecatalog.catalog.lifecycle.ImagesInUse inUse,
+            dev.imagecatalog.catalog.lifecycle.RetentionSettings settings) {
+        return new dev.imagecatalog.catalog.lifecycle.Retention(index, client, updater::refreshRepository, inUse,
+                settings, java.time.Clock.systemUTC());
+    }
+
     /** The index settings (events token, peers). */
     public IndexSettings indexSettings() {
         return indexSettings;

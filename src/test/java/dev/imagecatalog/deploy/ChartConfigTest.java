@@ -1,6 +1,8 @@
 package dev.imagecatalog.deploy;
 
 import dev.imagecatalog.AppConfig;
+import dev.imagecatalog.catalog.lifecycle.RetentionRule;
+import dev.imagecatalog.catalog.lifecycle.RetentionSettings;
 import dev.imagecatalog.auth.AuthMode;
 import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.runner.RunSettings;
@@ -124,6 +126,27 @@ class ChartConfigTest {
         assertThat(settings.repositories()).containsExactly("team-a/app", "team-b/db");
         assertThat(settings.tokenRealmAllowedHosts()).containsExactly("auth.internal");
         assertThat(settings.requestDeadline()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void retentionValues_loadInTheService_asRulesAScheduleAndTheLeaseOfTheRelease() throws IOException {
+        Config config = loadAsDeployed(RenderedChart.withValuesFile("values-retention.yaml"), Map.of());
+
+        RetentionSettings retention = AppConfig.retentionSettings(config);
+        assertThat(retention.rules()).hasSize(2);
+        RetentionRule first = retention.rules().getFirst();
+        assertThat(first.repositories()).isEqualTo("team-a/*");
+        assertThat(first.keepLast()).isEqualTo(10);
+        assertThat(first.keepTags().matcher("v1.2.3").matches()).isTrue();
+        assertThat(first.keepTags().matcher("v1x2x3").matches()).isFalse();
+        assertThat(first.keepYoungerThan()).isEqualTo(Duration.ofDays(30));
+        assertThat(retention.ruleFor("team-b/deep/app")).isSameAs(retention.rules().get(1));
+        assertThat(retention.schedule()).isEqualTo(Duration.ofHours(6));
+        assertThat(retention.deletesEnabled()).isTrue();
+        assertThat(retention.leaseName()).isEqualTo("catalog-retention");
+        assertThat(retention.leaseNamespace()).isEqualTo(RenderedChart.NAMESPACE);
+        assertThat(AppConfig.retentionSettings(loadAsDeployed(RenderedChart.withDefaults(), Map.of())).rules())
+                .isEmpty();
     }
 
     @Test

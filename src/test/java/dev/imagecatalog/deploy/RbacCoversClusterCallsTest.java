@@ -53,6 +53,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *     namespace ({@code KubernetesCluster.byDigest}, the same call as the runner's {@code scheduledPods}).</li>
  *     <li>The chart's {@code repository-deleter} ClusterRole is for people, not for the service: it is bound to
  *     nobody, so it is not counted as the service's.</li>
+ *     <li>{@code retention.schedule} with deletes enabled: the replicas elect the one applying it with the library's
+ *     {@code LeaseLock} (read from the adapter's source: a {@code new LeaseLock(} there means get, create and patch
+ *     on {@code coordination.k8s.io} leases) in the release namespace.</li>
  * </ul>
  */
 class RbacCoversClusterCallsTest {
@@ -76,6 +79,12 @@ class RbacCoversClusterCallsTest {
     private static final String ACCESS_REVIEW = "create authorization.k8s.io/subjectaccessreviews";
     private static final Map<String, String> REVIEWS = Map.of(
             "TokenReview", TOKEN_REVIEW, "SubjectAccessReview", ACCESS_REVIEW);
+    /** The library's Lease lock (leader election of the retention schedule): what it calls on the API server. */
+    private static final Pattern LEASE_LOCK = Pattern.compile("\\bnew LeaseLock\\(");
+    private static final Set<String> LEASE_LOCK_CALLS = Set.of("get coordination.k8s.io/leases",
+            "create coordination.k8s.io/leases", "patch coordination.k8s.io/leases");
+    /** The Lease calls found in the adapter's source. */
+    private static final Set<String> LEASE_CALLS = new TreeSet<>();
     /** The in-use check of image deletes (issue 14): which digests the pods of every namespace run. */
     private static final String DELETE_IN_USE_CHECK = "list pods";
 
@@ -86,13 +95,16 @@ class RbacCoversClusterCallsTest {
     private static final Set<String> REVIEW_CALLS = new TreeSet<>();
 
     /** One way to install the chart. */
-    record Mode(boolean runs, AuthMode auth, boolean deletes) {
+    record Mode(boolean runs, AuthMode auth, boolean deletes, boolean schedule) {
 
         Map<String, Object> values() {
             Map<String, Object> values = new LinkedHashMap<>();
             values.put("runs.enabled", runs);
             values.put("auth.mode", auth.name().toLowerCase(Locale.ROOT));
             values.put("registry.delete.enabled", deletes);
+            if (schedule) {
+                values.put("retention.schedule", "PT6H");
+            }
             if (auth == AuthMode.PROXY) {
                 values.put("auth.proxy.trustedAddresses[0]", "10.0.0.1");
             }
@@ -121,6 +133,11 @@ class RbacCoversClusterCallsTest {
         Set<String> namespacedCalls() {
             return runs ? RUNNER_NAMESPACED : Set.of();
         }
+
+        /** What the service calls in the release namespace for the retention schedule's Lease in this mode. */
+        Set<String> leaseCalls() {
+            return schedule && deletes ? LEASE_CALLS : Set.of();
+        }
     }
 
     @BeforeAll
@@ -128,6 +145,9 @@ class RbacCoversClusterCallsTest {
         try (Stream<Path> sources = Files.list(CLUSTER_SOURCES)) {
             for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
                 String text = Files.readString(source);
+                if (LEASE_LOCK.matcher(text).find()) {
+                    LEASE_CALLS.addAll(LEASE_LOCK_CALLS);
+                }
                 Matcher review = REVIEW_CALL.matcher(text);
                 while (review.find()) {
                     REVIEW_CALLS.add(REVIEWS.get(review.group(2)));
@@ -158,7 +178,8 @@ class RbacCoversClusterCallsTest {
         for (boolean runs : List.of(true, false)) {
             for (AuthMode auth : AuthMode.values()) {
                 for (boolean deletes : List.of(false, true)) {
-                    modes.add(new Mode(runs, auth, deletes));
+                    modes.add(new Mode(runs, auth, deletes, false));
+                    modes.add(new Mode(runs, auth, deletes, true));
                 }
             }
         }
@@ -170,6 +191,7 @@ class RbacCoversClusterCallsTest {
         assertThat(RUNNER_NAMESPACED).contains("create pods", "watch pods", "get pods/log");
         assertThat(RUNNER_CLUSTER_SCOPED).contains("list nodes", "list pods");
         assertThat(REVIEW_CALLS).containsExactlyInAnyOrder(TOKEN_REVIEW, ACCESS_REVIEW);
+        assertThat(LEASE_CALLS).isEqualTo(LEASE_LOCK_CALLS);
     }
 
     @Test
@@ -190,10 +212,18 @@ class RbacCoversClusterCallsTest {
         List<V1ClusterRole> services = serviceClusterRoles(chart);
         assertThat(granted(services)).as("ClusterRole of %s", mode)
                 .isEqualTo(mode.clusterScopedCalls());
-        assertThat(granted(chart.all(V1Role.class))).as("Role of %s", mode).isEqualTo(mode.namespacedCalls());
+        List<V1Role> leaseRoles = chart.all(V1Role.class).stream().filter(r -> r.getRules().stream()
+                .anyMatch(rule -> rule.getApiGroups().contains("coordination.k8s.io"))).toList();
+        List<V1Role> runRoles = chart.all(V1Role.class).stream().filter(r -> !leaseRoles.contains(r)).toList();
+        assertThat(granted(runRoles)).as("Role of %s", mode).isEqualTo(mode.namespacedCalls());
+        assertThat(granted(leaseRoles)).as("Lease Role of %s", mode).isEqualTo(mode.leaseCalls());
+        // the Lease lives in the release namespace, and only there
+        assertThat(leaseRoles).allSatisfy(r -> assertThat(r.getMetadata().getNamespace())
+                .isEqualTo(RenderedChart.NAMESPACE));
         // no empty role is rendered, and each role is bound (only) to the service's account
         assertThat(services).hasSize(mode.clusterScopedCalls().isEmpty() ? 0 : 1);
-        assertThat(chart.all(V1Role.class)).hasSize(mode.namespacedCalls().isEmpty() ? 0 : 1);
+        assertThat(runRoles).hasSize(mode.namespacedCalls().isEmpty() ? 0 : 1);
+        assertThat(leaseRoles).hasSize(mode.leaseCalls().isEmpty() ? 0 : 1);
         assertThat(chart.all(V1ClusterRoleBinding.class)).hasSameSizeAs(services);
         assertThat(chart.all(V1RoleBinding.class)).hasSameSizeAs(chart.all(V1Role.class));
     }
