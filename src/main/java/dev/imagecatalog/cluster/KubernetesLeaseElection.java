@@ -2,24 +2,19 @@ package dev.imagecatalog.cluster;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
+import io.kubernetes.client.extended.leaderelection.LeaderElector;
+import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
 
 /**
- * Elects one replica with a {@code coordination.k8s.io} Lease — the library's leader election (a {@code LeaseLock}
- * it reads, creates and renews with a JSON merge patch carrying the resourceVersion: RBAC {@code get},
- * {@code create}, {@code patch} on {@code leases} in the Lease's
- * namespace), never a lock of our own. The leader renews the Lease; when it stops (or its pod dies) another replica
- * takes it over once the Lease expires.
- *
- * <p>The adapter for this one purpose uses Fabric8's client (client-java's {@code client-java-extended} has the same
- * elector but is not published at 27.0.0); everything else talks to the API server through client-java.
+ * Elects one replica with a {@code coordination.k8s.io} Lease — client-java's leader election (its
+ * {@code LeaseLock} reads, creates and replaces the Lease, the replace carrying the resourceVersion: RBAC
+ * {@code get}, {@code create}, {@code update} on {@code leases} in the Lease's namespace), never a lock of our own.
+ * The leader renews the Lease; when it stops (or its pod dies) another replica takes it over once the Lease expires.
  */
 public final class KubernetesLeaseElection implements AutoCloseable {
 
@@ -32,29 +27,18 @@ public final class KubernetesLeaseElection implements AutoCloseable {
     /** How often a candidate tries to acquire, and the leader renews. */
     public static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
 
-    private final KubernetesClient client;
-    private final boolean ownClient;
-    private final CompletableFuture<?> running;
+    private final LeaderElector elector;
+    private final Thread running;
 
-    private KubernetesLeaseElection(KubernetesClient client, boolean ownClient, String namespace, String lease,
-                                    String identity, Runnable onStartLeading, Runnable onStopLeading,
-                                    Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
-        this.client = client;
-        this.ownClient = ownClient;
-        this.running = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-                        .withName(lease)
-                        .withLock(new LeaseLock(namespace, lease, identity))
-                        .withLeaseDuration(leaseDuration)
-                        .withRenewDeadline(renewDeadline)
-                        .withRetryPeriod(retryPeriod)
-                        // a replica shutting down hands the Lease over at once instead of after it expires
-                        .withReleaseOnCancel(true)
-                        .withLeaderCallbacks(new LeaderCallbacks(onStartLeading, onStopLeading,
-                                leader -> LOGGER.info(() -> "Lease " + namespace + "/" + lease + " held by "
-                                        + leader)))
-                        .build())
-                .build()
-                .start();
+    private KubernetesLeaseElection(ApiClient client, String namespace, String lease, String identity,
+                                    Runnable onStartLeading, Runnable onStopLeading, Duration leaseDuration,
+                                    Duration renewDeadline, Duration retryPeriod) {
+        this.elector = new LeaderElector(new LeaderElectionConfig(new LeaseLock(namespace, lease, identity, client),
+                                                                  leaseDuration, renewDeadline, retryPeriod),
+                e -> LOGGER.warning(() -> "Lease " + namespace + "/" + lease + ": " + e.getMessage()));
+        // run() blocks while this replica competes or leads, and returns when leading ends or the elector closes
+        this.running = Thread.ofPlatform().daemon().name("lease-" + lease).start(() -> elector.run(onStartLeading,
+                onStopLeading, leader -> LOGGER.info(() -> "Lease " + namespace + "/" + lease + " held by " + leader)));
     }
 
     /**
@@ -64,30 +48,32 @@ public final class KubernetesLeaseElection implements AutoCloseable {
      * @param lease          the Lease's name
      * @param identity       this replica (its pod name)
      * @param onStartLeading called when this replica acquires the Lease
-     * @param onStopLeading  called when it loses or releases it
+     * @param onStopLeading  called when it loses it
      */
     public static KubernetesLeaseElection fromEnvironment(String namespace, String lease, String identity,
                                                           Runnable onStartLeading, Runnable onStopLeading) {
-        return new KubernetesLeaseElection(new KubernetesClientBuilder().build(), true, namespace, lease, identity,
-                onStartLeading, onStopLeading, LEASE_DURATION, RENEW_DEADLINE, RETRY_PERIOD);
+        try {
+            ApiClient client = ClientBuilder.cluster().setReadTimeout(Duration.ofSeconds(10)).build();
+            return new KubernetesLeaseElection(client, namespace, lease, identity, onStartLeading, onStopLeading,
+                                               LEASE_DURATION, RENEW_DEADLINE, RETRY_PERIOD);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ClusterException(ClusterException.Kind.UNREACHABLE, 0,
+                                       "cannot compete for the retention Lease: " + e.getMessage(), null, e);
+        }
     }
 
-    /**
-     * Competes through a given client with given timings (tests: a mock or k3s API server, short periods).
-     */
-    public static KubernetesLeaseElection start(KubernetesClient client, String namespace, String lease,
-                                                String identity, Runnable onStartLeading, Runnable onStopLeading,
+    /** Competes through a given client with given timings (tests: a mock or k3s API server, short periods). */
+    public static KubernetesLeaseElection start(ApiClient client, String namespace, String lease, String identity,
+                                                Runnable onStartLeading, Runnable onStopLeading,
                                                 Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
-        return new KubernetesLeaseElection(Objects.requireNonNull(client), false, namespace, lease, identity,
-                onStartLeading, onStopLeading, leaseDuration, renewDeadline, retryPeriod);
+        return new KubernetesLeaseElection(Objects.requireNonNull(client), namespace, lease, identity, onStartLeading,
+                                           onStopLeading, leaseDuration, renewDeadline, retryPeriod);
     }
 
-    /** Stops competing, releasing the Lease if held. */
+    /** Stops competing (a leader stops renewing; another replica takes over once the Lease expires). */
     @Override
     public void close() {
-        running.cancel(true);
-        if (ownClient) {
-            client.close();
-        }
+        elector.close();
+        running.interrupt();
     }
 }

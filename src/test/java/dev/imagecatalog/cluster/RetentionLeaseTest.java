@@ -7,6 +7,11 @@ import java.util.function.BooleanSupplier;
 
 import dev.imagecatalog.catalog.lifecycle.RetentionSchedule;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.kubernetes.client.openapi.ApiClient;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okio.Buffer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +45,7 @@ class RetentionLeaseTest {
                 assertThat(follower.leading()).isFalse();
                 assertThat(follower.runs()).isZero();
 
-                // the leader shuts down: it releases the Lease, and the other replica leads and applies from then on
+                // the leader shuts down: once its Lease expires the other replica leads and applies from then on
                 (leader == a ? electionA : electionB).close();
                 await(() -> follower.runs() > 0);
                 await(() -> !leader.leading());
@@ -56,8 +61,31 @@ class RetentionLeaseTest {
     }
 
     private static KubernetesLeaseElection elect(MockKubernetes k8s, String identity, RetentionSchedule schedule) {
-        return KubernetesLeaseElection.start(k8s.fabric8(), NAMESPACE, LEASE, identity, schedule::lead,
+        return KubernetesLeaseElection.start(withLeaseKind(k8s.apiClient()), NAMESPACE, LEASE, identity, schedule::lead,
                 schedule::follow, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(300));
+    }
+
+    /**
+     * The stand-in API refuses objects posted without {@code kind}/{@code apiVersion} (422; a real API server takes
+     * them from the URL), and client-java's LeaseLock creates its Lease without them: this adds them to such a POST,
+     * so the elector's own create, read and replace run unchanged against the stand-in. The k3s test needs none.
+     */
+    private static ApiClient withLeaseKind(ApiClient client) {
+        return client.setHttpClient(client.getHttpClient().newBuilder().addInterceptor(chain -> {
+            Request request = chain.request();
+            if (!"POST".equals(request.method()) || !request.url().encodedPath().endsWith("/leases")
+                || request.body() == null) {
+                return chain.proceed(request);
+            }
+            Buffer buffer = new Buffer();
+            request.body().writeTo(buffer);
+            String json = buffer.readUtf8();
+            if (!json.contains("\"kind\"")) {
+                json = "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\"," + json.substring(1);
+            }
+            return chain.proceed(request.newBuilder().post(RequestBody.create(json,
+                    MediaType.get("application/json"))).build());
+        }).build());
     }
 
     private static String holder(MockKubernetes k8s) {

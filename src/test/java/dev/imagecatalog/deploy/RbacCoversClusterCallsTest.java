@@ -54,7 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *     <li>The chart's {@code repository-deleter} ClusterRole is for people, not for the service: it is bound to
  *     nobody, so it is not counted as the service's.</li>
  *     <li>{@code retention.schedule} with deletes enabled: the replicas elect the one applying it with the library's
- *     {@code LeaseLock} (read from the adapter's source: a {@code new LeaseLock(} there means get, create and patch
+ *     {@code LeaseLock} (read from the adapter's source: a {@code new LeaseLock(} there means get, create and update
  *     on {@code coordination.k8s.io} leases) in the release namespace.</li>
  * </ul>
  */
@@ -82,7 +82,7 @@ class RbacCoversClusterCallsTest {
     /** The library's Lease lock (leader election of the retention schedule): what it calls on the API server. */
     private static final Pattern LEASE_LOCK = Pattern.compile("\\bnew LeaseLock\\(");
     private static final Set<String> LEASE_LOCK_CALLS = Set.of("get coordination.k8s.io/leases",
-            "create coordination.k8s.io/leases", "patch coordination.k8s.io/leases");
+            "create coordination.k8s.io/leases", "update coordination.k8s.io/leases");
     /** The Lease calls found in the adapter's source. */
     private static final Set<String> LEASE_CALLS = new TreeSet<>();
     /** The in-use check of image deletes (issue 14): which digests the pods of every namespace run. */

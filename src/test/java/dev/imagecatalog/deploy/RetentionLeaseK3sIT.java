@@ -74,8 +74,8 @@ class RetentionLeaseK3sIT {
         try (KubernetesClient asService = new KubernetesClientBuilder().withConfig(serviceAccount).build();
              RetentionSchedule a = new RetentionSchedule(() -> { }, Duration.ofMillis(100));
              RetentionSchedule b = new RetentionSchedule(() -> { }, Duration.ofMillis(100));
-             KubernetesLeaseElection electionA = elect(asService, namespace, "replica-a", a);
-             KubernetesLeaseElection electionB = elect(asService, namespace, "replica-b", b)) {
+             KubernetesLeaseElection electionA = elect(serviceClient(adminConfig, token), namespace, "replica-a", a);
+             KubernetesLeaseElection electionB = elect(serviceClient(adminConfig, token), namespace, "replica-b", b)) {
             await(() -> a.runs() + b.runs() >= 5);
             Lease lease = asService.leases().inNamespace(namespace).withName(LEASE).get();
             String holder = lease.getSpec().getHolderIdentity();
@@ -89,7 +89,15 @@ class RetentionLeaseK3sIT {
         }
     }
 
-    private static KubernetesLeaseElection elect(KubernetesClient client, String namespace, String identity,
+    /** A client-java client with the service account's token, as the elector uses in a pod. */
+    private static io.kubernetes.client.openapi.ApiClient serviceClient(Config admin, String token) {
+        String url = admin.getMasterUrl().endsWith("/") ? admin.getMasterUrl().substring(0,
+                admin.getMasterUrl().length() - 1) : admin.getMasterUrl();
+        return io.kubernetes.client.util.Config.fromToken(url, token, false);
+    }
+
+    private static KubernetesLeaseElection elect(io.kubernetes.client.openapi.ApiClient client, String namespace,
+                                                 String identity,
                                                  RetentionSchedule schedule) {
         return KubernetesLeaseElection.start(client, namespace, LEASE, identity, schedule::lead, schedule::follow,
                 Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1));
