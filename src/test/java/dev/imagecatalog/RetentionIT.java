@@ -17,7 +17,6 @@ import dev.imagecatalog.auth.AuthMode;
 import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.catalog.lifecycle.ImagesInUse;
-import dev.imagecatalog.catalog.lifecycle.PodUse;
 import dev.imagecatalog.catalog.lifecycle.Retention;
 import dev.imagecatalog.catalog.lifecycle.RetentionRule;
 import dev.imagecatalog.catalog.lifecycle.RetentionSettings;
@@ -34,6 +33,9 @@ import dev.imagecatalog.web.access.Guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Retention over real sockets against a real registry: the dry run, apply, re-push races and permissions, with the
- * Fabric8 mock answering SubjectAccessReviews and the test's own {@link ImagesInUse} standing for the cluster's pods.
+ * Fabric8 mock answering SubjectAccessReviews and listing the cluster's pods (one runs an image retention must keep).
  */
 class RetentionIT {
 
@@ -117,7 +119,19 @@ class RetentionIT {
     private void serve(String prefix, Pushed pushed, boolean deletesEnabled, AuthMode mode) {
         catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), registry.hostPort()));
         catalog.crawl();
-        ImagesInUse pods = () -> Map.of(pushed.used().digest(), List.of(new PodUse("prod", "web-1", "worker-1")));
+        // a pod in the stand-in cluster whose container status names the digest (as the kubelet reports it)
+        String image = registry.hostPort() + "/" + pushed.used().repository();
+        k8s.fabric8().pods().inNamespace("prod").withName("web-1").delete();
+        k8s.fabric8().pods().inNamespace("prod").resource(new PodBuilder().withNewMetadata().withName("web-1")
+                .withNamespace("prod").endMetadata().withNewSpec().withNodeName("worker-1").addNewContainer()
+                .withName("web").withImage(image + ":" + pushed.used().tag()).endContainer().endSpec().build())
+                .create();
+        k8s.fabric8().pods().inNamespace("prod").withName("web-1").editStatus(p -> new PodBuilder(p)
+                .withStatus(new PodStatusBuilder().withPhase("Running").withContainerStatuses(
+                        new ContainerStatusBuilder().withName("web").withImage(image + ":" + pushed.used().tag())
+                                .withImageID(image + "@" + pushed.used().digest()).withReady(true)
+                                .withRestartCount(0).build()).build()).build());
+        ImagesInUse pods = k8s.cluster();
         RetentionSettings settings = new RetentionSettings(
                 List.of(RetentionRule.parse(prefix + "/*", null, "^keep-.*$", null)), null, "lease", "default",
                 deletesEnabled);
