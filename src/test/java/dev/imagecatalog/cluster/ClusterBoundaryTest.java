@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-/** Only the adapter (KubernetesCluster and its KubernetesMapping) may touch client-java; the cluster domain and the runner use cases stay free of it. */
+/**
+ * Only the adapter (KubernetesCluster, its KubernetesMapping, and KubernetesLeaseElection for the retention Lease)
+ * may touch client-java; the cluster domain and the runner use cases stay free of it.
+ */
 class ClusterBoundaryTest {
 
     private static final JavaClasses MAIN = new ClassFileImporter()
@@ -17,7 +20,7 @@ class ClusterBoundaryTest {
     @Test
     void onlyTheAdapter_dependsOnClientJava() {
         noClasses().that().resideInAnyPackage("dev.imagecatalog.cluster..", "dev.imagecatalog.runner..")
-                .and().haveNameNotMatching(".*\\.(KubernetesCluster|KubernetesMapping)(\\$.*)?")
+                .and().haveNameNotMatching(".*\\.(KubernetesCluster|KubernetesMapping|KubernetesLeaseElection)(\\$.*)?")
                 .should().dependOnClassesThat().resideInAnyPackage("io.kubernetes..", "okhttp3..", "io.helidon..")
                 .check(MAIN);
     }
