@@ -44,10 +44,15 @@ document.addEventListener("DOMContentLoaded", () => {
       const run = await res.json();
       set("run-phase", run.phase || "");
       set("run-phase-text", run.phase || "");
-      set("run-state", (run.state || "") + (run.reason ? " (" + run.reason + ")" : ""));
+      set("run-state", run.state ? run.state + (run.reason ? " (" + run.reason + ")" : "") : (run.reason || "not started"));
       set("run-message", run.message || "—");
       set("run-exit", run.exitCode === null ? "—" : String(run.exitCode));
       set("run-restarts", String(run.restarts));
+      const headline = document.getElementById("run-headline");
+      if (headline && run.headline) {
+        headline.textContent = run.headline.text;
+        headline.className = "run-headline run-headline-" + run.headline.tone;
+      }
       if (run.state === "running" || run.state === "terminated") follow();
       return !run.done;
     } catch (e) {

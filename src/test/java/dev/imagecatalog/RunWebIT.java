@@ -234,6 +234,30 @@ class RunWebIT {
     }
 
     @Test
+    void runPage_pendingAndUnschedulable_saysSoInItsFirstLine_andAsksForNoLog() throws Exception {
+        String name = launchViaApi();
+        String message = "0/3 nodes are available: 1 Insufficient memory, 2 node(s) didn't match Pod's node "
+                         + "affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful.";
+        k8s.fabric8().pods().inNamespace(NAMESPACE).withName(name).editStatus(p -> new PodBuilder(p)
+                .withStatus(new PodStatusBuilder().withPhase("Pending").addNewCondition().withType("PodScheduled")
+                        .withStatus("False").withReason("Unschedulable").withMessage(message).endCondition().build())
+                .build());
+        k8s.takeRequests();
+
+        String page = get(server, "/runs/" + name).body();
+
+        assertThat(page).contains("id=\"run-headline\"", "Cannot be scheduled: " + message.replace("'", "&#39;"))
+                .doesNotContain("(Unschedulable)")
+                .contains("No log yet: the container has not started");
+        assertThat(k8s.takeRequests()).as("requests the API server received for the page")
+                .noneMatch(r -> r.contains("/pods/" + name + "/log"));
+        // the page's script keeps the first line current from the API
+        JsonNode api = JSON.readTree(get(server, "/api/runs/" + name).body());
+        assertThat(api.get("headline").get("text").asText()).isEqualTo("Cannot be scheduled: " + message);
+        assertThat(api.get("headline").get("tone").asText()).isEqualTo("problem");
+    }
+
+    @Test
     void runPageAndApi_imagePullBackOff_showTheDiagnosis_andRestartedRunOffersThePreviousLog() throws Exception {
         String name = launchViaApi();
         k8s.fabric8().pods().inNamespace(NAMESPACE).withName(name).editStatus(p -> new PodBuilder(p)

@@ -125,16 +125,20 @@ public interface Runner {
     java.util.Optional<RunChanges> changes(RunDetail detail);
 
     /**
-     * A run's page in one call: the run, the last {@code tailLines} of its log (and of the container before its last
-     * restart) when {@code withLogs} — the viewer may read logs —, why it does not pull, and what it changed. A
-     * log that cannot be read (no container yet, the cluster says why) is a note, not a failure.
+     * A run's page in one call: the run and its headline, the last {@code tailLines} of its log (and of the container
+     * before its last restart) when {@code withLogs} — the viewer may read logs — and the container has started,
+     * why it does not pull, and what it changed. A log that cannot be read is a note, not a failure.
      */
     default RunView runView(String name, int tailLines, boolean withLogs) {
         RunDetail detail = run(name);
+        RunHeadline headline = RunHeadline.of(detail.run(), java.time.Instant.now());
         String log = "";
         String note = "";
         String previous = "";
-        if (withLogs) {
+        if (withLogs && !headline.started()) {
+            // a container that never started has no log: asking would only return the API server's refusal
+            note = "No log yet: the container has not started (" + headline.text() + ").";
+        } else if (withLogs) {
             try {
                 log = logs(name, tailLines);
             } catch (ClusterException e) {
@@ -149,7 +153,7 @@ public interface Runner {
                 }
             }
         }
-        return new RunView(detail, log, note, previous, diagnose(detail.run()).orElse(null),
+        return new RunView(detail, headline, log, note, previous, diagnose(detail.run()).orElse(null),
                            changes(detail).orElse(null));
     }
 

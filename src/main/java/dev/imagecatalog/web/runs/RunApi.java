@@ -119,7 +119,7 @@ public final class RunApi implements HttpService {
                     requireEnabled();
                     Guard.viewer(req).require(Permission.getPods(namespace()));
                     RunView view = runner.runView(name(req), 0, false);
-                    Json.send(res, Status.OK_200, RunJson.detail(view.detail(), view.diagnosis(), view.changes()));
+                    Json.send(res, Status.OK_200, RunJson.detail(view));
                 })
                 .delete("/runs/{name}", this::stop)
                 .get("/repositories/*", this::preflight)

@@ -10,6 +10,7 @@ import dev.imagecatalog.cluster.RunDetail;
 import dev.imagecatalog.cluster.RunEvent;
 import dev.imagecatalog.runner.Diagnosis;
 import dev.imagecatalog.runner.RunChanges;
+import dev.imagecatalog.runner.RunView;
 import dev.imagecatalog.runner.LaunchException;
 import dev.imagecatalog.runner.LaunchRequest;
 import dev.imagecatalog.runner.NodeChoice;
@@ -108,7 +109,11 @@ final class RunJson {
                         List<String> args,
                         Map<String, String> env, String restartPolicy, ResourcesDoc resources,
                         List<EventDoc> events, boolean previousLog, DiagnosisDoc diagnosis,
-                        ChangesDoc changes) {
+                        ChangesDoc changes, HeadlineDoc headline) {
+    }
+
+    /** What the run does now, in a sentence, and its tone ({@code wait}, {@code problem}, {@code ok}, {@code done}). */
+    record HeadlineDoc(String text, String tone) {
     }
 
     /** What the run changed against its image's defaults ({@code null}: the image's config cannot be read). */
@@ -199,7 +204,10 @@ final class RunJson {
                 Formats.rfc3339(r.finished()), r.done(), r.launchedBy());
     }
 
-    static RunDetailDoc detail(RunDetail d, Diagnosis diagnosis, RunChanges changes) {
+    static RunDetailDoc detail(RunView view) {
+        RunDetail d = view.detail();
+        Diagnosis diagnosis = view.diagnosis();
+        RunChanges changes = view.changes();
         Run r = d.run();
         Resources res = d.resources() == null ? Resources.NONE : d.resources();
         return new RunDetailDoc(r.name(), r.namespace(), r.node(), r.image(), r.repository(), r.tag(), r.phase(),
@@ -212,6 +220,7 @@ final class RunJson {
                         .map(c -> new CheckDoc(c.question(), c.ok(), c.answer(), c.todo())).toList()),
                 changes == null ? null : new ChangesDoc(changes.commandOverridden(), changes.argsOverridden(),
                         changes.image().entrypoint(), changes.image().cmd(), changes.env().stream()
-                        .map(e -> new EnvChangeDoc(e.name(), e.imageValue(), e.value())).toList()));
+                        .map(e -> new EnvChangeDoc(e.name(), e.imageValue(), e.value())).toList()),
+                new HeadlineDoc(view.headline().text(), view.headline().tone()));
     }
 }

@@ -213,6 +213,7 @@ public final class RunPages implements HttpService {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", r.name());
         model.put("run", run(r, Instant.now()));
+        model.put("headline", Map.of("text", view.headline().text(), "tone", view.headline().tone()));
         model.put("enabled", runner.settings().enabled());
         model.put("token", runner.settings().enabled() ? Csrf.issue(req, res) : "");
         model.put("command", detail.command());
