@@ -589,7 +589,10 @@ class AuthWebIT {
 
     @Test
     void browseAuthenticated_requiresSignInForTheCatalogToo() throws Exception {
-        assertThat(send(HttpRequest.newBuilder(uri(browseAuthenticated, "/")).GET()).statusCode()).isEqualTo(401);
+        HttpResponse<String> signInNeeded = send(HttpRequest.newBuilder(uri(browseAuthenticated, "/")).GET());
+        assertThat(signInNeeded.statusCode()).isEqualTo(401);
+        // the 401 page offers the way in, not only the way back
+        assertThat(signInNeeded.body()).contains("id=\"error-sign-in\"", "href=\"/login\"");
         assertThat(send(HttpRequest.newBuilder(uri(browseAuthenticated, "/api/repositories")).GET()).statusCode())
                 .isEqualTo(401);
         assertThat(send(HttpRequest.newBuilder(uri(browseAuthenticated, "/login")).GET()).statusCode()).isEqualTo(200);
