@@ -105,7 +105,10 @@ class RegistryResilienceIT {
             assertThat(slowOnes).as("what needs the trickling registry answers 504 with the reason").isNotEmpty()
                     .allSatisfy(a -> {
                         assertThat(a.status()).as("%s", a).isEqualTo(504);
-                        assertThat(a.body()).as("%s", a).contains("registry.request-deadline");
+                        // its own request deadline, or — when it joined a load another request had started seconds
+                        // earlier (identical loads are shared) — that load's call deadline ending first
+                        assertThat(a.body()).as("%s", a).containsAnyOf("registry.request-deadline",
+                                                                       "registry.call-deadline");
                     });
             assertThat(answers).as("what the index or the quick /v2/ answers stays 200")
                     .filteredOn(a -> !a.path().contains("slow/"))
