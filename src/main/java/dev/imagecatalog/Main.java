@@ -63,6 +63,8 @@ import io.helidon.webserver.staticcontent.StaticContentFeature;
 public final class Main {
 
     private static final Logger LOGGER = Logger.getLogger(Main.class.getName());
+    /** How long the cluster's answer to "which images do pods run" is shared by previews and retention's dry run. */
+    private static final Duration IN_USE_KEPT = Duration.ofSeconds(5);
 
     private Main() {
     }
@@ -99,7 +101,7 @@ public final class Main {
         // what pods run protects what a delete preview warns about and what retention keeps; asked of the same
         // lazily built cluster adapter
         ImagesInUse inUse = runs.enabled() || deletes.enabled()
-                ? () -> ((ImagesInUse) cluster.get()).byDigest() : ImagesInUse.NONE;
+                ? ImagesInUse.cached(() -> ((ImagesInUse) cluster.get()).byDigest(), IN_USE_KEPT) : ImagesInUse.NONE;
         Deleter deleter = new Deleter(deletes, catalog.deletions(), catalog.index(), inUse, settings.pullHost(),
                 catalog::reread);
         RetentionSettings retentionSettings = AppConfig.retentionSettings(config);

@@ -1,7 +1,12 @@
 package dev.imagecatalog.catalog.lifecycle;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * Which manifest digests the cluster's pods use, as the cluster reports them (the port the cluster adapter serves):
@@ -18,4 +23,25 @@ public interface ImagesInUse {
      * multi-platform image the platform's manifest, which the caller maps to its index.
      */
     Map<String, List<PodUse>> byDigest();
+
+    /**
+     * {@code source}'s answer kept for {@code ttl} and shared by every caller, with one read in flight: the answer
+     * lists every pod of the cluster, and the delete previews and retention's dry run (open to any viewer) would
+     * otherwise each cost a cluster-wide list. A failed read is not kept.
+     */
+    static ImagesInUse cached(ImagesInUse source, Duration ttl) {
+        // asynchronous: a caller waits on a future instead of inside the cache's lock (no pinned carrier thread)
+        AsyncLoadingCache<Boolean, Map<String, List<PodUse>>> kept = Caffeine.newBuilder().expireAfterWrite(ttl)
+                .buildAsync(key -> source.byDigest());
+        return () -> {
+            try {
+                return kept.get(Boolean.TRUE).join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        };
+    }
 }
