@@ -47,6 +47,7 @@ import dev.imagecatalog.web.lifecycle.RetentionPages;
 import io.helidon.common.LazyValue;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
+import io.helidon.openapi.OpenApiFeature;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
@@ -65,6 +66,8 @@ public final class Main {
     private static final Logger LOGGER = Logger.getLogger(Main.class.getName());
     /** How long the cluster's answer to "which images do pods run" is shared by previews and retention's dry run. */
     private static final Duration IN_USE_KEPT = Duration.ofSeconds(5);
+    /** The API description, a classpath resource (Helidon SE reads no annotations). */
+    static final String OPENAPI_FILE = "META-INF/openapi.yml";
 
     private Main() {
     }
@@ -216,13 +219,31 @@ public final class Main {
         server.featuresDiscoverServices(false)
                 .directHandlers(RequestLimits.directHandlers(templates, server.maxPayloadSize()))
                 .addFeature(observe(catalog))
-                .routing(routing -> {
-                    routing(routing, templates, catalog, runner, guard, requestDeadline, deleter);
-                    if (retention != null) {
-                        routing.register("/api", new RetentionApi(retention))
-                                .register(new RetentionPages(retention, templates));
-                    }
-                });
+                .addFeature(openApi())
+                .routing(routing -> routes(routing, templates, catalog, runner, guard, requestDeadline, deleter,
+                                           retention));
+    }
+
+    /**
+     * Every route of the service ({@link #setup} installs them; {@code OpenApiRoutesTest} enumerates them through a
+     * recording builder to compare {@code /api} with {@value #OPENAPI_FILE}).
+     */
+    static void routes(HttpRouting.Builder routing, Templates templates, Catalog catalog, Runner runner, Guard guard,
+                       Duration requestDeadline, Deleter deleter, Retention retention) {
+        routing(routing, templates, catalog, runner, guard, requestDeadline, deleter);
+        if (retention != null) {
+            routing.register("/api", new RetentionApi(retention))
+                    .register(new RetentionPages(retention, templates));
+        }
+    }
+
+    /**
+     * {@code GET /openapi}: the static description of {@code /api} ({@value #OPENAPI_FILE}), YAML or JSON by
+     * {@code Accept}. A feature of the same routing, so the Guard's Host check and sign-in policy apply to it as to
+     * any catalog read.
+     */
+    static OpenApiFeature openApi() {
+        return OpenApiFeature.builder().staticFile(OPENAPI_FILE).build();
     }
 
     /**
