@@ -234,6 +234,7 @@ public final class Bench {
         List<Floor.Result> floors = new ArrayList<>();
         List<Duration> crawls = new ArrayList<>();
         List<Duration> fromStart = new ArrayList<>();
+        List<Duration> serviceCpu = new ArrayList<>();
         long floorRequests = 0;
         long serviceRequests = 0;
         JsonNode status = null;
@@ -250,6 +251,7 @@ public final class Bench {
                 s.awaitReady(Duration.ofMinutes(2));
                 awaitIndexed(s);
                 fromStart.add(s.sinceStart());
+                serviceCpu.add(s.cpu());
                 serviceRequests = registryLog.count() - beforeStart;
                 status = s.status().orElseThrow();
                 crawls.add(Duration.between(Instant.parse(status.path("crawlStarted").asText()),
@@ -267,6 +269,14 @@ public final class Bench {
                 median.requests() + " requests (" + floorRequests + " in the registry log); median "
                         + secs(median.time()) + " of " + rounds + " (" + list(floors.stream().map(Floor.Result::time)
                         .toList()) + ")", "reference", "");
+        Duration floorCpu = median(floors.stream().map(Floor.Result::cpu).toList());
+        Duration cpu = median(serviceCpu);
+        results.row("CPU of the process from its start to the end of the listing (JVM start, JIT, GC included), per"
+                        + " registry request",
+                "floor: median " + secs(floorCpu) + ", " + perRequest(floorCpu, median.requests()) + "; service: median "
+                        + secs(cpu) + ", " + perRequest(cpu, serviceRequests),
+                "—", ratio(cpu.toMillis() * Math.max(1, median.requests()),
+                        floorCpu.toMillis() * Math.max(1, serviceRequests)) + " the floor's CPU per request");
         results.row("Floor, warm: the same client's second listing in one JVM (JIT done)",
                 warmFloor.requests() + " requests, " + secs(warmFloor.time()), "—", "");
         results.row("Cold index build (first crawl, `crawlStarted` → `crawlFinished`; fresh process each round)",
@@ -281,6 +291,10 @@ public final class Bench {
                         + "; from process start: " + ratio(median(fromStart).toMillis(), median.time().toMillis())
                         + ")");
         return median;
+    }
+
+    private static String perRequest(Duration cpu, long requests) {
+        return String.format(Locale.ROOT, "%.2f ms per request", cpu.toNanos() / 1e6 / Math.max(1, requests));
     }
 
     private static Duration median(List<Duration> values) {

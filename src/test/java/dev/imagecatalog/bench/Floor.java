@@ -34,7 +34,7 @@ final class Floor {
             "application/vnd.docker.distribution.manifest.list.v2+json");
 
     /** What one listing cost. */
-    record Result(long requests, Duration time, int repositories, int tags) {
+    record Result(long requests, Duration time, int repositories, int tags, Duration cpu) {
     }
 
     private final URI registry;
@@ -55,8 +55,10 @@ final class Floor {
      */
     public static void main(String[] args) throws Exception {
         Result r = new Floor(URI.create(args[0]), Integer.parseInt(args[1])).run();
+        // the whole process's CPU (JVM start, JIT and GC included), as the service's is measured
+        long cpu = ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
         System.out.println("floor " + r.requests() + " " + r.time().toMillis() + " " + r.repositories() + " "
-                + r.tags());
+                + r.tags() + " " + cpu);
     }
 
     /**
@@ -76,7 +78,7 @@ final class Floor {
                 .orElseThrow(() -> new IllegalStateException("no result from the floor process: " + out));
         String[] f = line.split(" ");
         return new Result(Long.parseLong(f[1]), Duration.ofMillis(Long.parseLong(f[2])), Integer.parseInt(f[3]),
-                Integer.parseInt(f[4]));
+                Integer.parseInt(f[4]), Duration.ofMillis(Long.parseLong(f[5])));
     }
 
     /** Lists the whole registry once. */
@@ -127,7 +129,7 @@ final class Floor {
             }
         }
         return new Result(requests.get(), Duration.ofNanos(System.nanoTime() - start), repositories.size(),
-                (int) tagCount.get());
+                (int) tagCount.get(), null);
     }
 
     /** A config is fetched once, whichever repository names it first (the platform and created date are in it). */
