@@ -4,13 +4,20 @@
 # (start to ready, cold index, reconcile, push → visible on two instances, warm pages with wrk, the big repository
 # page, heap per tag) and writes bench/RESULTS.md (overwritten) and prints it.
 #
+# `--shape realistic` seeds a registry shaped like real ones instead (every fifth repository multi-platform buildx
+# indexes with attestations, layers of 0.5–400 KB: see RealisticSeeder). `--only crawl` runs only the seed and the
+# cold index rows (floor against the service's first crawl, at the service's default registry concurrency unless
+# --concurrency says otherwise) and writes bench/RESULTS-crawl-<shape>.md.
+#
 # Then issue 15's pre-flight row (PreflightBench: 100 nodes and 10,000 pods in the stand-in API, 10 viewers) writes
 # its own section into the same file. `--only preflight` runs that row alone and replaces only its section.
 #
-# Usage: scripts/bench.sh [--only all|preflight] [--repos N] [--tags M] [--big-tags B] [--wrk-seconds S] [--label TEXT]
+# Usage: scripts/bench.sh [--only all|crawl|preflight] [--shape simple|realistic] [--concurrency N|default]
+#                         [--repos N] [--tags M] [--big-tags B] [--wrk-seconds S] [--label TEXT]
 # Environment (same meaning): REPOS (500), TAGS (10), BIG_TAGS (3000), WRK_SECONDS (10), WRK_CONNECTIONS (32),
 # RECONCILE_INTERVAL (PT20S), SERVICE_JVM_OPTIONS (-Xmx384m -XX:+UseG1GC), COLD_ROUNDS (3: floor and cold index
-# rounds, medians compared), BENCH_LABEL, BENCH_OUT (bench/RESULTS.md), BENCH_ONLY (all), PREFLIGHT_NODES (100),
+# rounds, medians compared), BENCH_SHAPE (simple), BENCH_CONCURRENCY (default), BENCH_LABEL, BENCH_OUT
+# (bench/RESULTS.md; bench/RESULTS-crawl-<shape>.md with --only crawl), BENCH_ONLY (all), PREFLIGHT_NODES (100),
 # PREFLIGHT_PODS (10000), PREFLIGHT_VIEWERS (10), PREFLIGHT_SECONDS (60).
 # Needs: JDK 21+, docker-registry (apt-get install docker-registry), wrk (apt-get install wrk; without it the
 # warm-page figures are reported as n/a). Everything runs on 127.0.0.1 and stops when the script ends.
@@ -28,15 +35,17 @@ RECONCILE_INTERVAL=${RECONCILE_INTERVAL:-PT20S}
 SERVICE_JVM_OPTIONS=${SERVICE_JVM_OPTIONS:--Xmx384m -XX:+UseG1GC}
 COLD_ROUNDS=${COLD_ROUNDS:-3}
 BENCH_LABEL=${BENCH_LABEL:-}
-BENCH_OUT=${BENCH_OUT:-bench/RESULTS.md}
+BENCH_OUT=${BENCH_OUT:-}
 BENCH_ONLY=${BENCH_ONLY:-all}
+BENCH_SHAPE=${BENCH_SHAPE:-simple}
+BENCH_CONCURRENCY=${BENCH_CONCURRENCY:-default}
 PREFLIGHT_NODES=${PREFLIGHT_NODES:-100}
 PREFLIGHT_PODS=${PREFLIGHT_PODS:-10000}
 PREFLIGHT_VIEWERS=${PREFLIGHT_VIEWERS:-10}
 PREFLIGHT_SECONDS=${PREFLIGHT_SECONDS:-60}
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while (($# > 0)); do
@@ -47,11 +56,18 @@ while (($# > 0)); do
     --wrk-seconds) WRK_SECONDS=$2; shift 2 ;;
     --label) BENCH_LABEL=$2; shift 2 ;;
     --only) BENCH_ONLY=$2; shift 2 ;;
+    --shape) BENCH_SHAPE=$2; shift 2 ;;
+    --concurrency) BENCH_CONCURRENCY=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option: $1" ;;
   esac
 done
-[[ "$BENCH_ONLY" == all || "$BENCH_ONLY" == preflight ]] || die "--only takes all or preflight, not: $BENCH_ONLY"
+[[ "$BENCH_ONLY" =~ ^(all|crawl|preflight)$ ]] || die "--only takes all, crawl or preflight, not: $BENCH_ONLY"
+[[ "$BENCH_SHAPE" =~ ^(simple|realistic)$ ]] || die "--shape takes simple or realistic, not: $BENCH_SHAPE"
+[[ "$BENCH_CONCURRENCY" =~ ^(default|[1-9][0-9]*)$ ]] || die "--concurrency takes a number or default, not: $BENCH_CONCURRENCY"
+if [[ -z "$BENCH_OUT" ]]; then
+  if [[ "$BENCH_ONLY" == crawl ]]; then BENCH_OUT=bench/RESULTS-crawl-$BENCH_SHAPE.md; else BENCH_OUT=bench/RESULTS.md; fi
+fi
 for number in "$REPOS" "$TAGS" "$BIG_TAGS" "$WRK_SECONDS" "$WRK_CONNECTIONS" "$COLD_ROUNDS" \
   "$PREFLIGHT_NODES" "$PREFLIGHT_PODS" "$PREFLIGHT_VIEWERS" "$PREFLIGHT_SECONDS"; do
   [[ "$number" =~ ^[0-9]+$ ]] || die "not a whole number: $number"
@@ -91,7 +107,7 @@ fi
 
 cd "$ROOT"
 jar=target/catalog.jar
-if [[ "$BENCH_ONLY" == all ]]; then
+if [[ "$BENCH_ONLY" != preflight ]]; then
   if [[ ! -f "$jar" ]] || [[ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]]; then
     log "building $jar"
     ./mvnw -B -q -DskipTests package
@@ -102,11 +118,15 @@ log "compiling the benchmark (test sources) and resolving its class path"
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 classpath="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 
-if [[ "$BENCH_ONLY" == all ]]; then
+if [[ "$BENCH_ONLY" != preflight ]]; then
+  rows=all
+  [[ "$BENCH_ONLY" == crawl ]] && rows=crawl
   java -cp "$classpath" dev.imagecatalog.bench.Bench \
     "repos=$REPOS" "tags=$TAGS" "bigTags=$BIG_TAGS" "wrkSeconds=$WRK_SECONDS" "wrkConnections=$WRK_CONNECTIONS" \
     "reconcile=$RECONCILE_INTERVAL" "jar=$jar" "out=$BENCH_OUT" "label=$BENCH_LABEL" \
-    "jvmOptions=$SERVICE_JVM_OPTIONS" "coldRounds=$COLD_ROUNDS"
+    "jvmOptions=$SERVICE_JVM_OPTIONS" "coldRounds=$COLD_ROUNDS" "shape=$BENCH_SHAPE" "rows=$rows" \
+    "concurrency=$BENCH_CONCURRENCY"
 fi
+[[ "$BENCH_ONLY" == crawl ]] && exit 0
 java -cp "$classpath" dev.imagecatalog.bench.PreflightBench "nodes=$PREFLIGHT_NODES" "pods=$PREFLIGHT_PODS" \
   "viewers=$PREFLIGHT_VIEWERS" "seconds=$PREFLIGHT_SECONDS" "out=$BENCH_OUT"

@@ -50,13 +50,19 @@ public final class Bench {
      * Runs the benchmark.
      *
      * @param args {@code key=value}: repos, tags, bigTags, wrkSeconds, wrkConnections, reconcile, jar, out, label,
-     *             jvmOptions, coldRounds
+     *             jvmOptions, coldRounds, shape ({@code simple}: one tiny shared layer per repository, single-platform
+     *             images; {@code realistic}: see {@link RealisticSeeder}), rows ({@code all}, or {@code crawl}: the
+     *             seed and the cold index rows only), concurrency (the service's {@code REGISTRY_CONCURRENCY}, or
+     *             {@code default} to leave the service's own)
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> params = new HashMap<>(Map.of("repos", "500", "tags", "10", "bigTags", "3000",
                 "wrkSeconds", "10", "wrkConnections", "32", "reconcile", "PT20S", "jar", "target/catalog.jar",
                 "out", "bench/RESULTS.md", "label", "", "jvmOptions", "-Xmx384m -XX:+UseG1GC"));
         params.put("coldRounds", "3");
+        params.put("shape", "simple");
+        params.put("rows", "all");
+        params.put("concurrency", "default");
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (eq < 1 || !params.containsKey(arg.substring(0, eq))) {
@@ -90,16 +96,21 @@ public final class Bench {
         int tags = param("tags");
         int bigTags = param("bigTags");
         Path jar = Path.of(params.get("jar"));
-        long baselineHeap = baselineHeap(jar);
+        boolean all = params.get("rows").equals("all");
+        if (!all && !params.get("rows").equals("crawl")) {
+            throw new IllegalArgumentException("rows is all or crawl, not " + params.get("rows"));
+        }
+        long baselineHeap = all ? baselineHeap(jar) : 0;
 
         int portA = LocalRegistry.freePort();
         int portB = LocalRegistry.freePort();
         String catalogConfig = "catalog:\n  maxentries: 1000\n";
         try (LocalRegistry registry = LocalRegistry.startWithConfig(catalogConfig)) {
             TestPusher pusher = new TestPusher(registry);
-            log("seeding " + repos + " × " + tags + " + one repository of " + bigTags + " tags");
+            log("seeding " + repos + " × " + tags + " (" + params.get("shape") + " shape) + one repository of "
+                    + bigTags + " tags");
             long seedStart = System.nanoTime();
-            long seedRequests = new Seeder(pusher, 32).seed(repos, tags, bigTags);
+            long seedRequests = seed(pusher, repos, tags, bigTags);
             Duration seedTime = Duration.ofNanos(System.nanoTime() - seedStart);
             results.note("Seeding: " + seedRequests + " push requests in " + secs(seedTime) + " (32 in flight).");
             // notifications only from now on: the seed's thousands of events are never delivered
@@ -113,6 +124,9 @@ public final class Bench {
             Map<String, String> envDefault = serviceEnv(registry, Optional.empty(), null);
 
             Floor.Result floor = coldIndex(jar, registry, registryLog, envDefault);
+            if (!all) {
+                return;
+            }
             try (Service a = Service.start(jar, jvmOptions(), portA, envA, work.resolve("service-a.log"))) {
                 Duration ready = a.awaitReady(Duration.ofMinutes(2));
                 results.row("Start to ready (`/observe/health/ready` 200)", millis(ready), "—", "");
@@ -141,6 +155,25 @@ public final class Bench {
         }
     }
 
+    /**
+     * Seeds the registry in the asked shape; the big repository is always the simple shape (its row measures a page
+     * of thousands of tags, not their shape). Returns the registry requests the seed made.
+     */
+    private long seed(TestPusher pusher, int repos, int tags, int bigTags) throws Exception {
+        if (params.get("shape").equals("simple")) {
+            return new Seeder(pusher, 32).seed(repos, tags, bigTags);
+        }
+        if (!params.get("shape").equals("realistic")) {
+            throw new IllegalArgumentException("shape is simple or realistic, not " + params.get("shape"));
+        }
+        RealisticSeeder realistic = new RealisticSeeder(pusher, 32);
+        long requests = new Seeder(pusher, 32).seed(0, 0, bigTags) + realistic.seed(repos, tags);
+        results.note("Realistic shape: " + String.format(Locale.ROOT, "%.1f MiB", realistic.bytes() / 1024.0 / 1024.0)
+                + " of layers pushed (sizes log-uniform 0.5–400 KB; every fifth repository multi-platform with"
+                + " attestations).");
+        return requests;
+    }
+
     /** Heap after GC of the service over an empty registry: what is subtracted before dividing by tags. */
     private long baselineHeap(Path jar) throws Exception {
         try (LocalRegistry empty = LocalRegistry.start();
@@ -161,8 +194,10 @@ public final class Bench {
         env.put("REGISTRY_URL", registry.url().toString());
         env.put("REGISTRY_EVENTS_TOKEN", TOKEN);
         env.put("RUNS_ENABLED", "false");
-        // the same number of requests in flight as the floor, so the comparison is of work, not of parallelism
-        env.put("REGISTRY_CONCURRENCY", "16");
+        // "default": the concurrency the service is installed with, which the cold index row is about
+        if (!params.get("concurrency").equals("default")) {
+            env.put("REGISTRY_CONCURRENCY", params.get("concurrency"));
+        }
         if (reconcile != null) {
             env.put("REGISTRY_RECONCILE_INTERVAL", reconcile);
         }
@@ -199,6 +234,7 @@ public final class Bench {
         List<Floor.Result> floors = new ArrayList<>();
         List<Duration> crawls = new ArrayList<>();
         List<Duration> fromStart = new ArrayList<>();
+        List<Duration> serviceCpu = new ArrayList<>();
         long floorRequests = 0;
         long serviceRequests = 0;
         JsonNode status = null;
@@ -215,6 +251,7 @@ public final class Bench {
                 s.awaitReady(Duration.ofMinutes(2));
                 awaitIndexed(s);
                 fromStart.add(s.sinceStart());
+                serviceCpu.add(s.cpu());
                 serviceRequests = registryLog.count() - beforeStart;
                 status = s.status().orElseThrow();
                 crawls.add(Duration.between(Instant.parse(status.path("crawlStarted").asText()),
@@ -232,6 +269,14 @@ public final class Bench {
                 median.requests() + " requests (" + floorRequests + " in the registry log); median "
                         + secs(median.time()) + " of " + rounds + " (" + list(floors.stream().map(Floor.Result::time)
                         .toList()) + ")", "reference", "");
+        Duration floorCpu = median(floors.stream().map(Floor.Result::cpu).toList());
+        Duration cpu = median(serviceCpu);
+        results.row("CPU of the process from its start to the end of the listing (JVM start, JIT, GC included), per"
+                        + " registry request",
+                "floor: median " + secs(floorCpu) + ", " + perRequest(floorCpu, median.requests()) + "; service: median "
+                        + secs(cpu) + ", " + perRequest(cpu, serviceRequests),
+                "—", ratio(cpu.toMillis() * Math.max(1, median.requests()),
+                        floorCpu.toMillis() * Math.max(1, serviceRequests)) + " the floor's CPU per request");
         results.row("Floor, warm: the same client's second listing in one JVM (JIT done)",
                 warmFloor.requests() + " requests, " + secs(warmFloor.time()), "—", "");
         results.row("Cold index build (first crawl, `crawlStarted` → `crawlFinished`; fresh process each round)",
@@ -246,6 +291,10 @@ public final class Bench {
                         + "; from process start: " + ratio(median(fromStart).toMillis(), median.time().toMillis())
                         + ")");
         return median;
+    }
+
+    private static String perRequest(Duration cpu, long requests) {
+        return String.format(Locale.ROOT, "%.2f ms per request", cpu.toNanos() / 1e6 / Math.max(1, requests));
     }
 
     private static Duration median(List<Duration> values) {

@@ -23,7 +23,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The bare-client floor: only the requests a correct listing needs — catalog pages, one tag list per repository, one
- * manifest GET per tag, one config GET per distinct config — with a fixed number in flight.
+ * manifest GET per tag, for an index one GET per child (platform images and attestation manifests), one config GET
+ * per distinct config of an image (not of an attestation) — with a fixed number in flight.
  */
 final class Floor {
 
@@ -33,7 +34,7 @@ final class Floor {
             "application/vnd.docker.distribution.manifest.list.v2+json");
 
     /** What one listing cost. */
-    record Result(long requests, Duration time, int repositories, int tags) {
+    record Result(long requests, Duration time, int repositories, int tags, Duration cpu) {
     }
 
     private final URI registry;
@@ -54,8 +55,10 @@ final class Floor {
      */
     public static void main(String[] args) throws Exception {
         Result r = new Floor(URI.create(args[0]), Integer.parseInt(args[1])).run();
+        // the whole process's CPU (JVM start, JIT and GC included), as the service's is measured
+        long cpu = ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
         System.out.println("floor " + r.requests() + " " + r.time().toMillis() + " " + r.repositories() + " "
-                + r.tags());
+                + r.tags() + " " + cpu);
     }
 
     /**
@@ -75,7 +78,7 @@ final class Floor {
                 .orElseThrow(() -> new IllegalStateException("no result from the floor process: " + out));
         String[] f = line.split(" ");
         return new Result(Long.parseLong(f[1]), Duration.ofMillis(Long.parseLong(f[2])), Integer.parseInt(f[3]),
-                Integer.parseInt(f[4]));
+                Integer.parseInt(f[4]), Duration.ofMillis(Long.parseLong(f[5])));
     }
 
     /** Lists the whole registry once. */
@@ -94,10 +97,23 @@ final class Floor {
                         tagCount.incrementAndGet();
                         manifests.add(threads.submit(() -> {
                             JsonNode manifest = JSON.readTree(get("/v2/" + repository + "/manifests/" + tag.asText(), ACCEPT));
-                            String config = manifest.path("config").path("digest").asText();
-                            // a config is fetched once, whichever repository names it first
-                            if (!config.isEmpty() && configs.add(config)) {
-                                get("/v2/" + repository + "/blobs/" + config, null);
+                            List<Future<?>> children = new ArrayList<>();
+                            for (JsonNode child : manifest.path("manifests")) {
+                                // an index: every child (a platform's sizes, an attestation's blobs), in parallel
+                                children.add(threads.submit(() -> {
+                                    JsonNode image = JSON.readTree(get("/v2/" + repository + "/manifests/"
+                                            + child.path("digest").asText(), ACCEPT));
+                                    boolean attestation = "attestation-manifest".equals(child.path("annotations")
+                                            .path("vnd.docker.reference.type").asText());
+                                    if (!attestation) {
+                                        config(repository, image, configs);
+                                    }
+                                    return null;
+                                }));
+                            }
+                            config(repository, manifest, configs);
+                            for (Future<?> f : children) {
+                                f.get();
                             }
                             return null;
                         }));
@@ -113,7 +129,16 @@ final class Floor {
             }
         }
         return new Result(requests.get(), Duration.ofNanos(System.nanoTime() - start), repositories.size(),
-                (int) tagCount.get());
+                (int) tagCount.get(), null);
+    }
+
+    /** A config is fetched once, whichever repository names it first (the platform and created date are in it). */
+    private void config(String repository, JsonNode manifest, Set<String> configs) throws IOException,
+            InterruptedException {
+        String config = manifest.path("config").path("digest").asText();
+        if (!config.isEmpty() && configs.add(config)) {
+            get("/v2/" + repository + "/blobs/" + config, null);
+        }
     }
 
     private List<String> catalog() throws IOException, InterruptedException {

@@ -48,7 +48,9 @@ final class Results {
         md.append("## Run\n\n");
         md.append("- Date: ").append(started).append('\n');
         md.append("- Parameters: ").append(params.get("repos")).append(" repositories × ").append(params.get("tags"))
-                .append(" tags + one repository of ").append(params.get("bigTags")).append(" tags; wrk ")
+                .append(" tags (").append(params.getOrDefault("shape", "simple")).append(" shape) + one repository of ")
+                .append(params.get("bigTags")).append(" tags; registry concurrency of the service: ")
+                .append(params.getOrDefault("concurrency", "default")).append("; wrk ")
                 .append(params.get("wrkSeconds")).append(" s × ").append(params.get("wrkConnections"))
                 .append(" connections; reconcile interval ").append(params.get("reconcile")).append("; service JVM `")
                 .append(params.get("jvmOptions")).append("`\n");

@@ -42,7 +42,8 @@ final class Seeder {
     long seed(int repositories, int tags, int bigTags) throws Exception {
         try (ExecutorService pool = Executors.newFixedThreadPool(inFlight)) {
             List<Future<?>> work = new ArrayList<>();
-            String bigLayer = layer(BIG);
+            // no big repository at all when it has no tags (a repository of blobs only has no tag list: 404)
+            String bigLayer = bigTags > 0 ? layer(BIG) : null;
             int chunk = 100;
             for (int from = 0; from < bigTags; from += chunk) {
                 int start = from;

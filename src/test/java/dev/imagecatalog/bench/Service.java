@@ -65,6 +65,11 @@ final class Service implements AutoCloseable {
         return port;
     }
 
+    /** CPU the service process used so far (all threads: JVM start, JIT and GC included). */
+    Duration cpu() {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     long pid() {
         return process.pid();
     }

@@ -225,6 +225,12 @@ public final class TestPusher {
         return pushImageWithLayers(repository, tag, arch, labels, layers, OCI_MANIFEST, OCI_CONFIG, Map.of());
     }
 
+    /** A Docker v2 schema 2 image made of these layers (already pushed to {@code repository}) and a new config. */
+    public Image pushDockerImageWithLayers(String repository, String tag, Arch arch, Map<String, String> labels,
+                                           List<Blob> layers) {
+        return pushImageWithLayers(repository, tag, arch, labels, layers, DOCKER_MANIFEST, DOCKER_CONFIG, Map.of());
+    }
+
     /** {@code size} random bytes (layer content). */
     public static byte[] random(int size) {
         return randomBytes(size);
@@ -333,6 +339,11 @@ public final class TestPusher {
         for (Arch arch : platforms) {
             children.add(pushImage(repository, null, arch, Map.of(), OCI_MANIFEST, OCI_CONFIG, OCI_LAYER));
         }
+        return pushBuildxIndexOf(repository, tag, children, sbomBytes);
+    }
+
+    /** {@link #pushBuildxIndex} of children already pushed by digest (e.g. with chosen layers). */
+    public Index pushBuildxIndexOf(String repository, String tag, List<Image> children, int sbomBytes) {
         List<Map<String, Object>> entries = new ArrayList<>();
         for (Image child : children) {
             entries.add(indexEntry(child, platformMap(child.arch()), null));
