@@ -74,7 +74,7 @@ class CompareWebIT {
         Image amdTo = pusher.pushOciImageOf(REPO, null, Arch.AMD64, List.of(base1, dup, dup, base2, app2),
                 Map.of("stage", "one"), sameRun, newHistory);
         Image armTo = pusher.pushOciImageOf(REPO, null, Arch.ARM64, List.of(arm1, arm3),
-                Map.of("version", "2", "new", "y"), Map.of(
+                Map.of("version", "2", "new", "y", "note", "<script>alert(1)</script>"), Map.of(
                         "Entrypoint", List.of("/entry"), "Cmd", List.of("run v2"),
                         "Env", List.of("PATH=/usr/bin:/bin", "MODE=new", "ADDED=2"),
                         "ExposedPorts", Map.of("8080/tcp", Map.of(), "9090/tcp", Map.of()),
@@ -154,7 +154,8 @@ class CompareWebIT {
         assertThat(config.at("/User/to").asText()).isEqualTo("app");
         assertThat(config.at("/WorkingDir/to").asText()).isEqualTo("/srv");
         assertThat(JSON.convertValue(config.get("Labels"), Map.class)).isEqualTo(Map.of(
-                "from", Map.of("version", "1", "gone", "x"), "to", Map.of("version", "2", "new", "y")));
+                "from", Map.of("version", "1", "gone", "x"),
+                "to", Map.of("version", "2", "new", "y", "note", "<script>alert(1)</script>")));
     }
 
     @Test
@@ -179,7 +180,8 @@ class CompareWebIT {
                 + expected(v1.platforms().get(1).layers(), v2.platforms().get(1).layers()).shared().size());
         assertThat(page).contains("data-field=\"Env\" data-key=\"MODE\"").contains("<code>old</code>")
                 .contains("<code>new</code>").contains("data-field=\"Entrypoint\"")
-                .contains("<code>/bin/sh -c</code>").contains("RUN apk add curl");
+                .contains("<code>/bin/sh -c</code>").contains("RUN apk add curl")
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)");
 
         String tagPage = Http.get(base, "/repositories/" + REPO + "/tags/v1").body();
         assertThat(tagPage).contains("id=\"compare-with\"")
