@@ -88,6 +88,8 @@ class CompareWebIT {
         pusher.pushHelmChart(OTHER, "chart");
         // a repository whose own name ends in /compare keeps its page
         pusher.pushOciImage("odd/compare", "1", Arch.AMD64, Map.of());
+        // and a tag named compare is a tag
+        pusher.pushOciImage(REPO, "compare", Arch.AMD64, Map.of());
         catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), "localhost:5001"));
         catalog.crawl();
         server = WebServer.builder().host("127.0.0.1").port(0)
@@ -235,6 +237,11 @@ class CompareWebIT {
         HttpResponse<String> odd = Http.get(base, "/repositories/odd/compare");
         assertThat(odd.statusCode()).isEqualTo(200);
         assertThat(odd.body()).contains("id=\"tag-count\"");
+        HttpResponse<String> tagNamedCompare = Http.get(base, "/repositories/" + REPO + "/tags/compare");
+        assertThat(tagNamedCompare.statusCode()).isEqualTo(200);
+        assertThat(tagNamedCompare.body()).contains("id=\"compare-with\"");
+        assertThat(Http.json(base, "/api/repositories/" + REPO + "/tags/compare").get("name").asText())
+                .isEqualTo("compare");
     }
 
     @Test

@@ -38,5 +38,4 @@ public final class CompareApi implements HttpService {
         }
         Json.send(res, Status.OK_200, CompareJson.of(ComparePages.compare(catalog, CompareRequest.of(req))));
     }
-
 }
