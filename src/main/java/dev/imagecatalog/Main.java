@@ -27,6 +27,8 @@ import dev.imagecatalog.runner.RunSweeper;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.web.catalog.CatalogApi;
 import dev.imagecatalog.web.catalog.CatalogPages;
+import dev.imagecatalog.web.catalog.CompareApi;
+import dev.imagecatalog.web.catalog.ComparePages;
 import dev.imagecatalog.web.http.ErrorHandling;
 import dev.imagecatalog.web.access.Guard;
 import dev.imagecatalog.web.catalog.IndexApi;
@@ -272,10 +274,12 @@ public final class Main {
                 // the delete routes first: they take only their own addresses below /repositories and pass the rest on
                 .register("/api", new DeletionApi(deleter))
                 .register("/api", new RunApi(runner))
+                .register("/api", new CompareApi(catalog))
                 .register("/api", new CatalogApi(catalog))
                 .register("/api", new IndexApi(catalog, catalog instanceof RegistryCatalog indexed ? indexed : null))
                 .register(new DeletionPages(deleter, templates))
                 .register(new RunPages(runner, templates, catalogPages))
+                .register(new ComparePages(catalog, templates))
                 .register(catalogPages);
     }
 

@@ -101,6 +101,23 @@ public interface Catalog {
         return new TagView(detail, pullHost(), platformsCapped(repository, digest), freed);
     }
 
+    /**
+     * What changed from {@code fromRepository:fromTag} to {@code toRepository:toTag}, per platform (see
+     * {@link Comparison}). NOT_FOUND naming the side when a repository or tag is unknown.
+     */
+    default Comparison compare(String fromRepository, String fromTag, String toRepository, String toTag) {
+        return Comparisons.of(comparedSide("from", fromRepository, fromTag), comparedSide("to", toRepository, toTag));
+    }
+
+    private TagDetail comparedSide(String side, String repository, String tag) {
+        try {
+            return tag(repository, tag);
+        } catch (RegistryException e) {
+            throw new RegistryException(e.kind(), "Cannot read the \"" + side + "\" tag " + repository + ":" + tag
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Whether an index tag lists more platforms than were read ({@code registry.max-platforms}). */
     default boolean platformsCapped(String repository, String digest) {
         return false;

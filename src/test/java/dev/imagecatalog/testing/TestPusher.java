@@ -491,6 +491,74 @@ public final class TestPusher {
         return platform;
     }
 
+    /**
+     * An OCI image of exactly these layers (already pushed to {@code repository}; a layer may repeat) whose config
+     * holds these labels, run settings ({@code Entrypoint}, {@code Cmd}, {@code Env}… — {@code Env} replaces the
+     * default {@code PATH}) and history steps (an instruction starting with {@code ENV}, {@code CMD},
+     * {@code ENTRYPOINT}, {@code LABEL}, {@code USER}, {@code WORKDIR} or {@code EXPOSE} is an empty layer).
+     */
+    public Image pushOciImageOf(String repository, String tag, Arch arch, List<Blob> layers,
+                                Map<String, String> labels, Map<String, Object> runConfig, List<String> history) {
+        Instant created = Instant.ofEpochSecond(1_700_000_000L + ThreadLocalRandom.current().nextInt(10_000_000));
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("created", created.toString());
+        config.put("architecture", arch.architecture());
+        config.put("os", arch.os());
+        if (arch.variant() != null) {
+            config.put("variant", arch.variant());
+        }
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("Labels", labels);
+        section.put("Env", List.of("PATH=/usr/bin:/bin"));
+        section.putAll(runConfig);
+        config.put("config", section);
+        config.put("rootfs", Map.of("type", "layers",
+                "diff_ids", layers.stream().map(l -> sha256(l.digest().getBytes(StandardCharsets.UTF_8))).toList()));
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (String step : history) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("created", created.toString());
+            h.put("created_by", step);
+            if (step.matches("(ENV|CMD|ENTRYPOINT|LABEL|USER|WORKDIR|EXPOSE) .*")) {
+                h.put("empty_layer", true);
+            }
+            steps.add(h);
+        }
+        config.put("history", steps);
+        Blob configBlob = pushBlob(repository, toJson(config), OCI_CONFIG);
+        return pushManifestOf(repository, tag, OCI_MANIFEST, configBlob, layers, null, null, arch, created, labels,
+                steps.size());
+    }
+
+    /**
+     * An OCI index of these images (pushed to {@code repository} already, e.g. by {@link #pushOciImageOf} without
+     * a tag) and, if asked, a buildx-style attestation manifest for each.
+     */
+    public Index pushOciIndexOf(String repository, String tag, List<Image> children, boolean withAttestations) {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (Image child : children) {
+            entries.add(indexEntry(child, platformMap(child.arch()), null));
+        }
+        List<Image> attestations = new ArrayList<>();
+        if (withAttestations) {
+            for (Image child : children) {
+                Image attestation = pushAttestation(repository, child, 512);
+                attestations.add(attestation);
+                entries.add(indexEntry(attestation, Map.of("architecture", "unknown", "os", "unknown"), Map.of(
+                        "vnd.docker.reference.digest", child.digest(),
+                        "vnd.docker.reference.type", "attestation-manifest")));
+            }
+        }
+        Map<String, Object> index = new LinkedHashMap<>();
+        index.put("schemaVersion", 2);
+        index.put("mediaType", OCI_INDEX);
+        index.put("manifests", entries);
+        byte[] body = toJson(index);
+        String digest = pushManifest(repository, tag, OCI_INDEX, body);
+        return new Index(repository, tag, digest, OCI_INDEX, List.copyOf(children), List.copyOf(attestations),
+                List.of(), body.length);
+    }
+
     // ---- artifacts ------------------------------------------------------------------------------------------
 
     /** A Helm chart as pushed by {@code helm push} (config {@code application/vnd.cncf.helm.config.v1+json}). */

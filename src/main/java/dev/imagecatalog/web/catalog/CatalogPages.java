@@ -223,6 +223,7 @@ public final class CatalogPages implements HttpService {
                 : Formats.size(view.freedBytes()) + " (" + Formats.exactBytes(view.freedBytes()) + ")");
         runSection.addTo(model, req, res, detail, form, error);
         deleteSection.addTo(model, req, detail);
+        model.put("compareWith", CompareControl.of(catalog, detail));
         Html.send(res, status, templates.render("tag.ftlh", model));
     }
 

@@ -54,6 +54,11 @@ public record RepositoryPath(String repository, String tag, boolean tagList) {
         return name.length() <= 255 && NAME.matcher(name).matches();
     }
 
+    /** Whether a string is a valid tag name. */
+    public static boolean isTagName(String tag) {
+        return TAG.matcher(tag).matches();
+    }
+
     private static RepositoryPath of(String repository, String tag, boolean tagList) {
         if (!isRepositoryName(repository)) {
             throw WebException.badRequest("\"" + repository + "\" is not a valid repository name "
