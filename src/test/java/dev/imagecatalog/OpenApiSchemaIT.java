@@ -113,6 +113,10 @@ class OpenApiSchemaIT {
         valid("/api/repositories/{name}/tags", send("GET", "/api/repositories/team/app/tags", null), 200);
         valid("/api/repositories/{name}/tags/{tag}", send("GET", "/api/repositories/team/multi/tags/v1", null), 200);
         valid("/api/repositories/{name}/tags/{tag}", send("GET", "/api/repositories/team/app/tags/v1", null), 200);
+        valid("/api/repositories/{name}/compare",
+                send("GET", "/api/repositories/team/app/compare?from=v1&to=keep-1", null), 200);
+        valid("/api/repositories/{name}/compare",
+                send("GET", "/api/repositories/team/multi/compare?from=v1&to=v1&toRepository=team/app", null), 200);
         valid("/api/status", send("GET", "/api/status", null), 200);
         valid("/api/search", send("GET", "/api/search?q=team", null), 200);
         valid("/api/search", send("GET", "/api/search?q=" + single.digest().substring(7, 15), null), 200);
@@ -152,6 +156,9 @@ class OpenApiSchemaIT {
     @Test
     void errorAnswers_matchTheErrorSchemas() throws Exception {
         valid("/api/search", send("GET", "/api/search", null), 400);
+        valid("/api/repositories/{name}/compare", send("GET", "/api/repositories/team/app/compare?from=v1", null), 400);
+        valid("/api/repositories/{name}/compare",
+                send("GET", "/api/repositories/team/app/compare?from=v1&to=nope", null), 404);
         valid("/api/repositories/{name}/tags/{tag}", send("GET", "/api/repositories/team/app/tags/nope", null), 404);
         valid("/api/repositories/{name}/tags", send("GET", "/api/repositories/Not_Valid/tags", null), 400);
         valid("/api/nodes", send("GET", "/api/nodes", null), 401);
@@ -185,6 +192,8 @@ class OpenApiSchemaIT {
                 .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(json.statusCode()).isEqualTo(200);
         assertThat(json.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        java.util.regex.Matcher bang = java.util.regex.Pattern.compile("(?s).{0,300}!!.{0,100}").matcher(json.body());
+        assertThat(bang.find() ? bang.group() : "").as("YAML tags in the JSON answer").isEmpty();
         JsonNode doc = JSON.readTree(json.body());
         assertThat(doc.path("openapi").asText()).isEqualTo("3.1.0");
         assertThat(JSON.convertValue(doc.get("paths"), Map.class)).isEqualTo(description.get("paths"));
