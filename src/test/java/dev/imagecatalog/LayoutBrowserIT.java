@@ -1,6 +1,9 @@
 package dev.imagecatalog;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +47,11 @@ class LayoutBrowserIT {
         TestPusher.Image image = seeded.nested();
         runName = app.runner().launch(LaunchRequest.of(image.repository(), image.tag(), MockKubernetes.AMD64_WORKER))
                 .name();
+        // this fixture's index reads a repository when it is first opened (no background crawl): open each once, so
+        // the home page shows every row with its size and date
+        for (String repository : seeded.repositories()) {
+            browser.get(app.base() + "/repositories/" + repository);
+        }
     }
 
     @AfterAll
@@ -119,7 +127,11 @@ class LayoutBrowserIT {
             if (!"".equals(midWord)) {
                 problems.add(where + ": a name breaks mid-word: " + midWord);
             }
-            app.chromium().screenshot("layout-" + width + "-" + scheme + page.getKey().replaceAll("[^a-z0-9]+", "-"));
+            String shot = "layout-" + width + "-" + scheme + page.getKey().replaceAll("[^a-z0-9]+", "-");
+            app.chromium().screenshot(shot);
+            if ("light".equals(scheme) && (page.getKey().equals("/") || page.getKey().startsWith("/repositories/"))) {
+                copyToDocs(shot, (page.getKey().equals("/") ? "home-" : "repository-") + width + ".png");
+            }
         }
         assertThat(problems).as(String.join("\n", problems)).isEmpty();
     }
@@ -184,6 +196,15 @@ class LayoutBrowserIT {
             }
         }
         assertThat(problems).as(String.join("\n", problems)).isEmpty();
+    }
+
+    /** The README's pictures of the home and repository pages: {@code -Ddocs.screenshots=true} refreshes them. */
+    private static void copyToDocs(String screenshot, String file) throws IOException {
+        if (Boolean.getBoolean("docs.screenshots")) {
+            Files.createDirectories(Path.of("docs"));
+            Files.copy(Path.of("target", "screenshots", screenshot + ".png"), Path.of("docs", file),
+                       StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static void show(int width, int height, String scheme) {
