@@ -44,21 +44,29 @@ public record RunSettings(boolean enabled, String namespace, Duration ttl, boole
      * @param why what is missing and how to configure it
      */
     public RunSettings withoutCluster(String why) {
-        return new RunSettings(false, namespace, ttl, allowTaintedNodes, podSecurity, why);
+        return new RunSettings(enabled, namespace, ttl, allowTaintedNodes, podSecurity, why);
     }
 
-    /** Why runs are off, for the pages ({@code ""} when they are on). */
+    /** Whether runs are on: {@code runs.enabled} and a cluster configured. */
+    @Override
+    public boolean enabled() {
+        return enabled && noCluster.isEmpty();
+    }
+
+    /**
+     * Why runs are off, for the pages ({@code ""} when they are on): a read-only configuration first (it would be off
+     * with a cluster too), else the missing cluster.
+     */
     public String offReason() {
-        if (!noCluster.isEmpty()) {
-            return noCluster;
+        if (!enabled) {
+            return "this catalog is read-only (runs.enabled=false)";
         }
-        return enabled ? "" : "this catalog is read-only (runs.enabled=false)";
+        return noCluster;
     }
 
     /** Rejects nonsense early so a typo in the config fails at start, not at the first launch. */
     public RunSettings {
         noCluster = noCluster == null ? "" : noCluster.trim();
-        enabled = enabled && noCluster.isEmpty();
         podSecurity = podSecurity == null || podSecurity.isBlank() ? BASELINE : podSecurity.trim();
         if (!BASELINE.equals(podSecurity) && !RESTRICTED.equals(podSecurity)) {
             throw new IllegalArgumentException("runs.pod-security must be baseline or restricted, got \""

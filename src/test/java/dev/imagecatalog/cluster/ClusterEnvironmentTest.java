@@ -39,5 +39,8 @@ class ClusterEnvironmentTest {
         assertThat(off.enabled()).isFalse();
         assertThat(off.offReason()).isEqualTo("no Kubernetes cluster configured: x");
         assertThat(new RunSettings(false, "runs", RunSettings.DEFAULT_TTL).offReason()).contains("runs.enabled=false");
+        // a read-only catalog stays read-only for that reason, with or without a cluster
+        assertThat(new RunSettings(false, "runs", RunSettings.DEFAULT_TTL).withoutCluster("no Kubernetes cluster")
+                .offReason()).contains("runs.enabled=false");
     }
 }
