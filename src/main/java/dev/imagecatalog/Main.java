@@ -20,6 +20,7 @@ import dev.imagecatalog.catalog.lifecycle.RetentionSchedule;
 import dev.imagecatalog.catalog.lifecycle.RetentionSettings;
 import dev.imagecatalog.cluster.Cluster;
 import dev.imagecatalog.cluster.KubernetesLeaseElection;
+import dev.imagecatalog.cluster.ClusterEnvironment;
 import dev.imagecatalog.cluster.KubernetesCluster;
 import dev.imagecatalog.registry.RegistrySettings;
 import dev.imagecatalog.runner.RunSettings;
@@ -33,6 +34,7 @@ import dev.imagecatalog.web.http.ErrorHandling;
 import dev.imagecatalog.web.access.Guard;
 import dev.imagecatalog.web.catalog.IndexApi;
 import dev.imagecatalog.web.catalog.RegistryHealthCheck;
+import dev.imagecatalog.web.http.PageFrame;
 import dev.imagecatalog.web.http.RequestDeadlineFilter;
 import dev.imagecatalog.web.http.RequestLimits;
 import dev.imagecatalog.web.lifecycle.DeleteButtons;
@@ -85,7 +87,10 @@ public final class Main {
         Config.global(config);
         String file = System.getenv().getOrDefault(AppConfig.CONFIG_FILE_ENV, AppConfig.DEFAULT_FILE);
         RegistrySettings settings = AppConfig.registrySettings(config);
-        RunSettings runs = AppConfig.runSettings(config);
+        // nothing configured is known at start, from files alone: runs, nodes and sign-in are left out and say why,
+        // and no client ever dials a default address
+        RunSettings configuredRuns = AppConfig.runSettings(config);
+        RunSettings runs = ClusterEnvironment.missing().map(configuredRuns::withoutCluster).orElse(configuredRuns);
         AuthSettings auth = AppConfig.authSettings(config);
         // the index: first crawl in the background, then events and the periodic reconcile keep it current
         RegistryCatalog catalog = RegistryCatalog.create(settings, AppConfig.indexSettings(config)).start();
@@ -130,7 +135,7 @@ public final class Main {
         }));
         LOGGER.info(() -> "Image catalog on http://localhost:" + server.port() + "/ reading " + settings.url()
                 + " (config file " + file + (AppConfig.exists(Path.of(file)) ? "" : ", absent") + "); runs "
-                + (runs.enabled() ? "enabled in namespace " + runs.namespace() : "disabled (read-only)")
+                + (runs.enabled() ? "enabled in namespace " + runs.namespace() : "off: " + runs.offReason())
                 + "; deletes " + (deletes.enabled() ? "enabled" : "disabled")
                 + "; sign-in " + auth.mode().name().toLowerCase(Locale.ROOT));
     }
@@ -216,8 +221,11 @@ public final class Main {
      */
     static void setup(WebServerConfig.Builder server, Catalog catalog, Runner runner, Guard guard,
                       Duration requestDeadline, Deleter deleter, Retention retention) {
-        // a read-only catalog's header leaves out the node and run pages: they could only answer 403
-        Templates templates = new Templates(runner.settings().enabled(), Guard.FRAME);
+        // a read-only catalog's header leaves out the node and run pages: they could only answer 403; without a
+        // cluster, sign-in too (the cluster reviews tokens) and its page says why
+        String noCluster = runner.settings().noCluster();
+        Templates templates = new Templates(runner.settings().enabled(), noCluster.isEmpty() ? Guard.FRAME
+                : PageFrame.withoutSignIn(Guard.FRAME, noCluster));
         server.featuresDiscoverServices(false)
                 .directHandlers(RequestLimits.directHandlers(templates, server.maxPayloadSize()))
                 .addFeature(observe(catalog))

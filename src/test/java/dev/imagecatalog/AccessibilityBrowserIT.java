@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * axe-core (vendored from its npm tarball under {@code src/test/resources/axe}) reports no serious or critical
  * violation on any page, in light and in dark mode (Chromium's {@code prefers-color-scheme} emulated over CDP):
  * the catalog's pages, the signed-in tag page with the Run form and its pre-flight, nodes, runs, a run, search,
- * sign-in and an error page.
+ * sign-in, an error page, the Untag and Delete image previews and retention.
  */
 class AccessibilityBrowserIT {
 
@@ -46,8 +46,9 @@ class AccessibilityBrowserIT {
             assertThat(in).as("vendored axe-core").isNotNull();
             axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+        // deletes on: the tag page shows Untag and Delete image, and their previews are swept too
         app = BrowserApp.start(1280, 1000,
-                k8s -> k8s.addUser(TOKEN, "a11y@example.com").grant("a11y@example.com", "*", "*", null));
+                k8s -> k8s.addUser(TOKEN, "a11y@example.com").grant("a11y@example.com", "*", "*", null), true);
         seeded = app.seeded();
         browser = app.browser();
         TestPusher.Image image = seeded.amd64Only();
@@ -72,7 +73,10 @@ class AccessibilityBrowserIT {
         List<String> pages = List.of("/", "/repositories/" + image.repository(),
                 "/repositories/" + image.repository() + "/tags/" + image.tag(),
                 "/repositories/" + index.repository() + "/tags/" + index.tag(),
-                "/search?q=app", "/nodes", "/runs", "/runs/" + runName, "/login", "/repositories/no/such");
+                "/search?q=app", "/nodes", "/runs", "/runs/" + runName, "/login", "/repositories/no/such",
+                "/repositories/" + image.repository() + "/tags/" + image.tag() + "/delete?mode=untag",
+                "/repositories/" + index.repository() + "/tags/" + index.tag() + "/delete?mode=image",
+                "/retention");
         List<String> violations = new ArrayList<>();
         List<String> visits = new ArrayList<>(pages);
         // Stop's confirmation page is the answer to the Stop form sent without JavaScript's confirm()

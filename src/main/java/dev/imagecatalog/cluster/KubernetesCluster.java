@@ -54,7 +54,7 @@ import okhttp3.Response;
 public final class KubernetesCluster implements Cluster, AccessReviews, ImagesInUse {
 
     private static final String CONTAINER = KubernetesMapping.CONTAINER;
-    private static final Path SA_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+    private static final Path SA_TOKEN = ClusterEnvironment.SA_TOKEN;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final System.Logger LOGGER = System.getLogger(KubernetesCluster.class.getName());
 
@@ -110,7 +110,7 @@ public final class KubernetesCluster implements Cluster, AccessReviews, ImagesIn
     /** {@link #fromEnvironment(Duration, Duration)} over a given environment, home folder and token path (tests). */
     static KubernetesCluster fromEnvironment(Map<String, String> env, Path home, Path serviceAccountToken,
                                              Duration connectTimeout, Duration readTimeout) {
-        if (env.get("KUBERNETES_SERVICE_HOST") != null && Files.isReadable(serviceAccountToken)) {
+        if (ClusterEnvironment.inPod(env, serviceAccountToken)) {
             try {
                 return withTimeouts(ClientBuilder.cluster(), connectTimeout, readTimeout);
             } catch (IOException | RuntimeException e) {
@@ -118,30 +118,16 @@ public final class KubernetesCluster implements Cluster, AccessReviews, ImagesIn
                                            "cannot use this pod's service account: " + e.getMessage(), null, e);
             }
         }
-        Optional<Path> kubeconfig = kubeconfig(env, home);
-        if (kubeconfig.isEmpty()) {
-            String named = env.get("KUBECONFIG");
-            throw new ClusterException(ClusterException.Kind.UNREACHABLE, 0, "no Kubernetes cluster configured: "
-                    + (named == null || named.isBlank() ? "no service account, KUBECONFIG or ~/.kube/config"
-                       : "KUBECONFIG names no readable file (" + named + ")")
-                    + "; set KUBECONFIG, or RUNS_ENABLED=false for a read-only catalog", null, null);
+        Optional<String> missing = ClusterEnvironment.missing(env, home, serviceAccountToken);
+        if (missing.isPresent()) {
+            throw new ClusterException(ClusterException.Kind.UNREACHABLE, 0, missing.get(), null, null);
         }
-        return fromKubeconfig(kubeconfig.get(), connectTimeout, readTimeout);
+        return fromKubeconfig(kubeconfig(env, home).orElseThrow(), connectTimeout, readTimeout);
     }
 
-    /** The kubeconfig file to use outside a pod: the first readable one of {@code KUBECONFIG}, else the default. */
+    /** The kubeconfig file to use outside a pod ({@link ClusterEnvironment#kubeconfig}). */
     static Optional<Path> kubeconfig(Map<String, String> env, Path home) {
-        String named = env.get("KUBECONFIG");
-        if (named != null && !named.isBlank()) {
-            for (String file : named.split(java.io.File.pathSeparator)) {
-                if (!file.isBlank() && Files.isReadable(Path.of(file))) {
-                    return Optional.of(Path.of(file));
-                }
-            }
-            return Optional.empty();
-        }
-        Path standard = home.resolve(".kube").resolve("config");
-        return Files.isReadable(standard) ? Optional.of(standard) : Optional.empty();
+        return ClusterEnvironment.kubeconfig(env, home);
     }
 
     /**

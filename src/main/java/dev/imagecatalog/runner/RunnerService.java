@@ -128,7 +128,7 @@ final class RunnerService implements Runner {
             return current;
         }
         if (lazy && !settings.enabled()) {
-            throw new RunsDisabledException();
+            throw new RunsDisabledException(settings.offReason());
         }
         synchronized (this) {
             if (cluster == null) {
@@ -185,7 +185,7 @@ final class RunnerService implements Runner {
     @Override
     public Run launch(LaunchRequest request, LaunchOptions options) {
         if (!settings.enabled()) {
-            throw new RunsDisabledException();
+            throw new RunsDisabledException(settings.offReason());
         }
         LaunchValidation.validateShape(request);
         TagDetail image = resolve(request);
@@ -402,7 +402,7 @@ final class RunnerService implements Runner {
     @Override
     public void stop(String name) {
         if (!settings.enabled()) {
-            throw new RunsDisabledException();
+            throw new RunsDisabledException(settings.offReason());
         }
         checkName(name);
         cluster().delete(settings.namespace(), name);

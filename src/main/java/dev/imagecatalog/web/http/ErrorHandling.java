@@ -73,7 +73,9 @@ public final class ErrorHandling {
                             "Nothing was created. Check the form values.");
                 })
                 .error(RunsDisabledException.class, (req, res, e) -> errors.answer(req, res, Status.FORBIDDEN_403,
-                        "Read-only catalog", e.getMessage(), "An operator can enable runs with RUNS_ENABLED=true."))
+                        "Read-only catalog", e.getMessage(), e.getMessage().contains("no Kubernetes cluster")
+                                ? "An operator can configure a cluster (KUBECONFIG, or run the catalog in a pod)."
+                                : "An operator can enable runs with RUNS_ENABLED=true."))
                 .error(DeletesDisabledException.class, (req, res, e) -> errors.answer(req, res, Status.FORBIDDEN_403,
                         "Deletes are disabled", e.getMessage(), "Nothing was deleted."))
                 .error(TagMovedException.class, (req, res, e) -> errors.answer(req, res, Status.CONFLICT_409,

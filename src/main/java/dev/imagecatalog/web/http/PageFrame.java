@@ -1,5 +1,6 @@
 package dev.imagecatalog.web.http;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,4 +27,32 @@ public interface PageFrame {
 
     /** The frame for no viewer (answers made outside a request's filters). */
     Map<String, Object> nobody();
+
+    /**
+     * This frame without sign-in: no sign-in link, and {@code signInOff} saying why (the sign-in page shows it
+     * instead of its form). For a process with no cluster configured, whose TokenReviews could not be asked.
+     *
+     * @param frame the frame to change
+     * @param why   why sign-in is unavailable and how to make it available
+     */
+    static PageFrame withoutSignIn(PageFrame frame, String why) {
+        return new PageFrame() {
+            @Override
+            public Map<String, Object> current() {
+                return withoutSignIn(frame.current(), why);
+            }
+
+            @Override
+            public Map<String, Object> nobody() {
+                return withoutSignIn(frame.nobody(), why);
+            }
+        };
+    }
+
+    private static Map<String, Object> withoutSignIn(Map<String, Object> auth, String why) {
+        Map<String, Object> changed = new LinkedHashMap<>(auth);
+        changed.put("signIn", false);
+        changed.put("signInOff", why);
+        return changed;
+    }
 }

@@ -336,7 +336,7 @@ public final class RunApi implements HttpService {
 
     private void requireEnabled() {
         if (!runner.settings().enabled()) {
-            throw new RunsDisabledException();
+            throw new RunsDisabledException(runner.settings().offReason());
         }
     }
 

@@ -41,7 +41,12 @@ public final class RunForm implements TagRunSection {
     @Override
     public void addTo(Map<String, Object> model, ServerRequest req, ServerResponse res, TagDetail detail,
                       Map<String, String> form, LaunchException error) {
-        if (!runner.settings().enabled() || !detail.summary().runnable()) {
+        if (!detail.summary().runnable()) {
+            return;
+        }
+        if (!runner.settings().enabled()) {
+            // a runnable image the catalog will not run: say why (no cluster configured, or a read-only catalog)
+            model.put("runsOff", runner.settings().offReason());
             return;
         }
         if (Guard.viewer(req).identity().isEmpty()) {

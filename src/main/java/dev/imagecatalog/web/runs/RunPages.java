@@ -273,7 +273,7 @@ public final class RunPages implements HttpService {
 
     private void requireEnabled() {
         if (!runner.settings().enabled()) {
-            throw new RunsDisabledException();
+            throw new RunsDisabledException(runner.settings().offReason());
         }
     }
 
