@@ -62,8 +62,8 @@ final class SchedulingFix {
                       + ") or run the image again (the Run form then offers to tolerate them).");
         }
         if (platform != null && !platform.equals(node.platform())) {
-            fixes.add("The image is " + platform + "; " + name + " is " + node.platform() + ": run the image on a "
-                      + platform.substring(platform.indexOf('/') + 1) + " node.");
+            fixes.add("The image is " + platform + "; " + name + " is " + node.platform()
+                      + ": run the image again on a " + platform + " node.");
         }
         fixes.addAll(capacity(run.resources(), node, requested));
         return fixes;
@@ -99,7 +99,7 @@ final class SchedulingFix {
         if (cpu.compareTo(allocatable.cpu()) > 0) {
             String most = Capacity.cpu(allocatable.cpu());
             fixes.add("Needs " + Capacity.cpu(cpu) + " CPU; " + name + " has " + most
-                      + " allocatable: run the image again with a CPU request of at most " + most
+                      + " CPU allocatable: run the image again with a CPU request of at most " + most
                       + ", or on a node with more CPU.");
         }
         if (!fixes.isEmpty() || requested == null) {
@@ -114,7 +114,7 @@ final class SchedulingFix {
         }
         if (cpu.compareTo(free.cpu()) > 0) {
             fixes.add("Needs " + Capacity.cpu(cpu) + " CPU; " + name + " has " + Capacity.cpu(free.cpu())
-                      + " free (" + Capacity.cpu(allocatable.cpu()) + " allocatable, "
+                      + " CPU free (" + Capacity.cpu(allocatable.cpu()) + " allocatable, "
                       + Capacity.cpu(requested.cpu()) + " requested by its pods): the run starts when pods there "
                       + "end, or run the image again with a smaller request or on another node.");
         }
