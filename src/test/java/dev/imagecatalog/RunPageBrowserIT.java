@@ -132,6 +132,23 @@ class RunPageBrowserIT {
                                            + commands.get(2) + "\",\"" + FIX + "\"]");
         assertNoSeriousViolation(scheme + " " + width + " run page");
         assertNoSidewaysScroll(width);
+
+        // placed and started five minutes ago: "Running since 5 minutes ago", the exact time on hover
+        app.k8s().fabric8().pods().inNamespace(BrowserApp.NAMESPACE).withName(name).edit(p -> new PodBuilder(p)
+                .editSpec().withNodeName(MockKubernetes.AMD64_WORKER).endSpec().build());
+        String started = java.time.Instant.now().minusSeconds(300).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .toString();
+        app.k8s().fabric8().pods().inNamespace(BrowserApp.NAMESPACE).withName(name).editStatus(p -> new PodBuilder(p)
+                .withStatus(new PodStatusBuilder().withPhase("Running").addNewContainerStatus().withName("run")
+                        .withImage("i").withImageID("").withReady(true).withRestartCount(0).withNewState()
+                        .withNewRunning().withStartedAt(started).endRunning().endState().endContainerStatus()
+                        .build()).build());
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.textToBe(By.id("run-headline-text"),
+                "Running since 5 minutes ago"));
+        assertThat(browser.findElement(By.id("run-since")).getAttribute("title"))
+                .isEqualTo(started.substring(0, 16).replace('T', ' ') + " UTC");
+        assertThat(browser.findElement(By.id("run-fix")).isDisplayed()).isFalse();
+        assertInView("run-headline", width, scheme);
     }
 
     @ParameterizedTest(name = "{0} px, {1}")
