@@ -42,6 +42,10 @@ document.addEventListener("DOMContentLoaded", () => {
     const box = document.getElementById("run-headline");
     const text = document.getElementById("run-headline-text");
     if (!box || !text || !h) return;
+    // unchanged: leave the live region alone (replacing its nodes would have screen readers repeat it every poll)
+    if (box.dataset.sentence === h.text && box.dataset.fix === (h.fix || "")) return;
+    box.dataset.sentence = h.text;
+    box.dataset.fix = h.fix || "";
     box.className = "run-headline run-headline-" + h.tone;
     const parts = [document.createTextNode(h.lead)];
     if (h.since) {

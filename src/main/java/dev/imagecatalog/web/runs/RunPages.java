@@ -216,6 +216,7 @@ public final class RunPages implements HttpService {
         model.put("run", run(r, Instant.now()));
         RunHeadline h = view.headline();
         Map<String, Object> headline = new LinkedHashMap<>();
+        headline.put("text", h.text());
         headline.put("lead", h.lead());
         headline.put("since", h.since() == null ? "" : Formats.date(h.since()));
         headline.put("sinceIso", h.since() == null ? "" : Formats.rfc3339(h.since()));
