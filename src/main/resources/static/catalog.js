@@ -139,6 +139,78 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
 
+  // Which node to check and why, the way web/runs/Preselection.java and runner/Preflight.java (BEST_FIRST) decide it:
+  // among the nodes ready now that are neither tainted nor a control plane, the cached, the smaller download, the
+  // more free memory, the name. Same sentences as the server's: keep the two in step.
+  const note = document.getElementById("preselection");
+  let userChoice = note && note.dataset.choice === "user"
+    ? (form.querySelector("input[name=node]:checked") || {}).value || null : null;
+  const freeMemory = (node) => (node.capacity && node.capacity.requestedMemory != null
+    ? Math.max(0, node.capacity.allocatableMemory - node.capacity.requestedMemory) : -1);
+  const pull = (node) => (node.pullBytes == null ? Infinity : node.pullBytes);
+  function size(n) {
+    if (n < 1024) return n + " B";
+    const units = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    let v = n / 1024, u = 0;
+    while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+    return v.toFixed(1) + " " + units[u];
+  }
+  function because(candidates, best) {
+    const b = best.node;
+    let why;
+    if (b.cached && candidates.some((c) => !c.node.cached)) why = "the image is already cached there";
+    else if (b.pullBytes != null && candidates.some((c) => c.node.pullBytes != null && c.node.pullBytes > b.pullBytes)) {
+      why = "the smallest download (≈ " + size(b.pullBytes) + ")";
+    } else if (freeMemory(b) >= 0 && candidates.some((c) => freeMemory(c.node) < freeMemory(b))) {
+      why = "the most free memory (" + memory(BigInt(freeMemory(b))) + ")";
+    } else if (candidates.length === 1) why = "the only ready node that is neither tainted nor a control plane";
+    else why = "the first by name of " + candidates.length + " equally suited nodes";
+    return "ready to run; " + why;
+  }
+  function say(name, text) {
+    if (!note) return;
+    note.hidden = false;
+    if (!name) { note.textContent = text.charAt(0).toUpperCase() + text.slice(1) + "."; return; }
+    const code = document.createElement("code");
+    code.textContent = name;
+    if (text === "your choice") note.replaceChildren(code, document.createTextNode(": your choice."));
+    else note.replaceChildren(document.createTextNode("Preselected "), code, document.createTextNode(": " + text + "."));
+  }
+  const radio = (name) => form.querySelector("input[name=node][value='" + CSS.escape(name) + "']");
+  // After the verdicts change: the user's own choice while it can run, else the best node now (a node unchecked
+  // because a request did not fit it is replaced, and the user's choice comes back once it fits again).
+  function preselect(judged) {
+    if (userChoice) {
+      const mine = judged.find((j) => j.node.name === userChoice);
+      if (mine && mine.judged.selectable && radio(userChoice)) {
+        radio(userChoice).checked = true;
+        say(userChoice, "your choice");
+        return;
+      }
+    }
+    const candidates = judged.filter((j) => j.judged.verdict === "ready" && !j.node.tainted
+      && !(j.node.roles || []).some((r) => r === "control-plane" || r === "master"));
+    candidates.sort((a, b) => (b.node.cached - a.node.cached) || (pull(a.node) - pull(b.node))
+      || (freeMemory(b.node) - freeMemory(a.node)) || (a.node.name < b.node.name ? -1 : a.node.name > b.node.name ? 1 : 0));
+    const checked = form.querySelector("input[name=node]:checked");
+    if (!candidates.length) {
+      if (checked) checked.checked = false;
+      say(null, judged.some((j) => j.judged.selectable)
+        ? "no node is preselected: none is ready to run and free of taints and the control-plane role; choose one below"
+        : "no node is preselected: none can run this image now");
+      return;
+    }
+    const best = candidates[0];
+    if (radio(best.node.name)) radio(best.node.name).checked = true;
+    say(best.node.name, because(candidates, best));
+  }
+  form.addEventListener("change", (event) => {
+    if (event.target.name === "node" && event.target.checked) {
+      userChoice = event.target.value;
+      say(userChoice, "your choice");
+    }
+  });
+
   function update() {
     if (!answer) return;
     const cpuText = form.elements.cpuRequest ? form.elements.cpuRequest.value.trim() : "";
@@ -146,11 +218,15 @@ document.addEventListener("DOMContentLoaded", () => {
     const c = cpuText ? quantity(cpuText) : [0n, 1n];
     const m = memoryText ? quantity(memoryText) : [0n, 1n];
     if (!c || !m) return; // not a quantity: the server names it next to its field on submit
+    const judged = [];
     for (const node of answer.nodes) {
       // without figures (no platform, not runnable, no allocatable) the requests change nothing
-      show(node.name, node.capacity ? judge(node, cpuText, memoryText, milliCpu(c), bytes(m))
-        : { verdict: node.verdict, reasons: node.reasons, selectable: node.selectable });
+      const j = node.capacity ? judge(node, cpuText, memoryText, milliCpu(c), bytes(m))
+        : { verdict: node.verdict, reasons: node.reasons, selectable: node.selectable };
+      show(node.name, j);
+      judged.push({ node, judged: j });
     }
+    preselect(judged);
   }
 
   // One call at a time; the server keeps its figures for a few seconds and shares them between viewers.

@@ -37,6 +37,35 @@ document.addEventListener("DOMContentLoaded", () => {
     source.onerror = () => { source.close(); following = false; };
   }
 
+  // The headline as the server wrote it: the sentence with its time (relative, exact on hover) and the fix, if any.
+  function showHeadline(h) {
+    const box = document.getElementById("run-headline");
+    const text = document.getElementById("run-headline-text");
+    if (!box || !text || !h) return;
+    // unchanged: leave the live region alone (replacing its nodes would have screen readers repeat it every poll)
+    if (box.dataset.sentence === h.text && box.dataset.fix === (h.fix || "")) return;
+    box.dataset.sentence = h.text;
+    box.dataset.fix = h.fix || "";
+    box.className = "run-headline run-headline-" + h.tone;
+    const parts = [document.createTextNode(h.lead)];
+    if (h.since) {
+      const time = document.createElement("time");
+      time.id = "run-since";
+      time.setAttribute("datetime", h.since);
+      time.textContent = h.since;
+      parts.push(document.createTextNode(" "), time);
+    }
+    parts.push(document.createTextNode(h.rest || ""));
+    text.replaceChildren(...parts);
+    const fix = document.getElementById("run-fix");
+    if (fix) {
+      fix.hidden = !h.fix;
+      set("run-fix-text", h.fix || "");
+    }
+    // the relative-time script (catalog.js) rewrites the new <time>
+    text.dispatchEvent(new CustomEvent("catalog:updated", { bubbles: true }));
+  }
+
   async function refresh() {
     try {
       const res = await fetch("/api/runs/" + encodeURIComponent(name), { headers: { "Accept": "application/json" } });
@@ -48,11 +77,7 @@ document.addEventListener("DOMContentLoaded", () => {
       set("run-message", run.message || "—");
       set("run-exit", run.exitCode === null ? "—" : String(run.exitCode));
       set("run-restarts", String(run.restarts));
-      const headline = document.getElementById("run-headline");
-      if (headline && run.headline) {
-        headline.textContent = run.headline.text;
-        headline.className = "run-headline run-headline-" + run.headline.tone;
-      }
+      showHeadline(run.headline);
       if (run.state === "running" || run.state === "terminated") follow();
       return !run.done;
     } catch (e) {

@@ -309,7 +309,13 @@ public final class KubernetesCluster implements Cluster, AccessReviews, ImagesIn
                                          env,
                                          spec.getRestartPolicy(),
                                          KubernetesMapping.resources(c.getResources()),
-                                         runEvents));
+                                         runEvents,
+                                         KubernetesMapping.nullToEmpty(spec.getTolerations()).stream()
+                                                 .map(t -> new Taint(t.getKey(), "Exists".equals(t.getOperator())
+                                                         ? null : t.getValue(), t.getEffect())).toList(),
+                                         KubernetesMapping.nullToEmpty(c.getPorts()).stream()
+                                                 .filter(p -> p.getProtocol() == null || "TCP".equals(p.getProtocol()))
+                                                 .map(p -> p.getContainerPort()).toList()));
     }
 
     @Override

@@ -243,6 +243,7 @@ final class KubernetesMapping {
         Integer exitCode = null;
         int restarts = 0;
         Instant finished = null;
+        Instant started = null;
         var status = pod.getStatus();
         V1ContainerStatus cs = status == null ? null : nullToEmpty(status.getContainerStatuses()).stream()
                 .findFirst().orElse(null);
@@ -256,6 +257,7 @@ final class KubernetesMapping {
                 message = s.getWaiting().getMessage();
             } else if (s != null && s.getRunning() != null) {
                 state = "running";
+                started = instant(s.getRunning().getStartedAt());
             } else if (s != null && s.getTerminated() != null) {
                 state = "terminated";
                 reason = s.getTerminated().getReason();
@@ -307,7 +309,8 @@ final class KubernetesMapping {
                        restarts,
                        instant(meta.getCreationTimestamp()),
                        finished,
-                       annotations.get(PodPlan.LAUNCHED_BY));
+                       annotations.get(PodPlan.LAUNCHED_BY),
+                       started);
     }
 
     /** {@code [scheme://][name@]sha256:<hex>}: an image ID or a digest-pinned reference. */

@@ -25,6 +25,8 @@ import java.time.Instant;
  * @param created    creation time (UTC)
  * @param finished   when the container terminated, {@code null} while not terminated
  * @param launchedBy who started it (our {@code imagecatalog.dev/launched-by} annotation), {@code null} if unknown
+ * @param started    when the running container started ({@code state.running.startedAt}), {@code null} while it
+ *                   does not run
  */
 public record Run(String name,
                   String namespace,
@@ -40,7 +42,16 @@ public record Run(String name,
                   int restarts,
                   Instant created,
                   Instant finished,
-                  String launchedBy) {
+                  String launchedBy,
+                  Instant started) {
+
+    /** A run whose container start time is unknown. */
+    public Run(String name, String namespace, String node, String image, String repository, String tag, String phase,
+               String state, String reason, String message, Integer exitCode, int restarts, Instant created,
+               Instant finished, String launchedBy) {
+        this(name, namespace, node, image, repository, tag, phase, state, reason, message, exitCode, restarts, created,
+             finished, launchedBy, null);
+    }
 
     /** Whether the pod is over ({@code Succeeded} or {@code Failed}): it will not run again. */
     public boolean done() {

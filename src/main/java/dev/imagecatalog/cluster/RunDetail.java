@@ -13,6 +13,9 @@ import java.util.Map;
  * @param restartPolicy the pod's restart policy
  * @param resources     requests and limits
  * @param events        the pod's events, oldest first
+ * @param tolerations   the taints the pod tolerates (a toleration without a key or with {@code Exists} and no
+ *                      effect is kept as given: {@link #tolerates} reads it)
+ * @param ports         the container's declared ports ({@code containerPort}, TCP), in spec order
  */
 public record RunDetail(Run run,
                         List<String> command,
@@ -20,5 +23,31 @@ public record RunDetail(Run run,
                         Map<String, String> env,
                         String restartPolicy,
                         Resources resources,
-                        List<RunEvent> events) {
+                        List<RunEvent> events,
+                        List<Taint> tolerations,
+                        List<Integer> ports) {
+
+    /** Defensive copies. */
+    public RunDetail {
+        tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
+        ports = ports == null ? List.of() : List.copyOf(ports);
+    }
+
+    /** A run without tolerations or declared ports. */
+    public RunDetail(Run run, List<String> command, List<String> args, Map<String, String> env, String restartPolicy,
+                     Resources resources, List<RunEvent> events) {
+        this(run, command, args, env, restartPolicy, resources, events, List.of(), List.of());
+    }
+
+    /**
+     * Whether the pod tolerates the taint: a toleration with the same effect (or none) and the same key (or none,
+     * with {@code Exists}) and the same value (or none, as our {@code Exists} tolerations have), as the scheduler
+     * matches them.
+     */
+    public boolean tolerates(Taint taint) {
+        return tolerations.stream().anyMatch(t -> (t.effect() == null || t.effect().isEmpty()
+                                                   || t.effect().equals(taint.effect()))
+                && (t.key() == null || t.key().isEmpty() || t.key().equals(taint.key()))
+                && (t.value() == null || t.value().isEmpty() || t.value().equals(taint.value())));
+    }
 }

@@ -32,13 +32,25 @@ final class Preflight {
         this.settings = settings;
     }
 
-    /** Ready before wait before cannot; then the preselectable, the cached, the smaller pull, the name. */
+    /**
+     * Ready before wait before cannot; then the preselectable, the cached, the smaller pull, the more free memory
+     * (unknown last), the name. The Run form's script orders the same way when typed requests change the verdicts
+     * ({@code static/catalog.js}).
+     */
     static final Comparator<NodeChoice> BEST_FIRST = Comparator
             .comparing(NodeChoice::verdict)
             .thenComparing(c -> !c.preferred())
             .thenComparing(c -> !c.cached())
             .thenComparing(c -> c.pull() == null ? Long.MAX_VALUE : c.pull().bytes())
+            .thenComparing(Preflight::freeMemory, Comparator.reverseOrder())
             .thenComparing(c -> c.node().name());
+
+    /** Free memory in bytes, -1 when unknown. */
+    private static long freeMemory(NodeChoice c) {
+        NodeLoad load = c.fit().load();
+        return load == null || load.requestedMemory() == null ? -1
+                : Math.max(0, load.allocatableMemory() - load.requestedMemory());
+    }
 
     /** The verdict for launch: node state, platform, policy and the node's size, without reading its pods. */
     NodeChoice choice(TagDetail image, Node node, Resources requests) {

@@ -12,7 +12,8 @@ import dev.imagecatalog.cluster.RunDetail;
  * @param previousLog the log before the last restart ({@code ""} without a restart), or why it cannot be read
  * @param diagnosis   why its image does not pull, {@code null} when it pulls
  * @param changes     what it changed against its image's defaults, {@code null} when unknown
+ * @param reach       the commands that reach its pod from the user's machine
  */
 public record RunView(RunDetail detail, RunHeadline headline, String log, String logNote, String previousLog, Diagnosis diagnosis,
-                      RunChanges changes) {
+                      RunChanges changes, Reach reach) {
 }

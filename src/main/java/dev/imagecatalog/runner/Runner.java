@@ -132,6 +132,9 @@ public interface Runner {
     default RunView runView(String name, int tailLines, boolean withLogs) {
         RunDetail detail = run(name);
         RunHeadline headline = RunHeadline.of(detail.run(), java.time.Instant.now());
+        if (!headline.started() && !detail.run().done() && "Pending".equals(detail.run().phase())) {
+            headline = headline.withFix(String.join(" ", schedulingFix(detail)));
+        }
         String log = "";
         String note = "";
         String previous = "";
@@ -153,8 +156,20 @@ public interface Runner {
                 }
             }
         }
-        return new RunView(detail, headline, log, note, previous, diagnose(detail.run()).orElse(null),
-                           changes(detail).orElse(null));
+        RunChanges changes = changes(detail).orElse(null);
+        Reach reach = Reach.of(detail.run().namespace(), detail.run().name(),
+                               changes == null ? List.of() : changes.image().exposedPorts(), detail.ports());
+        return new RunView(detail, headline, log, note, previous, diagnose(detail.run()).orElse(null), changes,
+                           reach);
+    }
+
+    /**
+     * What would let a run that waits for its node start, one sentence each ({@link SchedulingFix}): the run's
+     * requests against its node's allocatable and free capacity, the node gone, not Ready or cordoned, a taint the
+     * run does not tolerate, another platform. Empty when nothing can be named or the cluster cannot be read.
+     */
+    default List<String> schedulingFix(RunDetail detail) {
+        return List.of();
     }
 
     /**

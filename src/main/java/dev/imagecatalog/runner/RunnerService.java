@@ -364,6 +364,43 @@ final class RunnerService implements Runner {
     }
 
     @Override
+    public List<String> schedulingFix(RunDetail detail) {
+        Run run = detail.run();
+        if (run.node() == null) {
+            return List.of();
+        }
+        NodeLoads.Snapshot snapshot;
+        try {
+            // the figures the pre-flight shares; the run waits unplaced, so its own requests are not among them
+            snapshot = loads.get();
+        } catch (ClusterException e) {
+            return List.of();
+        }
+        Node node = snapshot.nodes().stream().filter(n -> n.hostname().equals(run.node())).findFirst()
+                .or(() -> snapshot.nodes().stream().filter(n -> n.name().equals(run.node())).findFirst())
+                .orElse(null);
+        return SchedulingFix.of(detail, node, node == null ? null : snapshot.requestedOn(node.name()),
+                                platform(run));
+    }
+
+    /** The platform of the run's image ({@code linux/arm64}), {@code null} when the catalog cannot tell. */
+    private String platform(Run run) {
+        PullDiagnostics.Reference ref = run.image() == null ? null : PullDiagnostics.Reference.parse(run.image());
+        if (ref == null) {
+            return null;
+        }
+        try {
+            String repository = run.repository() != null ? run.repository() : ref.repository();
+            return catalog.digest(repository, ref.digest()).platforms().stream()
+                    .filter(p -> p.image().digest().equals(ref.digest()))
+                    .map(p -> p.image().platform().os() + "/" + p.image().platform().architecture())
+                    .findFirst().orElse(null);
+        } catch (RegistryException e) {
+            return null;
+        }
+    }
+
+    @Override
     public java.util.Optional<Diagnosis> diagnose(Run run) {
         if (run.reason() == null || !PullDiagnostics.PULL_REASONS.contains(run.reason())) {
             return java.util.Optional.empty();

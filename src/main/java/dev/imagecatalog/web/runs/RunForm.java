@@ -64,7 +64,12 @@ public final class RunForm implements TagRunSection {
                                         Map<String, String> form, LaunchException error) {
         Map<String, Object> run = new LinkedHashMap<>();
         List<NodeChoice> choices = nodeChoices(req, detail, run, form);
-        String selected = Preselection.of(choices, form.getOrDefault("node", ""));
+        String chosen = form.getOrDefault("node", "");
+        String selected = Preselection.of(choices, chosen);
+        boolean chosenSelectable = choices.stream().anyMatch(c -> c.selectable() && c.node().name().equals(chosen));
+        // a refused choice stays unchecked (its reason is next to the field): then nothing is said about it
+        run.put("preselected", chosen.isEmpty() || chosenSelectable ? selected == null ? "" : selected : "");
+        run.put("preselectedBecause", chosen.isEmpty() || chosenSelectable ? Preselection.because(choices, chosen) : "");
         run.put("nodes", choices.stream().map(c -> {
             Map<String, Object> node = new LinkedHashMap<>();
             node.put("name", c.node().name());
@@ -76,6 +81,7 @@ public final class RunForm implements TagRunSection {
             node.put("checked", c.selectable() && c.node().name().equals(selected));
             node.put("tainted", c.tainted());
             node.put("verdict", c.verdict().word());
+            node.put("controlPlane", c.node().roles().contains("control-plane") || c.node().roles().contains("master"));
             node.put("reasons", c.reasons());
             node.put("pull", c.pull() == null ? "" : c.cached() ? "cached" : "≈ " + Formats.size(c.pull().bytes()));
             node.put("free", c.freeCpu() == null ? "" : c.freeCpu() + " CPU · " + c.freeMemory() + " free");

@@ -10,6 +10,7 @@ import dev.imagecatalog.cluster.RunDetail;
 import dev.imagecatalog.cluster.RunEvent;
 import dev.imagecatalog.runner.Diagnosis;
 import dev.imagecatalog.runner.RunChanges;
+import dev.imagecatalog.runner.RunHeadline;
 import dev.imagecatalog.runner.RunView;
 import dev.imagecatalog.runner.LaunchException;
 import dev.imagecatalog.runner.LaunchRequest;
@@ -50,14 +51,14 @@ final class RunJson {
 
     /** {@code {"repository","tag","requests","preselected","nodes":[…]}}: the pre-flight of one tag. */
     record Preflight(String repository, String tag, ResourcesDoc requests, String preselected,
-                     List<PreflightNode> nodes) {
+                     String preselectedBecause, List<PreflightNode> nodes) {
     }
 
     /** One node's pre-flight. */
     record PreflightNode(String name, String verdict, List<String> reasons, String platform, String platformDigest,
                          Boolean fits, FreeDoc free, boolean cached, Long pullBytes, String pullEstimate,
                          boolean selectable, boolean preferred, boolean tainted, boolean ready, boolean unschedulable,
-                         List<TaintDoc> taints, CapacityDoc capacity) {
+                         List<TaintDoc> taints, CapacityDoc capacity, List<String> roles) {
     }
 
     /**
@@ -109,11 +110,20 @@ final class RunJson {
                         List<String> args,
                         Map<String, String> env, String restartPolicy, ResourcesDoc resources,
                         List<EventDoc> events, boolean previousLog, DiagnosisDoc diagnosis,
-                        ChangesDoc changes, HeadlineDoc headline) {
+                        ChangesDoc changes, HeadlineDoc headline, ReachDoc reach) {
     }
 
-    /** What the run does now, in a sentence, and its tone ({@code wait}, {@code problem}, {@code ok}, {@code done}). */
-    record HeadlineDoc(String text, String tone) {
+    /**
+     * What the run does now, in a sentence ({@code text}), and its tone ({@code wait}, {@code problem}, {@code ok},
+     * {@code done}); the sentence in parts for a page that shows the time relative ({@code lead}, {@code since}
+     * RFC 3339 or null, {@code rest}); {@code fix}: what would let a waiting run be scheduled ({@code ""}: nothing
+     * known).
+     */
+    record HeadlineDoc(String text, String tone, String lead, String since, String rest, String fix) {
+    }
+
+    /** The commands that reach the run's pod from the user's machine (the catalog proxies nothing). */
+    record ReachDoc(List<String> portForward, String exec, String logs) {
     }
 
     /** What the run changed against its image's defaults ({@code null}: the image's config cannot be read). */
@@ -171,7 +181,7 @@ final class RunJson {
 
     static Preflight preflight(String repository, String tag, Resources requests, List<NodeChoice> choices) {
         return new Preflight(repository, tag, new ResourcesDoc(requests.cpuRequest(), null, requests.memoryRequest(),
-                null), Preselection.of(choices, null), choices.stream().map(c -> new PreflightNode(
+                null), Preselection.of(choices, null), Preselection.because(choices, null), choices.stream().map(c -> new PreflightNode(
                 c.node().name(), c.verdict().word(), c.reasons(),
                 c.platform() == null ? null : c.platform().platform().toString(),
                 c.platform() == null ? null : c.platform().digest(), c.fits(),
@@ -180,7 +190,7 @@ final class RunJson {
                 c.pull() == null ? null : c.pull().basis().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                 c.selectable(), c.preferred(), c.tainted(), c.node().ready(), c.node().unschedulable(),
                 c.node().taints().stream().map(t -> new TaintDoc(t.key(), t.value(), t.effect())).toList(),
-                capacity(c))).toList());
+                capacity(c), c.node().roles())).toList());
     }
 
     private static CapacityDoc capacity(NodeChoice c) {
@@ -221,6 +231,11 @@ final class RunJson {
                 changes == null ? null : new ChangesDoc(changes.commandOverridden(), changes.argsOverridden(),
                         changes.image().entrypoint(), changes.image().cmd(), changes.env().stream()
                         .map(e -> new EnvChangeDoc(e.name(), e.imageValue(), e.value())).toList()),
-                new HeadlineDoc(view.headline().text(), view.headline().tone()));
+                headline(view.headline()),
+                new ReachDoc(view.reach().portForward(), view.reach().exec(), view.reach().logs()));
+    }
+
+    static HeadlineDoc headline(RunHeadline h) {
+        return new HeadlineDoc(h.text(), h.tone(), h.lead(), Formats.rfc3339(h.since()), h.rest(), h.fix());
     }
 }

@@ -22,6 +22,7 @@ import dev.imagecatalog.runner.LaunchException;
 import dev.imagecatalog.runner.LaunchOptions;
 import dev.imagecatalog.runner.LaunchRequest;
 import dev.imagecatalog.runner.RunChanges;
+import dev.imagecatalog.runner.RunHeadline;
 import dev.imagecatalog.runner.RunView;
 import dev.imagecatalog.runner.Runner;
 import dev.imagecatalog.runner.RunsDisabledException;
@@ -213,7 +214,18 @@ public final class RunPages implements HttpService {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", r.name());
         model.put("run", run(r, Instant.now()));
-        model.put("headline", Map.of("text", view.headline().text(), "tone", view.headline().tone()));
+        RunHeadline h = view.headline();
+        Map<String, Object> headline = new LinkedHashMap<>();
+        headline.put("text", h.text());
+        headline.put("lead", h.lead());
+        headline.put("since", h.since() == null ? "" : Formats.date(h.since()));
+        headline.put("sinceIso", h.since() == null ? "" : Formats.rfc3339(h.since()));
+        headline.put("rest", h.rest());
+        headline.put("tone", h.tone());
+        headline.put("fix", h.fix());
+        model.put("headline", headline);
+        model.put("reach", Map.of("portForward", view.reach().portForward(), "exec", view.reach().exec(),
+                                  "logs", view.reach().logs()));
         model.put("enabled", runner.settings().enabled());
         model.put("token", runner.settings().enabled() ? Csrf.issue(req, res) : "");
         model.put("command", detail.command());
