@@ -165,7 +165,7 @@ final class RepositoryReader {
         boolean capped = entries.size() > max || others.size() > max;
         List<Manifest.IndexEntry> read = entries.size() > max ? entries.subList(0, max) : entries;
         List<Manifest.IndexEntry> readOthers = others.size() > max ? others.subList(0, max) : others;
-        List<Future<Optional<IndexedManifest.Child>>> futures = new ArrayList<>();
+        List<Future<Optional<ChildRead>>> futures = new ArrayList<>();
         List<Future<Optional<String>>> attestationFutures = new ArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Manifest.IndexEntry e : read) {
@@ -175,15 +175,16 @@ final class RepositoryReader {
                 attestationFutures.add(executor.submit(() -> attestation(e)));
             }
             List<IndexedManifest.Child> children = new ArrayList<>();
-            for (Future<Optional<IndexedManifest.Child>> f : futures) {
-                IndexUpdater.join(f).ifPresent(children::add);
+            List<IndexedManifest.Child> missing = new ArrayList<>();
+            for (Future<Optional<ChildRead>> f : futures) {
+                IndexUpdater.join(f).ifPresent(r -> (r.missing() ? missing : children).add(r.child()));
             }
             List<String> attestations = new ArrayList<>();
             for (Future<Optional<String>> f : attestationFutures) {
                 IndexUpdater.join(f).ifPresent(attestations::add);
             }
             return new IndexedManifest.Index(idx.digest(), Names.intern(idx.mediaType()),
-                    List.copyOf(children), List.copyOf(attestations), capped, idx.bytes());
+                    List.copyOf(children), List.copyOf(attestations), capped, idx.bytes(), List.copyOf(missing));
         }
     }
 
@@ -219,8 +220,11 @@ final class RepositoryReader {
         return Optional.of(digest);
     }
 
-    /** A platform child, or empty when it is gone (404) or not an image. */
-    private Optional<IndexedManifest.Child> child(Manifest.IndexEntry e) {
+    /**
+     * A platform child; marked missing when it is gone (404) and the entry names its platform (a user must learn
+     * the index cannot run there, not see an index that seems never to have had it); empty when it is not an image.
+     */
+    private Optional<ChildRead> child(Manifest.IndexEntry e) {
         String digest = e.descriptor().digest();
         IndexedManifest child = manifests.get(digest);
         if (child == null) {
@@ -229,7 +233,9 @@ final class RepositoryReader {
                 m = updater.client().manifest(repository, digest);
             } catch (RegistryException ex) {
                 if (ex.kind() == RegistryException.Kind.NOT_FOUND) {
-                    return Optional.empty();
+                    Platform named = Names.platform(e.platform());
+                    return named == null || named.os() == null || named.architecture() == null ? Optional.empty()
+                            : Optional.of(new ChildRead(new IndexedManifest.Child(digest, named), true));
                 }
                 throw ex;
             }
@@ -241,7 +247,12 @@ final class RepositoryReader {
         if (!(child instanceof IndexedManifest.Image image) || image.kind() != ArtifactKind.IMAGE) {
             return Optional.empty();
         }
-        return Optional.of(new IndexedManifest.Child(child.digest(), Names.platform(e.platform())));
+        return Optional.of(new ChildRead(new IndexedManifest.Child(child.digest(), Names.platform(e.platform())),
+                false));
+    }
+
+    /** A platform entry as read: found, or answered 404. */
+    private record ChildRead(IndexedManifest.Child child, boolean missing) {
     }
 
     private ConfigFields config(Layer config) {
@@ -262,6 +273,10 @@ final class RepositoryReader {
         boolean cosign = COSIGN_TAG.matcher(tag).matches();
         if (m instanceof IndexedManifest.Index idx) {
             List<PlatformImage> platforms = new ArrayList<>();
+            List<PlatformImage> missing = new ArrayList<>();
+            for (IndexedManifest.Child c : idx.missing()) {
+                missing.add(new PlatformImage(c.platform(), c.digest(), 0, null));
+            }
             for (IndexedManifest.Child c : idx.children()) {
                 if (manifests.get(c.digest()) instanceof IndexedManifest.Image image) {
                     Platform p = c.platform() != null ? c.platform() : image.platform();
@@ -271,7 +286,8 @@ final class RepositoryReader {
             Instant newest = platforms.stream().map(PlatformImage::created).filter(Objects::nonNull)
                     .max(Comparator.naturalOrder()).orElse(null);
             return new TagSummary(name, idx.digest(), idx.mediaType(), null, newest,
-                    cosign ? ArtifactKind.SIGNATURE : ArtifactKind.INDEX, List.copyOf(platforms));
+                    cosign ? ArtifactKind.SIGNATURE : ArtifactKind.INDEX, List.copyOf(platforms), null,
+                    List.copyOf(missing));
         }
         IndexedManifest.Image image = (IndexedManifest.Image) m;
         ArtifactKind kind = cosign ? ArtifactKind.SIGNATURE : image.kind();

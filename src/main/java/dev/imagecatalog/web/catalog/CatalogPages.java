@@ -209,12 +209,19 @@ public final class CatalogPages implements HttpService {
         model.put("digest", summary.digest());
         model.put("mediaType", summary.mediaType());
         model.put("mediaTypeLabel", Formats.mediaType(summary.mediaType()));
-        model.put("created", Formats.date(summary.created()));
+        model.put("created", Formats.exact(summary.created()));
+        model.put("createdWhen", Formats.when(summary.created()));
+        model.put("missingPlatforms", Views.missingPlatforms(summary));
         model.put("createdIso", Formats.rfc3339(summary.created()) == null ? "" : Formats.rfc3339(summary.created()));
         Long largest = Views.largestSize(summary);
         model.put("size", largest == null ? "" : Formats.size(largest));
         model.put("sizeExact", largest == null ? "" : Formats.exactBytes(largest));
-        model.put("pullByTag", Links.pullByTag(summary.kind(), pullHost, repository, tag));
+        // helm pull --version takes the chart's version (from its config), which need not be the tag
+        String pullRef = detail.chart() != null && detail.chart().version() != null ? detail.chart().version() : tag;
+        model.put("pullByTag", Links.pullByTag(summary.kind(), pullHost, repository, pullRef));
+        if (detail.chart() != null) {
+            model.put("chart", Views.chart(detail.chart()));
+        }
         model.put("pullByDigest", Links.pullByDigest(summary.kind(), pullHost, repository, summary.digest()));
         model.put("pullTool", Links.pullTool(summary.kind()));
         model.put("platforms", Views.platforms(detail, pullHost));
