@@ -161,7 +161,8 @@ public final class CatalogPages implements HttpService {
     private void repository(ServerRequest req, ServerResponse res, RepositoryView view) {
         String repository = view.name();
         List<TagSummary> tags = view.tags();
-        Views.Sort sort = Views.Sort.parse(req.query().first("sort").orElse(null));
+        // newest first by default: with hundreds of tags, name order puts latest and the last release on page 2
+        Views.Sort sort = Views.Sort.parse(req.query().first("sort").orElse(null), Views.Sort.CREATED);
         String filter = req.query().first("tag").orElse("").trim();
         List<TagSummary> matching = filter.isEmpty() ? tags : tags.stream()
                 .filter(t -> t.name().toLowerCase(Locale.ROOT).contains(filter.toLowerCase(Locale.ROOT))).toList();

@@ -11,6 +11,7 @@ import dev.imagecatalog.catalog.Overview;
 import dev.imagecatalog.catalog.RepositoryInfo;
 import dev.imagecatalog.catalog.SearchResult;
 import dev.imagecatalog.catalog.Storage;
+import dev.imagecatalog.catalog.TagOrder;
 import dev.imagecatalog.catalog.index.IndexStatus;
 import dev.imagecatalog.registry.ArtifactKind;
 import dev.imagecatalog.registry.HistoryEntry;
@@ -318,12 +319,11 @@ public final class Views {
         }
     }
 
-    /** Sort orders of the repository page. */
+    /** Sort orders of the repository page and of {@code GET /api/repositories/<name>/tags?sort=}. */
     enum Sort {
         NAME(Comparator.comparing((TagSummary t) -> t.name().toLowerCase(Locale.ROOT)).thenComparing(TagSummary::name)),
-        /** Newest first; unknown dates last. */
-        CREATED(Comparator.comparing(TagSummary::created, Comparator.nullsLast(Comparator.reverseOrder()))
-                .thenComparing(TagSummary::name)),
+        /** Newest first; unknown dates last; ties: {@code latest}, SemVer descending, name ({@link TagOrder}). */
+        CREATED(TagOrder.NEWEST),
         /** Largest first; unknown sizes last. */
         SIZE(Comparator.comparing(Views::largestSize, Comparator.nullsLast(Comparator.reverseOrder()))
                 .thenComparing(TagSummary::name));
@@ -334,10 +334,10 @@ public final class Views {
             this.order = order;
         }
 
-        /** {@code name}, {@code created} or {@code size} (default name); 400 for anything else. */
-        static Sort parse(String value) {
+        /** {@code name}, {@code created} or {@code size}, blank: {@code fallback}; 400 for anything else. */
+        static Sort parse(String value, Sort fallback) {
             if (value == null || value.isBlank()) {
-                return NAME;
+                return fallback;
             }
             for (Sort sort : values()) {
                 if (sort.name().equalsIgnoreCase(value)) {
@@ -345,6 +345,11 @@ public final class Views {
                 }
             }
             throw WebException.badRequest("Unknown sort \"" + value + "\": use name, created or size.");
+        }
+
+        /** The order. */
+        Comparator<TagSummary> order() {
+            return order;
         }
 
         /** The query value. */
