@@ -59,6 +59,8 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(RegistryCatalog.class.getName());
     private static final Duration CRAWL_RETRY = Duration.ofSeconds(5);
     private static final int MAX_SEARCH_HITS = 500;
+    /** Tags listed per repository in a search of all repositories ("and 55 more" links to the rest). */
+    static final int SEARCH_HITS_PER_REPOSITORY = 5;
     /**
      * Bytes kept over all cached listings. A filter is the viewer's input, so each listing weighs what it retains:
      * its rows and its key. Counting entries would let 64 listings of a 100,000-repository registry fill the chart's
@@ -340,7 +342,15 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     public SearchResult search(String q) {
         // the sorted names are kept per index version: no sort of every repository per query
         List<RepositorySnapshot> inOrder = index.names().stream().map(index::get).filter(Objects::nonNull).toList();
-        return Search.run(inOrder, q, MAX_SEARCH_HITS);
+        return Search.run(inOrder, q, MAX_SEARCH_HITS, SEARCH_HITS_PER_REPOSITORY);
+    }
+
+    @Override
+    public SearchResult search(String q, String repository) {
+        RepositorySnapshot s = updater.repository(repository);
+        SearchResult one = Search.run(List.of(s), q, MAX_SEARCH_HITS, MAX_SEARCH_HITS);
+        return new SearchResult(one.query(), one.groups(), one.truncated()
+                || one.groups().stream().anyMatch(g -> g.more() > 0), repository);
     }
 
     @Override

@@ -120,12 +120,17 @@ public final class CatalogPages implements HttpService {
 
     private void search(ServerRequest req, ServerResponse res) {
         String q = req.query().first("q").orElse("").trim();
+        String repository = req.query().first("repository").orElse("").trim();
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", q.isEmpty() ? "Search" : "Search: " + q);
         model.put("q", q);
-        SearchResult result = q.isEmpty() ? new SearchResult("", List.of(), false) : catalog.search(q);
+        SearchResult result = q.isEmpty() ? new SearchResult("", List.of(), false)
+                : IndexApi.search(catalog, q, repository);
+        model.put("repository", result.repository() == null ? "" : result.repository());
+        model.put("allHref", "/search?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
         model.put("groups", Views.searchGroups(result));
-        model.put("hits", result.groups().stream().mapToInt(g -> g.hits().size()).sum());
+        // every matching tag counted, listed or not
+        model.put("hits", result.hitCount());
         model.put("truncated", result.truncated());
         Html.send(req, res, templates.page("search.ftlh", model));
     }

@@ -115,9 +115,13 @@ public final class Views {
      * @param repository  name
      * @param href        its page
      * @param nameMatches whether the name matched
-     * @param hits        matching tags
+     * @param hits        the matching tags listed
+     * @param hitCount    matching tags in all
+     * @param more        matching tags not listed
+     * @param moreHref    the search of this repository alone, listing them all
      */
-    public record SearchGroupView(String repository, String href, boolean nameMatches, List<SearchHitView> hits) {
+    public record SearchGroupView(String repository, String href, boolean nameMatches, List<SearchHitView> hits,
+                                  int hitCount, int more, String moreHref) {
     }
 
     /**
@@ -191,10 +195,13 @@ public final class Views {
 
     /** The search page's groups. */
     public static List<SearchGroupView> searchGroups(SearchResult result) {
+        String q = java.net.URLEncoder.encode(result.query(), java.nio.charset.StandardCharsets.UTF_8);
         return result.groups().stream().map(g -> new SearchGroupView(g.repository(), Links.repository(g.repository()),
                 g.nameMatches(), g.hits().stream().map(h -> new SearchHitView(h.tag(), Links.tag(g.repository(), h.tag()),
                         h.digest() == null ? "" : h.digest(), h.digest() == null ? "" : Formats.shortDigest(h.digest()),
-                        h.reason())).toList())).toList();
+                        h.reason())).toList(), g.hitCount(), g.more(),
+                "/search?q=" + q + "&repository="
+                + java.net.URLEncoder.encode(g.repository(), java.nio.charset.StandardCharsets.UTF_8))).toList();
     }
 
     /** Tags sorted, then grouped by digest (first tag of a group in sort order carries it). */
