@@ -61,6 +61,8 @@ class TagPagesIT {
     /** Creation time per tag of {@link #MANY} (the undated one absent). */
     private static final Map<String, Instant> created = new LinkedHashMap<>();
     private static TestPusher.Index dangling;
+    private static TestPusher.Index comesBack;
+    private static TestPusher pusher;
     private static TestPusher.Image chart;
 
     private final URI server;
@@ -72,7 +74,7 @@ class TagPagesIT {
     @SetUpServer
     static void server(WebServerConfig.Builder builder) {
         registry = LocalRegistry.start();
-        TestPusher pusher = new TestPusher(registry);
+        pusher = new TestPusher(registry);
         now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<Blob> layers = List.of(pusher.pushBlob(MANY, TestPusher.random(300), TestPusher.OCI_LAYER));
         for (int i = 0; i < RELEASES; i++) {
@@ -91,6 +93,7 @@ class TagPagesIT {
 
         // pushed with both children, then the arm64 child deleted by digest through the registry API
         dangling = pusher.pushIndexWithMissingChild("gone/app", "1.0", List.of(Arch.AMD64), List.of(Arch.ARM64));
+        comesBack = pusher.pushIndexWithMissingChild("gone/back", "1.0", List.of(Arch.AMD64), List.of(Arch.ARM64));
 
         chart = pusher.pushHelmChart("charts/demo", "stable", Map.of("apiVersion", "v2", "name", "demo",
                 "version", "0.3.1", "appVersion", "2.4.0", "description", "A demo <chart> for tests"));
@@ -219,6 +222,22 @@ class TagPagesIT {
         assertThat(detail.get("platforms").get(1).get("missing").asBoolean()).isTrue();
         assertThat(detail.get("platforms").get(1).get("architecture").asText()).isEqualTo("arm64");
         assertThat(detail.get("platforms").get(0).get("layers")).isNotEmpty();
+    }
+
+    @Test
+    void danglingChild_pushedAgain_isPresentAfterTheNextReconcile() throws Exception {
+        JsonNode before = json("/api/repositories/gone/back/tags").get("tags").get(0).get("platforms");
+        assertThat(before.get(1).get("missing").asBoolean()).isTrue();
+
+        pusher.pushAgain(comesBack.missing().getFirst());
+        catalog.reconcile();
+
+        JsonNode after = json("/api/repositories/gone/back/tags").get("tags").get(0).get("platforms");
+        assertThat(after).hasSize(2);
+        assertThat(after.get(1).get("architecture").asText()).isEqualTo("arm64");
+        assertThat(after.get(1).get("missing").asBoolean()).isFalse();
+        assertThat(after.get(1).get("size").asLong()).isEqualTo(comesBack.missing().getFirst().size());
+        assertThat(get("/repositories/gone/back").body()).doesNotContain("missing from the registry");
     }
 
     // ---- item 10: Helm chart ------------------------------------------------------------------------------

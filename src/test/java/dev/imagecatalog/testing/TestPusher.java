@@ -245,6 +245,23 @@ public final class TestPusher {
                 Map.of("tag", tag), 0);
     }
 
+    /**
+     * Pushes {@code image}'s manifest again by digest (the same bytes: its config and layers are still stored after
+     * a manifest delete), e.g. a deleted index child coming back.
+     */
+    public void pushAgain(Image image) {
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("schemaVersion", 2);
+        manifest.put("mediaType", image.mediaType());
+        manifest.put("config", descriptor(image.config()));
+        manifest.put("layers", image.layers().stream().map(TestPusher::descriptor).toList());
+        byte[] body = toJson(manifest);
+        if (!sha256(body).equals(image.digest())) {
+            throw new IllegalStateException("not the manifest pushed before: " + image.digest());
+        }
+        pushManifest(image.repository(), image.digest(), image.mediaType(), body);
+    }
+
     /** {@code size} random bytes (layer content). */
     public static byte[] random(int size) {
         return randomBytes(size);

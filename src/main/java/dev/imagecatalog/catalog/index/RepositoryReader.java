@@ -63,10 +63,10 @@ final class RepositoryReader {
             if (known != null && known.error() == null && known.digest() != null) {
                 Optional<String> digest = updater.client().manifestDigest(repository, tag);
                 if (digest.isPresent() && digest.get().equals(known.digest())
-                        && manifests.containsKey(known.digest())) {
+                        && reusable(manifests.get(known.digest()))) {
                     return Optional.of(known);
                 }
-                if (digest.isPresent() && manifests.get(digest.get()) != null) {
+                if (digest.isPresent() && reusable(manifests.get(digest.get()))) {
                     return Optional.of(summary(tag, manifests.get(digest.get())));
                 }
             }
@@ -98,6 +98,14 @@ final class RepositoryReader {
         }
     }
 
+    /**
+     * Whether a known manifest can stand for itself without a request: not an index with missing children (those
+     * are asked again at each read of their tag — one GET per missing child — so a child pushed again shows up).
+     */
+    private static boolean reusable(IndexedManifest known) {
+        return known != null && !(known instanceof IndexedManifest.Index idx && !idx.missing().isEmpty());
+    }
+
     /** The snapshot of these tags with exactly the manifests they reach. */
     RepositorySnapshot snapshot(List<TagSummary> tags) {
         Map<String, IndexedManifest> reachable = new HashMap<>();
@@ -127,7 +135,7 @@ final class RepositoryReader {
 
     IndexedManifest entry(Manifest manifest) {
         IndexedManifest known = manifests.get(manifest.digest());
-        if (known != null) {
+        if (reusable(known)) {
             return known;
         }
         IndexedManifest entry = switch (manifest) {
