@@ -247,24 +247,28 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
-// Timestamps read relative ("3 days ago") with the absolute UTC time on hover; without JavaScript the absolute
-// time the server wrote stays. Refreshed every minute so a page left open stays right.
+// Timestamps read relative ("3 days ago") up to four weeks, then as month and year ("Mar 2025": "2 years ago" on
+// every row tells nothing apart), with the absolute UTC time on hover — the rule of Formats.when on the server.
+// Refreshed every minute so a page left open stays right.
 document.addEventListener("DOMContentLoaded", () => {
-  const units = [["year", 31536000], ["month", 2592000], ["day", 86400], ["hour", 3600], ["minute", 60]];
+  const units = [["day", 86400], ["hour", 3600], ["minute", 60]];
+  const RELATIVE_UP_TO = 28 * 86400;
   const format = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+  const month = new Intl.DateTimeFormat("en", { month: "short", year: "numeric", timeZone: "UTC" });
   function relative(date) {
     const seconds = Math.round((date.getTime() - Date.now()) / 1000);
+    if (-seconds >= RELATIVE_UP_TO || seconds >= 60) return month.format(date);
     for (const [unit, size] of units) {
-      if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+      if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
     }
-    return Math.abs(seconds) < 10 ? "just now" : format.format(seconds, "second");
+    return "just now";
   }
   function update(root) {
     for (const el of root.querySelectorAll("time[datetime]")) {
       const date = new Date(el.getAttribute("datetime"));
       if (isNaN(date)) continue;
       if (!el.dataset.absolute) {
-        el.dataset.absolute = date.toISOString().replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC").replace(/\.\d+Z$/, " UTC");
+        el.dataset.absolute = el.title || date.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
         el.title = el.dataset.absolute;
       }
       el.textContent = relative(date);

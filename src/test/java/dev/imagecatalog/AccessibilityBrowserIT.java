@@ -76,7 +76,11 @@ class AccessibilityBrowserIT {
                 "/search?q=app", "/nodes", "/runs", "/runs/" + runName, "/login", "/repositories/no/such",
                 "/repositories/" + image.repository() + "/tags/" + image.tag() + "/delete?mode=untag",
                 "/repositories/" + index.repository() + "/tags/" + index.tag() + "/delete?mode=image",
-                "/retention");
+                "/retention",
+                // a chart's facts, a platform missing from the registry
+                "/repositories/" + seeded.helmChart().repository() + "/tags/" + seeded.helmChart().tag(),
+                "/repositories/" + seeded.partialIndex().repository(),
+                "/repositories/" + seeded.partialIndex().repository() + "/tags/" + seeded.partialIndex().tag());
         List<String> violations = new ArrayList<>();
         List<String> visits = new ArrayList<>(pages);
         // Stop's confirmation page is the answer to the Stop form sent without JavaScript's confirm()

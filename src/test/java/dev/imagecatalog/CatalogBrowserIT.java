@@ -63,6 +63,24 @@ class CatalogBrowserIT {
     }
 
     @Test
+    void repositoryPage_oldDatesReadAsMonthAndYear_afterTheScriptRan_exactTimeOnHover() {
+        TestPusher.Index index = seeded.multiArch();
+        browser.get(server.resolve("/repositories/" + index.repository()).toString());
+        List<WebElement> times = browser.findElements(By.cssSelector("table.tags td.created time"));
+        assertThat(times).hasSize(index.platforms().size());
+        for (int i = 0; i < times.size(); i++) {
+            java.time.ZonedDateTime created = index.platforms().get(i).created().atZone(java.time.ZoneOffset.UTC);
+            // the seeded images are from 2023/2024: the script must not turn them into "2 years ago"
+            String month = created.getMonth().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ENGLISH)
+                           + " " + created.getYear();
+            WebElement time = times.get(i);
+            new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> time.getText().equals(month));
+            assertThat(time.getAttribute("title")).isEqualTo(String.format(java.util.Locale.ROOT,
+                    "%1$tY-%1$tm-%1$td %1$tH:%1$tM:%1$tS UTC", created));
+        }
+    }
+
+    @Test
     void person_filtersOpensRepositoryAndSeesSizes() throws IOException {
         TestPusher.Index index = seeded.multiArch();
         browser.get(server.resolve("/").toString());

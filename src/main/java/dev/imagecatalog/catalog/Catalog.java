@@ -123,8 +123,19 @@ public interface Catalog {
         return false;
     }
 
-    /** Repository names, tag names, digest prefixes and label values matching {@code q}, grouped by repository. */
+    /**
+     * Repository names, tag names, digest prefixes and label values matching {@code q}, grouped by repository: the
+     * first few tags of each repository listed, all of them counted.
+     */
     default SearchResult search(String q) {
+        throw new UnsupportedOperationException("this catalog keeps no index");
+    }
+
+    /**
+     * The matches of {@code q} in one repository, every matching tag listed (up to the search's limit);
+     * NOT_FOUND when the repository is unknown.
+     */
+    default SearchResult search(String q, String repository) {
         throw new UnsupportedOperationException("this catalog keeps no index");
     }
 

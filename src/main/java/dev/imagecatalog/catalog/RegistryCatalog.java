@@ -26,9 +26,13 @@ import dev.imagecatalog.catalog.index.PeerForwarder;
 import dev.imagecatalog.catalog.index.RegistryIndex;
 import dev.imagecatalog.catalog.index.RepositorySnapshot;
 import dev.imagecatalog.catalog.index.StorageAccounting;
+import dev.imagecatalog.registry.ArtifactKind;
+import dev.imagecatalog.registry.ChartConfig;
 import dev.imagecatalog.registry.DistributionClient;
 import dev.imagecatalog.registry.HistoryEntry;
 import dev.imagecatalog.registry.ImageConfig;
+import dev.imagecatalog.registry.Layer;
+import dev.imagecatalog.registry.ManifestParser;
 import dev.imagecatalog.registry.PlatformDetail;
 import dev.imagecatalog.registry.PlatformImage;
 import dev.imagecatalog.registry.RegistryException;
@@ -55,6 +59,8 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(RegistryCatalog.class.getName());
     private static final Duration CRAWL_RETRY = Duration.ofSeconds(5);
     private static final int MAX_SEARCH_HITS = 500;
+    /** Tags listed per repository in a search of all repositories ("and 55 more" links to the rest). */
+    static final int SEARCH_HITS_PER_REPOSITORY = 5;
     /**
      * Bytes kept over all cached listings. A filter is the viewer's input, so each listing weighs what it retains:
      * its rows and its key. Counting entries would let 64 listings of a 100,000-repository registry fill the chart's
@@ -68,6 +74,8 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     static final int OVERVIEW_FIXED_BYTES = 512;
     /** How long a listing or accounting built during the first crawl is reused (see {@link #crawlingAndRecent}). */
     static final long CRAWL_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Chart configs kept (each bounded by {@link ChartConfig#MAX_TEXT} per field). */
+    private static final int CHARTS_KEPT = 1_000;
 
     private final DistributionClient client;
     private final RegistrySettings settings;
@@ -76,6 +84,9 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     private final IndexUpdater updater;
     private final EventIntake events;
     private final Cache<String, ImageConfig> details;
+    /** Helm chart configs by config digest (content-addressed: never stale; a few hundred bytes each). */
+    private final Cache<String, ChartConfig> charts = Caffeine.newBuilder()
+            .maximumSize(CHARTS_KEPT).build();
     private final ScheduledExecutorService scheduler;
     /**
      * The last overview per filter and order, with the index version it was built at: the home page and
@@ -331,7 +342,15 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     public SearchResult search(String q) {
         // the sorted names are kept per index version: no sort of every repository per query
         List<RepositorySnapshot> inOrder = index.names().stream().map(index::get).filter(Objects::nonNull).toList();
-        return Search.run(inOrder, q, MAX_SEARCH_HITS);
+        return Search.run(inOrder, q, MAX_SEARCH_HITS, SEARCH_HITS_PER_REPOSITORY);
+    }
+
+    @Override
+    public SearchResult search(String q, String repository) {
+        RepositorySnapshot s = updater.repository(repository);
+        SearchResult one = Search.run(List.of(s), q, MAX_SEARCH_HITS, MAX_SEARCH_HITS);
+        return new SearchResult(one.query(), one.groups(), one.truncated()
+                || one.groups().stream().anyMatch(g -> g.more() > 0), repository);
     }
 
     @Override
@@ -410,7 +429,37 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
             platforms.add(new PlatformDetail(p, image.layers(), history, labels,
                                              config != null ? config.defaults() : null));
         }
-        return new TagDetail(repository, summary, List.copyOf(platforms));
+        ChartConfig chart = summary.kind() == ArtifactKind.HELM_CHART
+                && snapshot.manifest(summary.digest()) instanceof IndexedManifest.Image c ? chart(repository, c) : null;
+        return new TagDetail(repository, summary, List.copyOf(platforms), chart);
+    }
+
+    /**
+     * A Helm chart's config (name, version…), from the cache or the registry; {@code null} when it is larger than
+     * {@link ChartConfig#MAX_BYTES} or unreadable (the page then shows the tag only).
+     */
+    private ChartConfig chart(String repository, IndexedManifest.Image chart) {
+        Layer config = chart.config();
+        if (config == null || config.size() > ChartConfig.MAX_BYTES) {
+            return null;
+        }
+        ChartConfig cached = charts.getIfPresent(config.digest());
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            ChartConfig read = ManifestParser.parseChartConfig(
+                    client.blob(repository, config.digest(), config.size()), config.digest());
+            charts.put(config.digest(), read);
+            return read;
+        } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.UNREACHABLE || e.kind() == RegistryException.Kind.UNAUTHORIZED) {
+                throw e;
+            }
+            LOGGER.fine(() -> "Chart config " + config.digest() + " of " + repository + " unreadable: "
+                              + e.getMessage());
+            return null;
+        }
     }
 
     /** The whole config of an image, from the weight-bounded cache or the registry; {@code null} if unreadable. */

@@ -25,9 +25,11 @@ final class Search {
 
     /**
      * @param snapshots the indexed repositories in name order
-     * @param maxHits   matching tags plus repositories matching by name, at most; the result says when cut
+     * @param maxHits   tags listed plus repositories matching by name, at most; the result says when cut
+     * @param perGroup  tags listed per repository at most (a label value every tag carries would otherwise list
+     *                  every tag); each group still counts all of its matches
      */
-    static SearchResult run(Collection<RepositorySnapshot> snapshots, String query, int maxHits) {
+    static SearchResult run(Collection<RepositorySnapshot> snapshots, String query, int maxHits, int perGroup) {
         String q = query == null ? "" : query.strip();
         if (q.isEmpty()) {
             return new SearchResult(q, List.of(), false);
@@ -35,35 +37,33 @@ final class Search {
         String needle = q.toLowerCase(Locale.ROOT);
         String digestPrefix = digestPrefix(needle);
         List<SearchResult.Group> groups = new ArrayList<>();
-        int hits = 0;
+        int listed = 0;
         boolean truncated = false;
         for (RepositorySnapshot s : snapshots) {
+            if (listed >= maxHits) {
+                // a repository found by its name counts as a hit too: "a" must not list 100,000 repositories
+                truncated = true;
+                break;
+            }
             boolean nameMatches = s.name().toLowerCase(Locale.ROOT).contains(needle);
             if (nameMatches) {
-                // a repository found by its name counts as a hit too: "a" must not list 100,000 repositories
-                if (hits >= maxHits) {
-                    truncated = true;
-                    break;
-                }
-                hits++;
+                listed++;
             }
             List<SearchResult.Hit> found = new ArrayList<>();
+            int count = 0;
             for (TagSummary t : s.tags()) {
                 String reason = reason(s, t, needle, digestPrefix);
                 if (reason != null) {
-                    if (hits >= maxHits) {
-                        truncated = true;
-                        break;
+                    count++;
+                    // counting the rest of this repository is cheap (no allocation); listing is what is bounded
+                    if (found.size() < perGroup && listed < maxHits) {
+                        found.add(new SearchResult.Hit(t.name(), t.digest(), reason));
+                        listed++;
                     }
-                    found.add(new SearchResult.Hit(t.name(), t.digest(), reason));
-                    hits++;
                 }
             }
-            if (nameMatches || !found.isEmpty()) {
-                groups.add(new SearchResult.Group(s.name(), nameMatches, List.copyOf(found)));
-            }
-            if (truncated) {
-                break;
+            if (nameMatches || count > 0) {
+                groups.add(new SearchResult.Group(s.name(), nameMatches, List.copyOf(found), count));
             }
         }
         return new SearchResult(q, List.copyOf(groups), truncated);

@@ -81,6 +81,23 @@ public final class ManifestParser {
                 List.copyOf(history), defaults(root.path("config")));
     }
 
+    /**
+     * Parses a Helm chart config (Chart.yaml as JSON): name, version, appVersion and description, each cut at
+     * {@link ChartConfig#MAX_TEXT} characters.
+     *
+     * @throws RegistryException BAD_RESPONSE when the body is not JSON
+     */
+    public static ChartConfig parseChartConfig(byte[] body, String digest) {
+        JsonNode root = read(body, "chart config " + digest);
+        return new ChartConfig(cut(text(root, "name")), cut(text(root, "version")), cut(text(root, "appVersion")),
+                cut(text(root, "description")));
+    }
+
+    private static String cut(String value) {
+        String v = blankToNull(value);
+        return v == null || v.length() <= ChartConfig.MAX_TEXT ? v : v.substring(0, ChartConfig.MAX_TEXT) + "…";
+    }
+
     /** {@code config.Entrypoint}, {@code Cmd}, {@code Env}, {@code ExposedPorts}, {@code User}, … (all optional). */
     private static RunDefaults defaults(JsonNode config) {
         if (!config.isObject()) {

@@ -16,6 +16,8 @@ import java.util.List;
  *                  none for artifacts that are not images
  * @param error     why the tag could not be read (e.g. its manifest is too large or does not match its digest),
  *                  {@code null} when it was read; such a tag is listed with the error and is not runnable
+ * @param missing   platforms an index lists whose manifests the registry no longer has (404: deleted by digest, or
+ *                  a partial copy): size 0 and no creation time; they cannot run on that platform
  */
 public record TagSummary(String name,
                          String digest,
@@ -24,7 +26,19 @@ public record TagSummary(String name,
                          Instant created,
                          ArtifactKind kind,
                          List<PlatformImage> platforms,
-                         String error) {
+                         String error,
+                         List<PlatformImage> missing) {
+
+    /** Null-safe and immutable. */
+    public TagSummary {
+        missing = missing == null ? List.of() : List.copyOf(missing);
+    }
+
+    /** A tag with every platform present. */
+    public TagSummary(String name, String digest, String mediaType, Long size, Instant created, ArtifactKind kind,
+                      List<PlatformImage> platforms, String error) {
+        this(name, digest, mediaType, size, created, kind, platforms, error, List.of());
+    }
 
     /** A tag that was read without error. */
     public TagSummary(String name, String digest, String mediaType, Long size, Instant created, ArtifactKind kind,

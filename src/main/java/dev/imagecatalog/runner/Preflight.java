@@ -79,7 +79,12 @@ final class Preflight {
         Verdict verdict = Verdict.CANNOT;
         int capacityReason = -1;
         boolean blocked = true;
-        if (!image.summary().runnable()) {
+        PlatformImage missing = fit == null ? missingFor(image, node) : null;
+        if (missing != null) {
+            // the index names this platform but the registry lost its manifest: the pull would fail on the node
+            reason = "the " + missing.platform().architecture() + " image is missing from the registry";
+            reasons.add(reason);
+        } else if (!image.summary().runnable()) {
             reason = "a " + image.summary().kind().label() + " cannot be run";
             reasons.add(reason);
         } else if (fit == null) {
@@ -128,6 +133,14 @@ final class Preflight {
         }
         return new NodeChoice(node, verdict != Verdict.CANNOT, reason, fit, cached, tainted, verdict, reasons,
                               capacity, pull, blocked, capacityReason);
+    }
+
+    /** The platform of {@code image} the index lists for this node's OS and architecture but the registry lacks. */
+    private static PlatformImage missingFor(TagDetail image, Node node) {
+        return image.summary().missing().stream()
+                .filter(p -> node.os().equals(p.platform().os())
+                             && node.architecture().equals(p.platform().architecture()))
+                .findFirst().orElse(null);
     }
 
     /**

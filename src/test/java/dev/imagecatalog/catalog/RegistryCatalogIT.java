@@ -82,13 +82,18 @@ class RegistryCatalogIT {
     }
 
     @Test
-    void tags_ofIndexWithMissingChild_listOnlyThePresentPlatform() {
+    void tags_ofIndexWithMissingChild_listThePresentPlatform_andTheMissingOneApart() {
         TestPusher.Index pushed = seeded.partialIndex();
         TagSummary tag = single(catalog.tags(pushed.repository()));
         assertThat(tag.digest()).isEqualTo(pushed.digest());
         assertThat(tag.platforms()).extracting(PlatformImage::digest)
                 .containsExactly(pushed.platforms().getFirst().digest());
         assertThat(tag.platforms().getFirst().platform()).isEqualTo(new Platform("linux", "amd64", null));
+        // the arm64 child the index names answers 404: kept as missing, not dropped
+        assertThat(tag.missing()).extracting(PlatformImage::digest)
+                .containsExactly(pushed.missing().getFirst().digest());
+        assertThat(tag.missing().getFirst().platform()).isEqualTo(new Platform("linux", "arm64", "v8"));
+        assertThat(tag.runnable()).isTrue();
     }
 
     @Test

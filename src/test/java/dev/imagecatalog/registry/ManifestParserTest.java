@@ -224,4 +224,20 @@ class ManifestParserTest {
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void parseChartConfig_readsNameVersionAppVersionDescription_cutsLongText_andRefusesNonJson() {
+        String long600 = "d".repeat(600);
+        ChartConfig chart = ManifestParser.parseChartConfig(("{\"apiVersion\":\"v2\",\"name\":\"demo\","
+                + "\"version\":\"0.3.1\",\"appVersion\":\"2.4.0\",\"description\":\"" + long600 + "\"}")
+                .getBytes(StandardCharsets.UTF_8), "sha256:c");
+        assertThat(chart.name()).isEqualTo("demo");
+        assertThat(chart.version()).isEqualTo("0.3.1");
+        assertThat(chart.appVersion()).isEqualTo("2.4.0");
+        assertThat(chart.description()).hasSize(ChartConfig.MAX_TEXT + 1).endsWith("…");
+        assertThat(ManifestParser.parseChartConfig("{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8), "sha256:c"))
+                .isEqualTo(new ChartConfig("x", null, null, null));
+        assertThatThrownBy(() -> ManifestParser.parseChartConfig("not json".getBytes(StandardCharsets.UTF_8), "sha256:c"))
+                .isInstanceOf(RegistryException.class);
+    }
 }

@@ -127,6 +127,26 @@ class RunnerPreflightIT {
     }
 
     @Test
+    void preflight_indexWhoseArm64ChildWasDeleted_cannotRunOnArm64_becauseItIsMissing_andLaunchIsRefused() {
+        // broken/partial:1 was pushed with amd64 and arm64 children, then the arm64 manifest deleted by digest
+        TestPusher.Index partial = f.seeded.partialIndex();
+        List<NodeChoice> c = f.runner().preflight(partial.repository(), partial.tag(), Resources.NONE);
+
+        NodeChoice arm64 = on(c, MockKubernetes.ARM64_WORKER);
+        assertThat(arm64.verdict()).isEqualTo(Verdict.CANNOT);
+        assertThat(arm64.selectable()).isFalse();
+        assertThat(arm64.reason()).isEqualTo("the arm64 image is missing from the registry");
+        assertThat(arm64.platform()).isNull();
+        NodeChoice amd64 = on(c, MockKubernetes.AMD64_WORKER);
+        assertThat(amd64.verdict()).isEqualTo(Verdict.READY);
+        assertThat(amd64.platform().digest()).isEqualTo(partial.platforms().getFirst().digest());
+        assertThatThrownBy(() -> f.runner().launch(new LaunchRequest(partial.repository(), partial.tag(), null,
+                MockKubernetes.ARM64_WORKER, List.of(), List.of(), Map.of(), null, Resources.NONE)))
+                .isInstanceOf(LaunchException.class).hasMessageContaining("the arm64 image is missing from the registry");
+        assertThat(f.pods()).isEmpty();
+    }
+
+    @Test
     void launch_onANodeWhereTheRunWaits_createsThePod() {
         podOn(MockKubernetes.AMD64_WORKER, "team-a", "busy", "Running", List.of("7500Mi"), List.of());
         TestPusher.Image image = f.seeded.amd64Only();

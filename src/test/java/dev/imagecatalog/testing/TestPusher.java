@@ -231,6 +231,43 @@ public final class TestPusher {
         return pushImageWithLayers(repository, tag, arch, labels, layers, DOCKER_MANIFEST, DOCKER_CONFIG, Map.of());
     }
 
+    /**
+     * An OCI image of these layers (already pushed to {@code repository}) with a new config created at
+     * {@code created} ({@code null}: the config has no {@code created}); one config blob and one manifest pushed.
+     */
+    public Image pushOciImageCreatedAt(String repository, String tag, Arch arch, List<Blob> layers, Instant created) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        if (created != null) {
+            config.put("created", created.toString());
+        }
+        config.put("architecture", arch.architecture());
+        config.put("os", arch.os());
+        // the tag makes each config distinct even when two images share a creation time
+        config.put("config", Map.of("Labels", Map.of("tag", tag)));
+        config.put("rootfs", Map.of("type", "layers",
+                "diff_ids", layers.stream().map(l -> sha256(l.digest().getBytes(StandardCharsets.UTF_8))).toList()));
+        Blob configBlob = pushBlob(repository, toJson(config), OCI_CONFIG);
+        return pushManifestOf(repository, tag, OCI_MANIFEST, configBlob, layers, null, null, arch, created,
+                Map.of("tag", tag), 0);
+    }
+
+    /**
+     * Pushes {@code image}'s manifest again by digest (the same bytes: its config and layers are still stored after
+     * a manifest delete), e.g. a deleted index child coming back.
+     */
+    public void pushAgain(Image image) {
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("schemaVersion", 2);
+        manifest.put("mediaType", image.mediaType());
+        manifest.put("config", descriptor(image.config()));
+        manifest.put("layers", image.layers().stream().map(TestPusher::descriptor).toList());
+        byte[] body = toJson(manifest);
+        if (!sha256(body).equals(image.digest())) {
+            throw new IllegalStateException("not the manifest pushed before: " + image.digest());
+        }
+        pushManifest(image.repository(), image.digest(), image.mediaType(), body);
+    }
+
     /** {@code size} random bytes (layer content). */
     public static byte[] random(int size) {
         return randomBytes(size);
@@ -565,6 +602,14 @@ public final class TestPusher {
     public Image pushHelmChart(String repository, String tag) {
         Blob config = pushBlob(repository, toJson(Map.of("apiVersion", "v2", "name", "demo", "version", tag)),
                 HELM_CONFIG);
+        Blob chart = pushBlob(repository, randomBytes(1500), "application/vnd.cncf.helm.chart.content.v1.tar+gzip");
+        return pushManifestOf(repository, tag, OCI_MANIFEST, config, List.of(chart), null, null, null, null,
+                Map.of(), 0);
+    }
+
+    /** A Helm chart whose config (Chart.yaml as JSON) is {@code chartYaml}, e.g. a version other than the tag. */
+    public Image pushHelmChart(String repository, String tag, Map<String, Object> chartYaml) {
+        Blob config = pushBlob(repository, toJson(chartYaml), HELM_CONFIG);
         Blob chart = pushBlob(repository, randomBytes(1500), "application/vnd.cncf.helm.chart.content.v1.tar+gzip");
         return pushManifestOf(repository, tag, OCI_MANIFEST, config, List.of(chart), null, null, null, null,
                 Map.of(), 0);

@@ -419,7 +419,8 @@ public final class IndexUpdater {
             for (String tag : names) {
                 TagSummary known = previous == null ? null : previous.tag(tag);
                 futures.add(executor.submit(() -> {
-                    if (known != null && known.error() == null && !recheck.test(tag)) {
+                    // an index with missing platforms is asked again at every read: the child may be back
+                    if (known != null && known.error() == null && known.missing().isEmpty() && !recheck.test(tag)) {
                         return Optional.of(known);
                     }
                     return reader.readTag(tag, known);

@@ -80,9 +80,23 @@ public sealed interface IndexedManifest permits IndexedManifest.Image, IndexedMa
      * @param capped       whether the index lists more platforms (or more attestations) than
      *                     {@code registry.max-platforms} (only that many read)
      * @param bytes        byte count of the index itself
+     * @param missing      platform entries whose manifests the registry answered 404 for (deleted by digest, a
+     *                     partial copy): kept apart from {@code children} so that storage and deletes never count
+     *                     them, and kept at all so pages say the platform is missing instead of never listed
      */
     record Index(String digest, String mediaType, List<Child> children, List<String> attestations, boolean capped,
-                 long bytes) implements IndexedManifest {
+                 long bytes, List<Child> missing) implements IndexedManifest {
+
+        /** Immutable. */
+        public Index {
+            missing = missing == null ? List.of() : List.copyOf(missing);
+        }
+
+        /** An index whose children were all found. */
+        public Index(String digest, String mediaType, List<Child> children, List<String> attestations, boolean capped,
+              long bytes) {
+            this(digest, mediaType, children, attestations, capped, bytes, List.of());
+        }
 
         @Override
         public void forEachBlob(Consumer<Layer> blob) {

@@ -63,10 +63,10 @@ final class RepositoryReader {
             if (known != null && known.error() == null && known.digest() != null) {
                 Optional<String> digest = updater.client().manifestDigest(repository, tag);
                 if (digest.isPresent() && digest.get().equals(known.digest())
-                        && manifests.containsKey(known.digest())) {
+                        && reusable(manifests.get(known.digest()))) {
                     return Optional.of(known);
                 }
-                if (digest.isPresent() && manifests.get(digest.get()) != null) {
+                if (digest.isPresent() && reusable(manifests.get(digest.get()))) {
                     return Optional.of(summary(tag, manifests.get(digest.get())));
                 }
             }
@@ -98,6 +98,14 @@ final class RepositoryReader {
         }
     }
 
+    /**
+     * Whether a known manifest can stand for itself without a request: not an index with missing children (those
+     * are asked again at each read of their tag — one GET per missing child — so a child pushed again shows up).
+     */
+    private static boolean reusable(IndexedManifest known) {
+        return known != null && !(known instanceof IndexedManifest.Index idx && !idx.missing().isEmpty());
+    }
+
     /** The snapshot of these tags with exactly the manifests they reach. */
     RepositorySnapshot snapshot(List<TagSummary> tags) {
         Map<String, IndexedManifest> reachable = new HashMap<>();
@@ -127,7 +135,7 @@ final class RepositoryReader {
 
     IndexedManifest entry(Manifest manifest) {
         IndexedManifest known = manifests.get(manifest.digest());
-        if (known != null) {
+        if (reusable(known)) {
             return known;
         }
         IndexedManifest entry = switch (manifest) {
@@ -165,7 +173,7 @@ final class RepositoryReader {
         boolean capped = entries.size() > max || others.size() > max;
         List<Manifest.IndexEntry> read = entries.size() > max ? entries.subList(0, max) : entries;
         List<Manifest.IndexEntry> readOthers = others.size() > max ? others.subList(0, max) : others;
-        List<Future<Optional<IndexedManifest.Child>>> futures = new ArrayList<>();
+        List<Future<Optional<ChildRead>>> futures = new ArrayList<>();
         List<Future<Optional<String>>> attestationFutures = new ArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Manifest.IndexEntry e : read) {
@@ -175,15 +183,16 @@ final class RepositoryReader {
                 attestationFutures.add(executor.submit(() -> attestation(e)));
             }
             List<IndexedManifest.Child> children = new ArrayList<>();
-            for (Future<Optional<IndexedManifest.Child>> f : futures) {
-                IndexUpdater.join(f).ifPresent(children::add);
+            List<IndexedManifest.Child> missing = new ArrayList<>();
+            for (Future<Optional<ChildRead>> f : futures) {
+                IndexUpdater.join(f).ifPresent(r -> (r.missing() ? missing : children).add(r.child()));
             }
             List<String> attestations = new ArrayList<>();
             for (Future<Optional<String>> f : attestationFutures) {
                 IndexUpdater.join(f).ifPresent(attestations::add);
             }
             return new IndexedManifest.Index(idx.digest(), Names.intern(idx.mediaType()),
-                    List.copyOf(children), List.copyOf(attestations), capped, idx.bytes());
+                    List.copyOf(children), List.copyOf(attestations), capped, idx.bytes(), List.copyOf(missing));
         }
     }
 
@@ -219,8 +228,11 @@ final class RepositoryReader {
         return Optional.of(digest);
     }
 
-    /** A platform child, or empty when it is gone (404) or not an image. */
-    private Optional<IndexedManifest.Child> child(Manifest.IndexEntry e) {
+    /**
+     * A platform child; marked missing when it is gone (404) and the entry names its platform (a user must learn
+     * the index cannot run there, not see an index that seems never to have had it); empty when it is not an image.
+     */
+    private Optional<ChildRead> child(Manifest.IndexEntry e) {
         String digest = e.descriptor().digest();
         IndexedManifest child = manifests.get(digest);
         if (child == null) {
@@ -229,7 +241,9 @@ final class RepositoryReader {
                 m = updater.client().manifest(repository, digest);
             } catch (RegistryException ex) {
                 if (ex.kind() == RegistryException.Kind.NOT_FOUND) {
-                    return Optional.empty();
+                    Platform named = Names.platform(e.platform());
+                    return named == null || named.os() == null || named.architecture() == null ? Optional.empty()
+                            : Optional.of(new ChildRead(new IndexedManifest.Child(digest, named), true));
                 }
                 throw ex;
             }
@@ -241,7 +255,12 @@ final class RepositoryReader {
         if (!(child instanceof IndexedManifest.Image image) || image.kind() != ArtifactKind.IMAGE) {
             return Optional.empty();
         }
-        return Optional.of(new IndexedManifest.Child(child.digest(), Names.platform(e.platform())));
+        return Optional.of(new ChildRead(new IndexedManifest.Child(child.digest(), Names.platform(e.platform())),
+                false));
+    }
+
+    /** A platform entry as read: found, or answered 404. */
+    private record ChildRead(IndexedManifest.Child child, boolean missing) {
     }
 
     private ConfigFields config(Layer config) {
@@ -262,6 +281,10 @@ final class RepositoryReader {
         boolean cosign = COSIGN_TAG.matcher(tag).matches();
         if (m instanceof IndexedManifest.Index idx) {
             List<PlatformImage> platforms = new ArrayList<>();
+            List<PlatformImage> missing = new ArrayList<>();
+            for (IndexedManifest.Child c : idx.missing()) {
+                missing.add(new PlatformImage(c.platform(), c.digest(), 0, null));
+            }
             for (IndexedManifest.Child c : idx.children()) {
                 if (manifests.get(c.digest()) instanceof IndexedManifest.Image image) {
                     Platform p = c.platform() != null ? c.platform() : image.platform();
@@ -271,7 +294,8 @@ final class RepositoryReader {
             Instant newest = platforms.stream().map(PlatformImage::created).filter(Objects::nonNull)
                     .max(Comparator.naturalOrder()).orElse(null);
             return new TagSummary(name, idx.digest(), idx.mediaType(), null, newest,
-                    cosign ? ArtifactKind.SIGNATURE : ArtifactKind.INDEX, List.copyOf(platforms));
+                    cosign ? ArtifactKind.SIGNATURE : ArtifactKind.INDEX, List.copyOf(platforms), null,
+                    List.copyOf(missing));
         }
         IndexedManifest.Image image = (IndexedManifest.Image) m;
         ArtifactKind kind = cosign ? ArtifactKind.SIGNATURE : image.kind();

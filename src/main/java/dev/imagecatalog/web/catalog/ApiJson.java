@@ -102,8 +102,12 @@ public final class ApiJson {
                List<Platform> platforms, String error) {
     }
 
-    /** A platform of a listed tag. */
-    public record Platform(String os, String architecture, String variant, String digest, long size) {
+    /**
+     * A platform of a listed tag; {@code missing}: the index lists it but the registry no longer has its manifest
+     * (not runnable there; {@code size} null).
+     */
+    public record Platform(String os, String architecture, String variant, String digest, Long size,
+                           boolean missing) {
     }
 
     /**
@@ -112,13 +116,21 @@ public final class ApiJson {
      */
     public record TagDetailDoc(String repository, String name, String digest, String mediaType, Long size, String created,
                         boolean runnable, String kind, List<PlatformDetailDoc> platforms, List<LayerDoc> layers,
-                        List<HistoryDoc> history, Map<String, String> labels, DefaultsDoc defaults) {
+                        List<HistoryDoc> history, Map<String, String> labels, DefaultsDoc defaults,
+                        ChartDoc chart) {
     }
 
-    /** A platform with its own layers, history, labels and what it runs by default. */
-    public record PlatformDetailDoc(String os, String architecture, String variant, String digest, long size, String created,
+    /** A Helm chart's config: {@code helm pull … --version} takes {@code version} (null fields: not in the config). */
+    public record ChartDoc(String name, String version, String appVersion, String description) {
+    }
+
+    /**
+     * A platform with its own layers, history, labels and what it runs by default; {@code missing}: listed by the
+     * index but gone from the registry ({@code size} and {@code created} null, nothing else known).
+     */
+    public record PlatformDetailDoc(String os, String architecture, String variant, String digest, Long size, String created,
                              List<LayerDoc> layers, List<HistoryDoc> history, Map<String, String> labels,
-                             DefaultsDoc defaults) {
+                             DefaultsDoc defaults, boolean missing) {
     }
 
     /** What the image runs by default, in the config's own names ({@code null}: the config could not be read). */
@@ -147,23 +159,33 @@ public final class ApiJson {
 
     public static Tag tag(TagSummary t) {
         return new Tag(t.name(), t.digest(), t.mediaType(), t.size(), Formats.rfc3339(t.created()), t.runnable(),
-                kind(t.kind()), t.platforms().stream().map(ApiJson::platform).toList(), t.error());
+                kind(t.kind()), platforms(t), t.error());
     }
 
     public static TagDetailDoc detail(TagDetail detail) {
         TagSummary t = detail.summary();
-        List<PlatformDetailDoc> platforms = detail.platforms().stream().map(ApiJson::platformDetail).toList();
+        List<PlatformDetailDoc> platforms = new java.util.ArrayList<>(
+                detail.platforms().stream().map(ApiJson::platformDetail).toList());
         boolean single = t.kind() != ArtifactKind.INDEX && platforms.size() == 1;
+        t.missing().forEach(m -> platforms.add(new PlatformDetailDoc(m.platform().os(), m.platform().architecture(),
+                m.platform().variant(), m.digest(), null, null, List.of(), List.of(), Map.of(), null, true)));
         PlatformDetailDoc only = single ? platforms.getFirst() : null;
         return new TagDetailDoc(detail.repository(), t.name(), t.digest(), t.mediaType(), t.size(),
                 Formats.rfc3339(t.created()), t.runnable(), kind(t.kind()), platforms,
                 only == null ? List.of() : only.layers(), only == null ? List.of() : only.history(),
-                only == null ? Map.of() : only.labels(), only == null ? null : only.defaults());
+                only == null ? Map.of() : only.labels(), only == null ? null : only.defaults(),
+                detail.chart() == null ? null : new ChartDoc(detail.chart().name(), detail.chart().version(),
+                        detail.chart().appVersion(), detail.chart().description()));
     }
 
-    private static Platform platform(PlatformImage p) {
-        return new Platform(p.platform().os(), p.platform().architecture(), p.platform().variant(), p.digest(),
-                p.size());
+    /** The present platforms, then those the registry no longer has. */
+    private static List<Platform> platforms(TagSummary t) {
+        List<Platform> all = new java.util.ArrayList<>();
+        t.platforms().forEach(p -> all.add(new Platform(p.platform().os(), p.platform().architecture(),
+                p.platform().variant(), p.digest(), p.size(), false)));
+        t.missing().forEach(p -> all.add(new Platform(p.platform().os(), p.platform().architecture(),
+                p.platform().variant(), p.digest(), null, true)));
+        return all;
     }
 
     private static PlatformDetailDoc platformDetail(PlatformDetail d) {
@@ -172,7 +194,7 @@ public final class ApiJson {
                 p.digest(), p.size(), Formats.rfc3339(p.created()),
                 d.layers().stream().map(ApiJson::layer).toList(),
                 d.history().stream().map(ApiJson::history).toList(),
-                new TreeMap<>(d.labels() == null ? Map.of() : d.labels()), defaults(d.defaults()));
+                new TreeMap<>(d.labels() == null ? Map.of() : d.labels()), defaults(d.defaults()), false);
     }
 
     private static DefaultsDoc defaults(RunDefaults d) {

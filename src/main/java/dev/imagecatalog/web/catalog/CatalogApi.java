@@ -1,11 +1,14 @@
 package dev.imagecatalog.web.catalog;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.catalog.Overview;
 import dev.imagecatalog.catalog.RepositorySort;
+import dev.imagecatalog.registry.TagSummary;
 import dev.imagecatalog.web.http.Encoded;
 import dev.imagecatalog.web.http.Json;
 import dev.imagecatalog.web.http.WebException;
@@ -21,7 +24,9 @@ import io.helidon.webserver.http.ServerResponse;
  * <ul>
  *     <li>{@code curl 'localhost:8080/api/repositories?q=team&sort=size'} → {@code {"repositories":[{"name":"team-a/app",
  *     "tagCount","size","newestCreated","platforms"}],"total":{"repositories","tags","size"}}}</li>
- *     <li>{@code curl localhost:8080/api/repositories/team-a/app/tags} → {@code {"repository":…,"tags":[…]}}</li>
+ *     <li>{@code curl 'localhost:8080/api/repositories/team-a/app/tags?sort=created'} → {@code {"repository":…,"tags":[…]}}:
+ *     by name unless {@code sort=created} (newest first, then {@code latest}, SemVer descending, name) or
+ *     {@code sort=size} (largest first)</li>
  *     <li>{@code curl localhost:8080/api/repositories/team-a/app/tags/v1} → the tag with layers, history, labels</li>
  * </ul>
  * Errors answer {@code {"error":"…"}} with the matching status (see {@link ErrorHandling}).
@@ -82,7 +87,11 @@ public final class CatalogApi implements HttpService {
         String path = req.path().absolute().path();
         RepositoryPath target = RepositoryPath.parse(path.substring(path.indexOf(PREFIX) + PREFIX.length()), true);
         if (target.tagList()) {
-            Json.send(res, Status.OK_200, ApiJson.tags(target.repository(), catalog.tags(target.repository())));
+            // name order unless asked (a stable order for scripts); ?sort=created is the repository page's default
+            Views.Sort sort = Views.Sort.parse(req.query().first("sort").orElse(null), Views.Sort.NAME);
+            List<TagSummary> tags = new ArrayList<>(catalog.tags(target.repository()));
+            tags.sort(sort.order());
+            Json.send(res, Status.OK_200, ApiJson.tags(target.repository(), tags));
         } else if (target.tag() != null) {
             Json.send(res, Status.OK_200, ApiJson.detail(catalog.tag(target.repository(), target.tag())));
         } else {

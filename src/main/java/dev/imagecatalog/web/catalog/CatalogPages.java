@@ -120,12 +120,17 @@ public final class CatalogPages implements HttpService {
 
     private void search(ServerRequest req, ServerResponse res) {
         String q = req.query().first("q").orElse("").trim();
+        String repository = req.query().first("repository").orElse("").trim();
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", q.isEmpty() ? "Search" : "Search: " + q);
         model.put("q", q);
-        SearchResult result = q.isEmpty() ? new SearchResult("", List.of(), false) : catalog.search(q);
+        SearchResult result = q.isEmpty() ? new SearchResult("", List.of(), false)
+                : IndexApi.search(catalog, q, repository);
+        model.put("repository", result.repository() == null ? "" : result.repository());
+        model.put("allHref", "/search?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
         model.put("groups", Views.searchGroups(result));
-        model.put("hits", result.groups().stream().mapToInt(g -> g.hits().size()).sum());
+        // every matching tag counted, listed or not
+        model.put("hits", result.hitCount());
         model.put("truncated", result.truncated());
         Html.send(req, res, templates.page("search.ftlh", model));
     }
@@ -161,7 +166,8 @@ public final class CatalogPages implements HttpService {
     private void repository(ServerRequest req, ServerResponse res, RepositoryView view) {
         String repository = view.name();
         List<TagSummary> tags = view.tags();
-        Views.Sort sort = Views.Sort.parse(req.query().first("sort").orElse(null));
+        // newest first by default: with hundreds of tags, name order puts latest and the last release on page 2
+        Views.Sort sort = Views.Sort.parse(req.query().first("sort").orElse(null), Views.Sort.CREATED);
         String filter = req.query().first("tag").orElse("").trim();
         List<TagSummary> matching = filter.isEmpty() ? tags : tags.stream()
                 .filter(t -> t.name().toLowerCase(Locale.ROOT).contains(filter.toLowerCase(Locale.ROOT))).toList();
@@ -209,12 +215,19 @@ public final class CatalogPages implements HttpService {
         model.put("digest", summary.digest());
         model.put("mediaType", summary.mediaType());
         model.put("mediaTypeLabel", Formats.mediaType(summary.mediaType()));
-        model.put("created", Formats.date(summary.created()));
+        model.put("created", Formats.exact(summary.created()));
+        model.put("createdWhen", Formats.when(summary.created()));
+        model.put("missingPlatforms", Views.missingPlatforms(summary));
         model.put("createdIso", Formats.rfc3339(summary.created()) == null ? "" : Formats.rfc3339(summary.created()));
         Long largest = Views.largestSize(summary);
         model.put("size", largest == null ? "" : Formats.size(largest));
         model.put("sizeExact", largest == null ? "" : Formats.exactBytes(largest));
-        model.put("pullByTag", Links.pullByTag(summary.kind(), pullHost, repository, tag));
+        // helm pull --version takes the chart's version (from its config), which need not be the tag
+        String pullRef = detail.chart() != null && detail.chart().version() != null ? detail.chart().version() : tag;
+        model.put("pullByTag", Links.pullByTag(summary.kind(), pullHost, repository, pullRef));
+        if (detail.chart() != null) {
+            model.put("chart", Views.chart(detail.chart()));
+        }
         model.put("pullByDigest", Links.pullByDigest(summary.kind(), pullHost, repository, summary.digest()));
         model.put("pullTool", Links.pullTool(summary.kind()));
         model.put("platforms", Views.platforms(detail, pullHost));

@@ -160,8 +160,6 @@ public final class CompareViews {
     }
 
     private static List<Views.HistoryView> history(List<HistoryEntry> steps) {
-        return steps.stream().map(h -> new Views.HistoryView(Formats.date(h.created()), Formats.rfc3339(h.created()),
-                h.createdBy() == null ? "" : h.createdBy(), h.comment() == null ? "" : h.comment(), h.emptyLayer()))
-                .toList();
+        return steps.stream().map(Views::history).toList();
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import dev.imagecatalog.catalog.Catalog;
+import dev.imagecatalog.catalog.SearchResult;
 import dev.imagecatalog.catalog.RegistryCatalog;
 import dev.imagecatalog.catalog.index.EventIntake;
 import dev.imagecatalog.catalog.index.IndexChange;
@@ -39,7 +40,10 @@ import io.helidon.webserver.sse.SseSink;
  * <ul>
  *     <li>{@code curl localhost:8080/api/status} → {@code {"indexed","repositories","tags","lastEvent",
  *     "lastReconcile","ready",…}}</li>
- *     <li>{@code curl 'localhost:8080/api/search?q=sha256:3a4b'} → matches grouped by repository</li>
+ *     <li>{@code curl 'localhost:8080/api/search?q=sha256:3a4b'} → matches grouped by repository: {@code {"query",
+ *     "groups":[{"repository","nameMatches","hits":[{"tag","digest","reason"}],"hitCount"}],"truncated",
+ *     "repository":null}}, at most 5 hits listed per repository, {@code hitCount} counting all;
+ *     {@code &repository=team-a/app} lists every match in that repository</li>
  *     <li>{@code curl -N 'localhost:8080/api/changes?repository=team-a/app'} → server-sent {@code change} events
  *     ({@code {"repository","added","changed","removed"}}) as the index changes</li>
  *     <li>{@code curl -H 'Authorization: Bearer $REGISTRY_EVENTS_TOKEN' -d @envelope.json
@@ -86,7 +90,18 @@ public final class IndexApi implements HttpService {
         if (q.isEmpty()) {
             throw WebException.badRequest("Give a search term: ?q=<name, tag, digest prefix or label value>.");
         }
-        Json.send(res, Status.OK_200, catalog.search(q));
+        Json.send(res, Status.OK_200, search(catalog, q, req.query().first("repository").orElse("").trim()));
+    }
+
+    /** All repositories (a few tags listed each, all counted), or every match in one when {@code repository} is given. */
+    static SearchResult search(Catalog catalog, String q, String repository) {
+        if (repository.isEmpty()) {
+            return catalog.search(q);
+        }
+        if (!RepositoryPath.isRepositoryName(repository)) {
+            throw WebException.badRequest("Not a repository name: \"" + repository + "\".");
+        }
+        return catalog.search(q, repository);
     }
 
     /**

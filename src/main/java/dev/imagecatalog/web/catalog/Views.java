@@ -11,6 +11,7 @@ import dev.imagecatalog.catalog.Overview;
 import dev.imagecatalog.catalog.RepositoryInfo;
 import dev.imagecatalog.catalog.SearchResult;
 import dev.imagecatalog.catalog.Storage;
+import dev.imagecatalog.catalog.TagOrder;
 import dev.imagecatalog.catalog.index.IndexStatus;
 import dev.imagecatalog.registry.ArtifactKind;
 import dev.imagecatalog.registry.HistoryEntry;
@@ -65,15 +66,18 @@ public final class Views {
      * @param mediaType    the tag's manifest media type
      * @param mediaTypeLabel a short name for it, e.g. {@code OCI index}
      * @param size         size of this row's image, {@code null} when unknown
-     * @param created      creation date as shown, empty when unknown
+     * @param created      exact creation time (the date's title), empty when unknown
      * @param createdIso   RFC 3339, {@code null} when unknown
      * @param aliases      other tags pointing at the same digest (shown as "latest = 2.4.1")
      * @param error        why the tag could not be read, empty when it was
+     * @param createdWhen  creation date as shown ({@link Formats#when}), empty when unknown
+     * @param missing      whether this platform's manifest is gone from the registry (the index still lists it)
      */
     public record TagRow(String tag, String href, boolean first, int rows, String kind, boolean runnable,
                          boolean index, String tagDigest, String tagShort, String platform, String digest,
                          String shortDigest, String mediaType, String mediaTypeLabel, Size size, String created,
-                         String createdIso, List<Alias> aliases, String error) {
+                         String createdIso, List<Alias> aliases, String error, String createdWhen,
+                         boolean missing) {
     }
 
     /**
@@ -95,12 +99,14 @@ public final class Views {
      * @param indexed   whether the index has it yet
      * @param tagCount  number of tags
      * @param size      distinct bytes, with a bar against the largest repository
-     * @param newest    newest creation date as shown, empty when unknown
+     * @param newest    newest creation time, exact (the date's title), empty when unknown
      * @param newestIso RFC 3339, {@code null} when unknown
      * @param platforms e.g. {@code linux/amd64, linux/arm64}
+     * @param newestWhen newest creation date as shown ({@link Formats#when}), empty when unknown
      */
     public record RepositoryRow(String name, String href, String namespace, String base, boolean indexed,
-                                int tagCount, Size size, String newest, String newestIso, String platforms) {
+                                int tagCount, Size size, String newest, String newestIso, String platforms,
+                                String newestWhen) {
     }
 
     /**
@@ -109,9 +115,13 @@ public final class Views {
      * @param repository  name
      * @param href        its page
      * @param nameMatches whether the name matched
-     * @param hits        matching tags
+     * @param hits        the matching tags listed
+     * @param hitCount    matching tags in all
+     * @param more        matching tags not listed
+     * @param moreHref    the search of this repository alone, listing them all
      */
-    public record SearchGroupView(String repository, String href, boolean nameMatches, List<SearchHitView> hits) {
+    public record SearchGroupView(String repository, String href, boolean nameMatches, List<SearchHitView> hits,
+                                  int hitCount, int more, String moreHref) {
     }
 
     /**
@@ -131,7 +141,8 @@ public final class Views {
         int slash = r.name().lastIndexOf('/');
         return new RepositoryRow(r.name(), Links.repository(r.name()), r.name().substring(0, slash + 1),
                 r.name().substring(slash + 1), r.indexed(), r.tagCount(), Size.of(r.size(), largest),
-                Formats.date(r.newestCreated()), Formats.rfc3339(r.newestCreated()), String.join(", ", r.platforms()));
+                Formats.exact(r.newestCreated()), Formats.rfc3339(r.newestCreated()), String.join(", ", r.platforms()),
+                Formats.when(r.newestCreated()));
     }
 
     /** The registry total line: repositories, tags, distinct bytes. */
@@ -184,10 +195,13 @@ public final class Views {
 
     /** The search page's groups. */
     public static List<SearchGroupView> searchGroups(SearchResult result) {
+        String q = java.net.URLEncoder.encode(result.query(), java.nio.charset.StandardCharsets.UTF_8);
         return result.groups().stream().map(g -> new SearchGroupView(g.repository(), Links.repository(g.repository()),
                 g.nameMatches(), g.hits().stream().map(h -> new SearchHitView(h.tag(), Links.tag(g.repository(), h.tag()),
                         h.digest() == null ? "" : h.digest(), h.digest() == null ? "" : Formats.shortDigest(h.digest()),
-                        h.reason())).toList())).toList();
+                        h.reason())).toList(), g.hitCount(), g.more(),
+                "/search?q=" + q + "&repository="
+                + java.net.URLEncoder.encode(g.repository(), java.nio.charset.StandardCharsets.UTF_8))).toList();
     }
 
     /** Tags sorted, then grouped by digest (first tag of a group in sort order carries it). */
@@ -221,13 +235,15 @@ public final class Views {
     /**
      * A history step on the tag page.
      *
-     * @param created    date as shown
+     * @param created    exact time (the date's title)
      * @param createdIso RFC 3339 or null
      * @param createdBy  build instruction
      * @param comment    comment or empty
      * @param emptyLayer whether it produced no layer
+     * @param createdWhen date as shown ({@link Formats#when})
      */
-    public record HistoryView(String created, String createdIso, String createdBy, String comment, boolean emptyLayer) {
+    public record HistoryView(String created, String createdIso, String createdBy, String comment, boolean emptyLayer,
+                              String createdWhen) {
     }
 
     /**
@@ -246,16 +262,44 @@ public final class Views {
      * @param digest      image manifest digest
      * @param shortDigest short form
      * @param size        compressed size
-     * @param created     date as shown
+     * @param created     exact creation time (the date's title)
      * @param createdIso  RFC 3339 or null
      * @param pullByDigest {@code docker pull host/repo@digest} for this platform
      * @param layers      layers in order
      * @param history     history steps
      * @param labels      labels sorted by key
+     * @param createdWhen date as shown ({@link Formats#when})
      */
     public record PlatformView(String platform, String digest, String shortDigest, Size size, String created,
                                String createdIso, String pullByDigest, List<LayerView> layers,
-                               List<HistoryView> history, List<Label> labels, DefaultsView defaults) {
+                               List<HistoryView> history, List<Label> labels, DefaultsView defaults,
+                               String createdWhen) {
+    }
+
+    /**
+     * A platform an index lists whose manifest the registry no longer has.
+     *
+     * @param platform    e.g. {@code linux/arm64/v8}
+     * @param digest      the digest the index names
+     * @param shortDigest its short form
+     */
+    public record MissingPlatformView(String platform, String digest, String shortDigest) {
+    }
+
+    /** A Helm chart's name, version, app version and description as the tag page shows them (absent: empty). */
+    public static Map<String, String> chart(dev.imagecatalog.registry.ChartConfig chart) {
+        return Map.of("name", orEmpty(chart.name()), "version", orEmpty(chart.version()),
+                "appVersion", orEmpty(chart.appVersion()), "description", orEmpty(chart.description()));
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** The platforms of a tag the registry lost (the tag page's "missing from the registry" list). */
+    public static List<MissingPlatformView> missingPlatforms(TagSummary tag) {
+        return tag.missing().stream().map(p -> new MissingPlatformView(String.valueOf(p.platform()), p.digest(),
+                Formats.shortDigest(p.digest()))).toList();
     }
 
     /**
@@ -282,12 +326,11 @@ public final class Views {
         }
     }
 
-    /** Sort orders of the repository page. */
+    /** Sort orders of the repository page and of {@code GET /api/repositories/<name>/tags?sort=}. */
     enum Sort {
         NAME(Comparator.comparing((TagSummary t) -> t.name().toLowerCase(Locale.ROOT)).thenComparing(TagSummary::name)),
-        /** Newest first; unknown dates last. */
-        CREATED(Comparator.comparing(TagSummary::created, Comparator.nullsLast(Comparator.reverseOrder()))
-                .thenComparing(TagSummary::name)),
+        /** Newest first; unknown dates last; ties: {@code latest}, SemVer descending, name ({@link TagOrder}). */
+        CREATED(TagOrder.NEWEST),
         /** Largest first; unknown sizes last. */
         SIZE(Comparator.comparing(Views::largestSize, Comparator.nullsLast(Comparator.reverseOrder()))
                 .thenComparing(TagSummary::name));
@@ -298,10 +341,10 @@ public final class Views {
             this.order = order;
         }
 
-        /** {@code name}, {@code created} or {@code size} (default name); 400 for anything else. */
-        static Sort parse(String value) {
+        /** {@code name}, {@code created} or {@code size}, blank: {@code fallback}; 400 for anything else. */
+        static Sort parse(String value, Sort fallback) {
             if (value == null || value.isBlank()) {
-                return NAME;
+                return fallback;
             }
             for (Sort sort : values()) {
                 if (sort.name().equalsIgnoreCase(value)) {
@@ -309,6 +352,11 @@ public final class Views {
                 }
             }
             throw WebException.badRequest("Unknown sort \"" + value + "\": use name, created or size.");
+        }
+
+        /** The order. */
+        Comparator<TagSummary> order() {
+            return order;
         }
 
         /** The query value. */
@@ -337,22 +385,25 @@ public final class Views {
             String kind = tag.error() != null ? "unreadable" : tag.kind().label();
             String error = tag.error() == null ? "" : tag.error();
             String digest = tag.digest() == null ? "" : tag.digest();
-            if (tag.platforms().isEmpty()) {
+            if (tag.platforms().isEmpty() && tag.missing().isEmpty()) {
                 Size size = tag.size() == null ? null : Size.of(tag.size(), largest);
                 rows.add(new TagRow(tag.name(), href, true, 1, kind, tag.runnable(), index, digest,
                         Formats.shortDigest(digest), "", digest, Formats.shortDigest(digest),
                         tag.mediaType() == null ? "" : tag.mediaType(), Formats.mediaType(tag.mediaType()), size,
-                        Formats.date(tag.created()), Formats.rfc3339(tag.created()), aliases, error));
+                        Formats.exact(tag.created()), Formats.rfc3339(tag.created()), aliases, error,
+                        Formats.when(tag.created()), false));
                 continue;
             }
-            int count = tag.platforms().size();
+            int present = tag.platforms().size();
+            int count = present + tag.missing().size();
             for (int i = 0; i < count; i++) {
-                PlatformImage image = tag.platforms().get(i);
+                boolean missing = i >= present;
+                PlatformImage image = missing ? tag.missing().get(i - present) : tag.platforms().get(i);
                 rows.add(new TagRow(tag.name(), href, i == 0, count, kind, tag.runnable(), index, digest,
                         Formats.shortDigest(digest), String.valueOf(image.platform()), image.digest(),
                         Formats.shortDigest(image.digest()), tag.mediaType(), Formats.mediaType(tag.mediaType()),
-                        Size.of(image.size(), largest), Formats.date(image.created()), Formats.rfc3339(image.created()),
-                        aliases, error));
+                        missing ? null : Size.of(image.size(), largest), Formats.exact(image.created()),
+                        Formats.rfc3339(image.created()), aliases, error, Formats.when(image.created()), missing));
             }
         }
         return rows;
@@ -375,16 +426,16 @@ public final class Views {
                     .entrySet().stream().map(e -> new Label(e.getKey(), e.getValue())).toList();
             views.add(new PlatformView(String.valueOf(image.platform()), image.digest(),
                     Formats.shortDigest(image.digest()), Size.of(image.size(), largestImage),
-                    Formats.date(image.created()), Formats.rfc3339(image.created()),
+                    Formats.exact(image.created()), Formats.rfc3339(image.created()),
                     Links.pullByDigest(pullHost, detail.repository(), image.digest()), layers, history, labels,
-                    DefaultsView.of(platform.defaults())));
+                    DefaultsView.of(platform.defaults()), Formats.when(image.created())));
         }
         return views;
     }
 
-    private static HistoryView history(HistoryEntry entry) {
-        return new HistoryView(Formats.date(entry.created()), Formats.rfc3339(entry.created()),
+    static HistoryView history(HistoryEntry entry) {
+        return new HistoryView(Formats.exact(entry.created()), Formats.rfc3339(entry.created()),
                 entry.createdBy() == null ? "" : entry.createdBy(), entry.comment() == null ? "" : entry.comment(),
-                entry.emptyLayer());
+                entry.emptyLayer(), Formats.when(entry.created()));
     }
 }

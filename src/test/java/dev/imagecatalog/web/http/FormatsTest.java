@@ -31,6 +31,30 @@ class FormatsTest {
     }
 
     @Test
+    void when_readsRelativeUpToFourWeeks_thenNamesTheMonth() {
+        Instant now = Instant.parse("2026-12-03T12:00:00Z");
+        assertThat(Formats.when(now.minusSeconds(20), now)).isEqualTo("just now");
+        assertThat(Formats.when(now.minusSeconds(60), now)).isEqualTo("1 minute ago");
+        assertThat(Formats.when(now.minusSeconds(12 * 60 + 5), now)).isEqualTo("12 minutes ago");
+        assertThat(Formats.when(now.minusSeconds(3 * 3600 + 100), now)).isEqualTo("3 hours ago");
+        assertThat(Formats.when(now.minusSeconds(30 * 3600), now)).isEqualTo("yesterday");
+        assertThat(Formats.when(now.minusSeconds(5 * 86400 + 7), now)).isEqualTo("5 days ago");
+        assertThat(Formats.when(now.minusSeconds(27 * 86400), now)).isEqualTo("27 days ago");
+        assertThat(Formats.when(now.minusSeconds(28 * 86400), now)).isEqualTo("Nov 2026");
+        // two years back, months apart: no longer both "2 years ago"
+        assertThat(Formats.when(Instant.parse("2025-03-14T09:21:07Z"), now)).isEqualTo("Mar 2025");
+        assertThat(Formats.when(Instant.parse("2024-11-02T00:00:00Z"), now)).isEqualTo("Nov 2024");
+        assertThat(Formats.when(Instant.parse("2027-01-05T00:00:00Z"), now)).isEqualTo("Jan 2027");
+        assertThat(Formats.when(null, now)).isEmpty();
+    }
+
+    @Test
+    void exact_isUtcSeconds_forTheTitle() {
+        assertThat(Formats.exact(Instant.parse("2025-03-14T09:21:07Z"))).isEqualTo("2025-03-14 09:21:07 UTC");
+        assertThat(Formats.exact(null)).isEmpty();
+    }
+
+    @Test
     void date_isUtcMinutes_andRfc3339ForApi() {
         Instant instant = Instant.parse("2026-11-27T05:34:19Z");
         assertThat(Formats.date(instant)).isEqualTo("2026-11-27 05:34 UTC");
