@@ -83,7 +83,8 @@ public final class Main {
         RunSettings runs = AppConfig.runSettings(config);
         AuthSettings auth = AppConfig.authSettings(config);
         // the index: first crawl in the background, then events and the periodic reconcile keep it current
-        RegistryCatalog catalog = RegistryCatalog.create(settings, AppConfig.indexSettings(config)).start();
+        RegistryCatalog catalog = RegistryCatalog.create(settings, AppConfig.indexSettings(config),
+                AppConfig.restartSettings(config)).start();
         // created on first use, so a read-only catalog browsed anonymously never loads the Kubernetes client;
         // without a cluster, calls answer UNREACHABLE (the catalog keeps working)
         // (typed by its interfaces: a lambda whose signature named KubernetesCluster would load it at start)
