@@ -117,6 +117,11 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
         this.events = new EventIntake(updater, index, peers, indexSettings.eventsMaxPending(),
                 settings.concurrency());
         this.copies = new IndexCopies(index, events, peers, indexSettings, restart);
+        if (copies.configured()) {
+            // from the first event on (the server may listen before start()): what arrives while a copy loads is
+            // applied after it, not overwritten by it
+            events.hold();
+        }
         this.details = Caffeine.newBuilder().maximumWeight(indexSettings.detailCacheBytes())
                 .weigher((String digest, ImageConfig config) -> weight(config)).build();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("index")
@@ -146,8 +151,6 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
      */
     public RegistryCatalog start() {
         if (copies.configured()) {
-            // from the first event on: what arrives while a copy loads is applied after it, not overwritten by it
-            events.hold();
             scheduler.execute(this::bootstrap);
         } else {
             scheduler.execute(this::firstCrawl);
@@ -212,6 +215,8 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
 
     /** The first crawl now, in the caller's thread ({@link #start()} runs it in the background). */
     public void crawl() {
+        // no copy is loaded on this path: events held for one are applied from now on
+        events.release();
         updater.crawl();
     }
 
