@@ -67,6 +67,9 @@ public final class AppConfig {
             Map.entry("REGISTRY_RECONCILE_ROUNDS", "registry.reconcile-rounds"),
             Map.entry("REGISTRY_EVENTS_PEERS_SERVICE", "registry.events.peers-service"),
             Map.entry("REGISTRY_EVENTS_MAX_PENDING", "registry.events.max-pending"),
+            // restarts without a crawl (issue 18)
+            Map.entry("INDEX_PEER_TIMEOUT", "index.peer-timeout"),
+            Map.entry("INDEX_MAX_COPY_BYTES", "index.max-copy-bytes"),
             // sign-in and guards (issue 9)
             Map.entry("AUTH_SESSION_KEY", "auth.session-key"),
             Map.entry("AUTH_SESSION_TTL", "auth.session-ttl"),
