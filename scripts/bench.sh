@@ -2,7 +2,9 @@
 # The benchmark of issue 7, in one command: seeds a real docker-registry on a free loopback port with
 # REPOS × TAGS images plus one repository of BIG_TAGS tags, measures a bare-client floor, then the service jar
 # (start to ready, cold index, reconcile, push → visible on two instances, warm pages with wrk, the big repository
-# page, heap per tag) and writes bench/RESULTS.md (overwritten) and prints it.
+# page, heap per tag), then issue 18's restarts (a replica from a live peer's copy, then from the snapshot the peer
+# wrote on SIGTERM: start to ready and to caught up, registry requests) and writes bench/RESULTS.md (overwritten)
+# and prints it.
 #
 # Then issue 15's pre-flight row (PreflightBench: 100 nodes and 10,000 pods in the stand-in API, 10 viewers) writes
 # its own section into the same file. `--only preflight` runs that row alone and replaces only its section.
