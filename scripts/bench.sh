@@ -38,7 +38,7 @@ PREFLIGHT_VIEWERS=${PREFLIGHT_VIEWERS:-10}
 PREFLIGHT_SECONDS=${PREFLIGHT_SECONDS:-60}
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while (($# > 0)); do
