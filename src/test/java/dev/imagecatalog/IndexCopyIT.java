@@ -185,6 +185,26 @@ class IndexCopyIT {
     }
 
     @Test
+    void corruptSnapshot_isIgnored_andTheReplicaCrawls() throws Exception {
+        Path file = dir.resolve("index.snapshot");
+        RegistryCatalog writer = catalog(IndexSettings.defaults(), RestartSettings.defaults().withSnapshot(file));
+        writer.start();
+        await(() -> writer.status().ready(), "the first crawl");
+        writer.close();
+        byte[] whole = Files.readAllBytes(file);
+        // a byte changed in the middle: still JSON lines, only the checksum tells
+        int at = new String(whole, StandardCharsets.UTF_8).indexOf("\"bytes\":") + 8;
+        whole[at] = (byte) (whole[at] == '9' ? '8' : '9');
+        Files.write(file, whole);
+
+        RegistryCatalog c = catalog(IndexSettings.defaults(), RestartSettings.defaults().withSnapshot(file));
+        c.start();
+
+        await(() -> c.status().ready(), "the crawl after the ignored snapshot");
+        assertThat(c.status().source()).isEqualTo("crawl");
+    }
+
+    @Test
     void peersAnsweringGarbageOrTrickling_fallBackToACrawlInBoundedTime() throws Exception {
         HttpServer garbage = peer(exchange -> {
             byte[] body = "<html>502 Bad Gateway</html>\n".getBytes(StandardCharsets.UTF_8);

@@ -172,6 +172,15 @@ public final class Bench {
                 "ready ≤ 5 s; ≤ 0.5× cold requests and time; no manifest GET", 0.5, true);
     }
 
+    /** {@code /api/status}, empty while the process does not listen yet (polled from process start). */
+    private static Optional<JsonNode> listeningStatus(Service s) throws InterruptedException {
+        try {
+            return s.status();
+        } catch (IOException notYet) {
+            return Optional.empty();
+        }
+    }
+
     private void restartRow(String what, Path jar, RegistryLog registryLog, Map<String, String> env, String logName,
                             String goal, double requestGoal, boolean timeGoal) throws Exception {
         long before = registryLog.count();
@@ -179,14 +188,13 @@ public final class Bench {
         try (Service s = Service.start(jar, jvmOptions(), LocalRegistry.freePort(), env, work.resolve(logName))) {
             Duration[] ready = new Duration[1];
             waitFor(INDEX_TIMEOUT, () -> {
-                if (s.status().map(st -> st.path("ready").asBoolean(false)).orElse(false)) {
+                if (listeningStatus(s).map(st -> st.path("ready").asBoolean(false)).orElse(false)) {
                     ready[0] = s.sinceStart();
                     return true;
                 }
                 return false;
             });
-            waitFor(INDEX_TIMEOUT, () -> s.status().map(st -> !st.path("caughtUp").isNull()
-                    && st.hasNonNull("caughtUp")).orElse(false));
+            waitFor(INDEX_TIMEOUT, () -> listeningStatus(s).map(st -> st.hasNonNull("caughtUp")).orElse(false));
             Duration caughtUp = s.sinceStart();
             JsonNode status = s.status().orElseThrow();
             long requests = registryLog.count() - before;

@@ -90,9 +90,12 @@ public final class IndexCopies {
         index.caughtUp();
     }
 
-    /** Whether this replica's index is complete enough to be copied by a peer. */
+    /**
+     * Whether this replica's index may be copied: caught up with the registry (crawled, or loaded and caught up) —
+     * a replica still catching up after its snapshot would hand a stale index to a peer that trusts it as current.
+     */
     public boolean servable() {
-        return index.status().ready();
+        return index.status().caughtUp() != null;
     }
 
     /**

@@ -48,7 +48,7 @@ import io.helidon.webserver.sse.SseSink;
  *     wait to be applied)</li>
  *     <li>{@code curl -H 'Authorization: Bearer $REGISTRY_EVENTS_TOKEN' localhost:8080/api/index/snapshot} → 200:
  *     this replica's index in the {@code IndexFormat} (JSON lines: header, one line per repository, trailer with a
- *     SHA-256), for a starting peer; 503 while this replica's own index is not complete</li>
+ *     SHA-256), for a starting peer; 503 while this replica's own index is not complete and caught up</li>
  * </ul>
  * The events endpoint is machine-to-machine: the registry sends neither a browser Origin nor our CSRF cookie, so
  * it is deliberately not behind {@link Csrf}; the bearer token (compared in constant time) is its guard, and it
@@ -90,7 +90,7 @@ public final class IndexApi implements HttpService {
         if (!indexed.copies().servable()) {
             res.header(HeaderValues.create(HeaderNames.RETRY_AFTER, "5"));
             Json.send(res, Status.SERVICE_UNAVAILABLE_503, new Json.Error(
-                    "This replica's index is not complete yet; ask another replica or crawl."));
+                    "This replica's index is not complete and caught up yet; ask another replica or crawl."));
             return;
         }
         res.header(Html.NO_STORE);
