@@ -2,12 +2,14 @@
 # The benchmark of issue 7, in one command: seeds a real docker-registry on a free loopback port with
 # REPOS × TAGS images plus one repository of BIG_TAGS tags, measures a bare-client floor, then the service jar
 # (start to ready, cold index, reconcile, push → visible on two instances, warm pages with wrk, the big repository
-# page, heap per tag) and writes bench/RESULTS.md (overwritten) and prints it.
+# page, heap per tag), then issue 18's restarts (a replica from a live peer's copy, then from the snapshot the peer
+# wrote on SIGTERM: start to ready and to caught up, registry requests) and writes bench/RESULTS.md (overwritten)
+# and prints it.
 #
 # `--shape realistic` seeds a registry shaped like real ones instead (every fifth repository multi-platform buildx
-# indexes with attestations, layers of 0.5–400 KB: see RealisticSeeder). `--only crawl` runs only the seed and the
+# indexes with attestations, layers of 0.5–400 KB: see RealisticSeeder). `--only crawl` runs only the seed, the
 # cold index rows (floor against the service's first crawl, at the service's default registry concurrency unless
-# --concurrency says otherwise) and writes bench/RESULTS-crawl-<shape>.md.
+# --concurrency says otherwise) and the restart rows, and writes bench/RESULTS-crawl-<shape>.md.
 #
 # Then issue 15's pre-flight row (PreflightBench: 100 nodes and 10,000 pods in the stand-in API, 10 viewers) writes
 # its own section into the same file. `--only preflight` runs that row alone and replaces only its section.
@@ -45,7 +47,7 @@ PREFLIGHT_VIEWERS=${PREFLIGHT_VIEWERS:-10}
 PREFLIGHT_SECONDS=${PREFLIGHT_SECONDS:-60}
 
 usage() {
-  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while (($# > 0)); do

@@ -17,6 +17,7 @@ import dev.imagecatalog.auth.AuthMode;
 import dev.imagecatalog.auth.AuthSettings;
 import dev.imagecatalog.catalog.lifecycle.DeleteSettings;
 import dev.imagecatalog.catalog.index.IndexSettings;
+import dev.imagecatalog.catalog.index.RestartSettings;
 import dev.imagecatalog.catalog.lifecycle.RetentionRule;
 import dev.imagecatalog.catalog.lifecycle.RetentionSettings;
 import dev.imagecatalog.registry.RegistrySettings;
@@ -66,6 +67,9 @@ public final class AppConfig {
             Map.entry("REGISTRY_RECONCILE_ROUNDS", "registry.reconcile-rounds"),
             Map.entry("REGISTRY_EVENTS_PEERS_SERVICE", "registry.events.peers-service"),
             Map.entry("REGISTRY_EVENTS_MAX_PENDING", "registry.events.max-pending"),
+            // restarts without a crawl (issue 18)
+            Map.entry("INDEX_PEER_TIMEOUT", "index.peer-timeout"),
+            Map.entry("INDEX_MAX_COPY_BYTES", "index.max-copy-bytes"),
             // sign-in and guards (issue 9)
             Map.entry("AUTH_SESSION_KEY", "auth.session-key"),
             Map.entry("AUTH_SESSION_TTL", "auth.session-ttl"),
@@ -200,6 +204,22 @@ public final class AppConfig {
                 events.get("peers-service").asString().orElse(null),
                 events.get("peers-port").asInt().orElse(config.get("server.port").asInt().orElse(8080)),
                 events.get("max-pending").asInt().orElse(IndexSettings.DEFAULT_EVENTS_MAX_PENDING));
+    }
+
+    /**
+     * Maps the {@code index} node: {@code index.snapshot.path} (none), {@code index.snapshot.interval} (PT5M),
+     * {@code index.peer-timeout} (PT30S), {@code index.max-copy-bytes} (1 GiB).
+     *
+     * @param config the root configuration
+     * @return how a starting replica gets its index
+     */
+    public static RestartSettings restartSettings(Config config) {
+        Config index = config.get("index");
+        return new RestartSettings(
+                index.get("snapshot.path").asString().filter(p -> !p.isBlank()).map(Path::of).orElse(null),
+                index.get("snapshot.interval").as(Duration.class).orElse(RestartSettings.DEFAULT_SNAPSHOT_INTERVAL),
+                index.get("peer-timeout").as(Duration.class).orElse(RestartSettings.DEFAULT_PEER_TIMEOUT),
+                index.get("max-copy-bytes").asLong().orElse(RestartSettings.DEFAULT_MAX_COPY_BYTES));
     }
 
     /**

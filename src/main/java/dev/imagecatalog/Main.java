@@ -92,8 +92,11 @@ public final class Main {
         RunSettings configuredRuns = AppConfig.runSettings(config);
         RunSettings runs = ClusterEnvironment.missing().map(configuredRuns::withoutCluster).orElse(configuredRuns);
         AuthSettings auth = AppConfig.authSettings(config);
-        // the index: first crawl in the background, then events and the periodic reconcile keep it current
-        RegistryCatalog catalog = RegistryCatalog.create(settings, AppConfig.indexSettings(config)).start();
+        // the index: a peer's copy, the snapshot or the first crawl in the background (started once the server
+        // listens: a peer forwards the events that arrive during its copy here), then events and the periodic
+        // reconcile keep it current
+        RegistryCatalog catalog = RegistryCatalog.create(settings, AppConfig.indexSettings(config),
+                AppConfig.restartSettings(config));
         // created on first use, so a read-only catalog browsed anonymously never loads the Kubernetes client;
         // without a cluster, calls answer UNREACHABLE (the catalog keeps working)
         // (typed by its interfaces: a lambda whose signature named KubernetesCluster would load it at start)
@@ -122,6 +125,7 @@ public final class Main {
                                          retention))
                 .build()
                 .start();
+        catalog.start();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             if (sweeper != null) {
                 sweeper.close();

@@ -263,4 +263,18 @@ class AppConfigTest {
         Path file = Files.writeString(dir.resolve("application.yaml"), "server:\n  port: 7070\n");
         assertThat(AppConfig.load(file).get("server.port").asInt().get()).isEqualTo(7070);
     }
+
+    @Test
+    void restartSettings_noSnapshotByDefault_andEveryKeyFromTheEnvironment() {
+        dev.imagecatalog.catalog.index.RestartSettings none = AppConfig.restartSettings(AppConfig.load(Map.of(), absent()));
+        assertThat(none).isEqualTo(dev.imagecatalog.catalog.index.RestartSettings.defaults());
+
+        dev.imagecatalog.catalog.index.RestartSettings env = AppConfig.restartSettings(AppConfig.load(Map.of(
+                "INDEX_SNAPSHOT_PATH", "/var/lib/catalog/index.snapshot", "INDEX_SNAPSHOT_INTERVAL", "PT1M",
+                "INDEX_PEER_TIMEOUT", "PT3S", "INDEX_MAX_COPY_BYTES", "1000"), absent()));
+        assertThat(env.snapshotPath()).isEqualTo(java.nio.file.Path.of("/var/lib/catalog/index.snapshot"));
+        assertThat(env.snapshotInterval()).isEqualTo(java.time.Duration.ofMinutes(1));
+        assertThat(env.peerTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(env.maxCopyBytes()).isEqualTo(1000);
+    }
 }

@@ -23,6 +23,8 @@ import dev.imagecatalog.catalog.index.IndexStatus;
 import dev.imagecatalog.catalog.index.IndexUpdater;
 import dev.imagecatalog.catalog.index.IndexedManifest;
 import dev.imagecatalog.catalog.index.PeerForwarder;
+import dev.imagecatalog.catalog.index.IndexCopies;
+import dev.imagecatalog.catalog.index.RestartSettings;
 import dev.imagecatalog.catalog.index.RegistryIndex;
 import dev.imagecatalog.catalog.index.RepositorySnapshot;
 import dev.imagecatalog.catalog.index.StorageAccounting;
@@ -83,6 +85,7 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     private final RegistryIndex index = new RegistryIndex();
     private final IndexUpdater updater;
     private final EventIntake events;
+    private final IndexCopies copies;
     private final Cache<String, ImageConfig> details;
     /** Helm chart configs by config digest (content-addressed: never stale; a few hundred bytes each). */
     private final Cache<String, ChartConfig> charts = Caffeine.newBuilder()
@@ -106,18 +109,30 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     private final LongSupplier ticker;
 
     RegistryCatalog(DistributionClient client, RegistrySettings settings, IndexSettings indexSettings) {
-        this(client, settings, indexSettings, System::nanoTime);
+        this(client, settings, indexSettings, RestartSettings.defaults(), System::nanoTime);
     }
 
     RegistryCatalog(DistributionClient client, RegistrySettings settings, IndexSettings indexSettings,
                     LongSupplier ticker) {
+        this(client, settings, indexSettings, RestartSettings.defaults(), ticker);
+    }
+
+    RegistryCatalog(DistributionClient client, RegistrySettings settings, IndexSettings indexSettings,
+                    RestartSettings restart, LongSupplier ticker) {
         this.ticker = ticker;
         this.client = client;
         this.settings = settings;
         this.indexSettings = indexSettings;
         this.updater = new IndexUpdater(client, index, indexSettings, settings.concurrency());
-        this.events = new EventIntake(updater, index, new PeerForwarder(indexSettings), indexSettings.eventsMaxPending(),
+        PeerForwarder peers = new PeerForwarder(indexSettings);
+        this.events = new EventIntake(updater, index, peers, indexSettings.eventsMaxPending(),
                 settings.concurrency());
+        this.copies = new IndexCopies(index, events, peers, indexSettings, restart);
+        if (copies.configured()) {
+            // from the first event on (the server may listen before start()): what arrives while a copy loads is
+            // applied after it, not overwritten by it
+            events.hold();
+        }
         this.details = Caffeine.newBuilder().maximumWeight(indexSettings.detailCacheBytes())
                 .weigher((String digest, ImageConfig config) -> weight(config)).build();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("index")
@@ -131,13 +146,69 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
 
     /** The catalog for this registry and index settings; call {@link #start()} for the crawl and the reconcile. */
     public static RegistryCatalog create(RegistrySettings settings, IndexSettings indexSettings) {
-        return new RegistryCatalog(new DistributionClient(settings), settings, indexSettings);
+        return create(settings, indexSettings, RestartSettings.defaults());
     }
 
-    /** Starts the first crawl in the background (retried until the registry answers), then the periodic reconcile. */
+    /** The catalog with a snapshot file and peer deadline ({@code index.*}); call {@link #start()}. */
+    public static RegistryCatalog create(RegistrySettings settings, IndexSettings indexSettings,
+                                         RestartSettings restart) {
+        return new RegistryCatalog(new DistributionClient(settings), settings, indexSettings, restart,
+                System::nanoTime);
+    }
+
+    /**
+     * Starts building the index in the background: a ready peer's copy, else the snapshot (then a catch-up), else the
+     * first crawl (retried until the registry answers); then the periodic reconcile and snapshot writes.
+     */
     public RegistryCatalog start() {
-        scheduler.execute(this::firstCrawl);
+        if (copies.configured()) {
+            scheduler.execute(this::bootstrap);
+        } else {
+            scheduler.execute(this::firstCrawl);
+        }
         return this;
+    }
+
+    private void bootstrap() {
+        IndexCopies.Outcome outcome = copies.load();
+        events.release();
+        switch (outcome) {
+            case PEER -> {
+                copies.awaitEventsApplied();
+                afterIndexed();
+            }
+            case SNAPSHOT -> catchUp();
+            case NONE -> firstCrawl();
+        }
+    }
+
+    private void catchUp() {
+        try {
+            updater.catchUp();
+            IndexStatus s = index.status();
+            LOGGER.info(() -> "Caught up with the registry after the snapshot: " + s.indexed() + " repositories, "
+                    + s.tags() + " tags");
+            afterIndexed();
+        } catch (RuntimeException e) {
+            LOGGER.warning(() -> "Catch-up after the snapshot failed (retrying in " + CRAWL_RETRY.toSeconds()
+                    + " s): " + e.getMessage());
+            scheduler.schedule(this::catchUp, CRAWL_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The periodic work once the index is complete: reconcile and, when configured, snapshot writes. */
+    private void afterIndexed() {
+        Duration interval = indexSettings.reconcileInterval();
+        if (!interval.isZero()) {
+            scheduler.scheduleWithFixedDelay(this::reconcile, interval.toMillis(), interval.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        copies.scheduleSnapshots(scheduler);
+    }
+
+    /** Writes the index in the {@code GET /api/index/snapshot} format (see {@link IndexCopies#serve}). */
+    public IndexCopies copies() {
+        return copies;
     }
 
     private void firstCrawl() {
@@ -145,11 +216,7 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
             updater.crawl();
             IndexStatus s = index.status();
             LOGGER.info(() -> "Indexed " + s.indexed() + " repositories, " + s.tags() + " tags");
-            Duration interval = indexSettings.reconcileInterval();
-            if (!interval.isZero()) {
-                scheduler.scheduleWithFixedDelay(this::reconcile, interval.toMillis(), interval.toMillis(),
-                        TimeUnit.MILLISECONDS);
-            }
+            afterIndexed();
         } catch (RuntimeException e) {
             LOGGER.warning(() -> "First crawl failed (retrying in " + CRAWL_RETRY.toSeconds() + " s): "
                     + e.getMessage());
@@ -159,6 +226,8 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
 
     /** The first crawl now, in the caller's thread ({@link #start()} runs it in the background). */
     public void crawl() {
+        // no copy is loaded on this path: events held for one are applied from now on
+        events.release();
         updater.crawl();
     }
 
@@ -366,6 +435,8 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        // SIGTERM: the last state goes to disk (the chart's terminationGracePeriodSeconds leaves time for it)
+        copies.writeSnapshot();
         events.close();
         client.close();
     }

@@ -52,7 +52,7 @@ public final class Bench {
      * @param args {@code key=value}: repos, tags, bigTags, wrkSeconds, wrkConnections, reconcile, jar, out, label,
      *             jvmOptions, coldRounds, shape ({@code simple}: one tiny shared layer per repository, single-platform
      *             images; {@code realistic}: see {@link RealisticSeeder}), rows ({@code all}, or {@code crawl}: the
-     *             seed and the cold index rows only), concurrency (the service's {@code REGISTRY_CONCURRENCY}, or
+     *             seed, the cold index and the restart rows only), concurrency (the service's {@code REGISTRY_CONCURRENCY}, or
      *             {@code default} to leave the service's own)
      */
     public static void main(String[] args) throws Exception {
@@ -91,6 +91,10 @@ public final class Bench {
         return List.of(params.get("jvmOptions").trim().split("\\s+"));
     }
 
+    /** The cold crawl's registry requests and its median time from process start (for the restart rows). */
+    private long coldRequests;
+    private Duration coldFromStart;
+
     private void run() throws Exception {
         int repos = param("repos");
         int tags = param("tags");
@@ -125,6 +129,7 @@ public final class Bench {
 
             Floor.Result floor = coldIndex(jar, registry, registryLog, envDefault);
             if (!all) {
+                restarts(jar, registryLog, envDefault);
                 return;
             }
             try (Service a = Service.start(jar, jvmOptions(), portA, envA, work.resolve("service-a.log"))) {
@@ -152,6 +157,74 @@ public final class Bench {
                 bigRepositoryPage(c);
                 heap(c, baselineHeap, totalTags + 1);
             }
+            restarts(jar, registryLog, envDefault);
+        }
+    }
+
+    /**
+     * Issue 18: a replica that starts from a live peer's copy, then one that starts from the snapshot the first wrote
+     * on SIGTERM (nothing changed in between), each from process start to {@code ready} and to {@code caughtUp},
+     * with the registry requests it made (nothing else talks to the registry meanwhile: 5-minute reconciles).
+     */
+    private void restarts(Path jar, RegistryLog registryLog, Map<String, String> env) throws Exception {
+        Path snapshot = work.resolve("index.snapshot");
+        Files.deleteIfExists(snapshot);
+        int portPeer = LocalRegistry.freePort();
+        Map<String, String> peerEnv = new HashMap<>(env);
+        peerEnv.put("INDEX_SNAPSHOT_PATH", snapshot.toString());
+        try (Service peer = Service.start(jar, jvmOptions(), portPeer, peerEnv, work.resolve("service-peer.log"))) {
+            peer.awaitReady(Duration.ofMinutes(2));
+            awaitIndexed(peer);
+            Map<String, String> copyEnv = new HashMap<>(env);
+            copyEnv.put("REGISTRY_EVENTS_PEERS", "http://127.0.0.1:" + portPeer);
+            restartRow("Restart from a live peer's copy", jar, registryLog, copyEnv, "service-from-peer.log",
+                    "ready ≤ 5 s; ≤ 0.1× cold requests", 0.1, false);
+        } // SIGTERM: the peer writes its snapshot
+        Map<String, String> snapshotEnv = new HashMap<>(env);
+        snapshotEnv.put("INDEX_SNAPSHOT_PATH", snapshot.toString());
+        restartRow("Restart from the snapshot, nothing changed (catch-up: catalog, tag lists, a HEAD per tag)", jar,
+                registryLog, snapshotEnv, "service-from-snapshot.log",
+                "ready ≤ 5 s; ≤ 0.5× cold requests and time; no manifest GET", 0.5, true);
+    }
+
+    /** {@code /api/status}, empty while the process does not listen yet (polled from process start). */
+    private static Optional<JsonNode> listeningStatus(Service s) throws InterruptedException {
+        try {
+            return s.status();
+        } catch (IOException notYet) {
+            return Optional.empty();
+        }
+    }
+
+    private void restartRow(String what, Path jar, RegistryLog registryLog, Map<String, String> env, String logName,
+                            String goal, double requestGoal, boolean timeGoal) throws Exception {
+        long before = registryLog.count();
+        long manifestGetsBefore = registryLog.count("GET", "/manifests/");
+        try (Service s = Service.start(jar, jvmOptions(), LocalRegistry.freePort(), env, work.resolve(logName))) {
+            Duration[] ready = new Duration[1];
+            waitFor(INDEX_TIMEOUT, () -> {
+                if (listeningStatus(s).map(st -> st.path("ready").asBoolean(false)).orElse(false)) {
+                    ready[0] = s.sinceStart();
+                    return true;
+                }
+                return false;
+            });
+            waitFor(INDEX_TIMEOUT, () -> listeningStatus(s).map(st -> st.hasNonNull("caughtUp")).orElse(false));
+            Duration caughtUp = s.sinceStart();
+            JsonNode status = s.status().orElseThrow();
+            long requests = registryLog.count() - before;
+            long manifestGets = registryLog.count("GET", "/manifests/") - manifestGetsBefore;
+            boolean met = ready[0] != null && ready[0].toMillis() <= 5000
+                    && requests <= coldRequests * requestGoal
+                    && (!timeGoal || caughtUp.toMillis() <= coldFromStart.toMillis() * 0.5)
+                    && (!timeGoal || manifestGets == 0);
+            results.row(what + " (source `" + status.path("source").asText() + "`)",
+                    "ready " + (ready[0] == null ? "n/a" : millis(ready[0])) + ", caught up " + millis(caughtUp)
+                            + " from process start; " + requests + " registry requests (" + manifestGets
+                            + " manifest GETs; " + status.path("tags").asLong() + " tags)",
+                    goal, ratio(requests, coldRequests) + " requests, " + ratio(caughtUp.toMillis(),
+                            coldFromStart.toMillis()) + " time of the cold index from start; "
+                            + (met ? "met" : "NOT met"));
         }
     }
 
@@ -265,6 +338,8 @@ public final class Bench {
         byTime.sort(java.util.Comparator.comparing(Floor.Result::time));
         Floor.Result median = byTime.get(byTime.size() / 2);
         Duration crawl = median(crawls);
+        coldRequests = serviceRequests;
+        coldFromStart = median(fromStart);
         results.row("Floor: bare JDK client listing everything (16 in flight), a fresh JVM each round",
                 median.requests() + " requests (" + floorRequests + " in the registry log); median "
                         + secs(median.time()) + " of " + rounds + " (" + list(floors.stream().map(Floor.Result::time)

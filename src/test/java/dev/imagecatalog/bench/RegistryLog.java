@@ -31,6 +31,16 @@ final class RegistryLog {
         this.file = file;
     }
 
+    /** Requests of this method whose path contains {@code pathPart} (e.g. GET and {@code /manifests/}). */
+    long count(String method, String pathPart) throws IOException, InterruptedException {
+        count();
+        Pattern request = Pattern.compile("\"" + Pattern.quote(method) + " /v2/[^\" ]*" + Pattern.quote(pathPart)
+                + "[^\"]* HTTP/1\\.1\"");
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> request.matcher(l).find()).count();
+        }
+    }
+
     /** Registry API requests logged so far, markers excluded. */
     long count() throws IOException, InterruptedException {
         String marker = MARKER + UUID.randomUUID();

@@ -475,4 +475,28 @@ class ChartTemplateTest {
         IntOrString number = port.getPort();
         return port.getProtocol() + "/" + (number.isInteger() ? number.getIntValue() : number.getStrValue());
     }
+
+    @Test
+    void indexSnapshot_isOffByDefault_andWhenOn_isConfiguredMountedAndKeptOnAClaim() {
+        RenderedChart defaults = RenderedChart.withDefaults();
+        V1PodSpec pod = defaults.one(V1Deployment.class).getSpec().getTemplate().getSpec();
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(30L);
+        assertThat(defaults.one(V1ConfigMap.class).getData().get("application.yaml"))
+                .contains("peer-timeout: \"PT30S\"").doesNotContain("snapshot:");
+        assertThat(defaults.named(V1Service.class, "catalog-peers").getSpec().getPublishNotReadyAddresses()).isTrue();
+
+        RenderedChart on = RenderedChart.withSet(Map.of("index.snapshot.enabled", true,
+                "index.snapshot.persistence.enabled", true, "terminationGracePeriodSeconds", 60));
+        V1PodSpec spec = on.one(V1Deployment.class).getSpec().getTemplate().getSpec();
+        assertThat(on.one(V1ConfigMap.class).getData().get("application.yaml"))
+                .contains("path: \"/var/lib/catalog/index.snapshot\"");
+        assertThat(spec.getContainers().getFirst().getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/var/lib/catalog"));
+        assertThat(spec.getVolumes()).filteredOn(v -> v.getPersistentVolumeClaim() != null)
+                .singleElement().satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName())
+                        .isEqualTo("catalog-index"));
+        assertThat(spec.getTerminationGracePeriodSeconds()).isEqualTo(60L);
+        assertThat(on.one(io.kubernetes.client.openapi.models.V1PersistentVolumeClaim.class).getMetadata().getName())
+                .isEqualTo("catalog-index");
+    }
 }

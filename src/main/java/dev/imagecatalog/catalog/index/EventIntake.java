@@ -57,6 +57,7 @@ public final class EventIntake implements AutoCloseable {
     private int active;
     private int activeUnknown;
     private boolean closed;
+    private boolean held;
 
     /**
      * @param updater    reads what an event names
@@ -116,6 +117,20 @@ public final class EventIntake implements AutoCloseable {
         return jobs.values().stream().mapToInt(RepositoryEvents::events).sum();
     }
 
+    /**
+     * Keeps accepted events waiting instead of applying them (bounded as ever by {@code max-pending}): while a
+     * replica loads a peer's copy or its snapshot, an event applied first would be overwritten by the older copy.
+     */
+    public synchronized void hold() {
+        held = true;
+    }
+
+    /** Applies what waited during {@link #hold()}, and from now on every event as it comes. */
+    public synchronized void release() {
+        held = false;
+        drain();
+    }
+
     /** Entries waiting to be applied (not counting jobs running). */
     public synchronized int pending() {
         return waitingEntries;
@@ -150,7 +165,7 @@ public final class EventIntake implements AutoCloseable {
 
     /** Starts waiting jobs while workers are free: known repositories first. */
     private void drain() {
-        while (!closed && active < workers) {
+        while (!closed && !held && active < workers) {
             String repository = known.poll();
             boolean isUnknown = false;
             if (repository == null && activeUnknown < unknownWorkers) {

@@ -17,8 +17,12 @@ import java.time.Instant;
  * @param crawlStarted  when the first crawl (or its latest retry) started, {@code null} before that
  * @param crawlFinished when the first crawl finished indexing every repository, {@code null} until then
  * @param reclaimableBytes bytes the registry's garbage collection would remove now ({@link Reclaimable})
+ * @param source        where the index came from: {@code crawl}, {@code peer} (another replica's copy) or
+ *                      {@code snapshot} (the file of {@code index.snapshot.path})
+ * @param caughtUp      when the index first matched the registry: the crawl's end, or the end of the catch-up after
+ *                      a peer's copy or a snapshot; {@code null} until then
  */
 public record IndexStatus(int indexed, int repositories, long tags, long manifests, boolean crawling, boolean ready,
                           Instant lastEvent, Instant lastReconcile, String lastError, Instant crawlStarted,
-                          Instant crawlFinished, long reclaimableBytes) {
+                          Instant crawlFinished, long reclaimableBytes, String source, Instant caughtUp) {
 }

@@ -112,6 +112,18 @@ public final class IndexUpdater {
         }
     }
 
+    /**
+     * Brings an index loaded from a snapshot up to date: the catalog once (repositories gone are dropped), each
+     * repository's tag list, and a HEAD per known tag (Distribution answers it with the digest); only new tags and
+     * tags whose digest changed are read in full, and new repositories whole. With nothing changed, no manifest is
+     * read. Throws when the catalog cannot be read.
+     */
+    public void catchUp() {
+        List<String> names = readCatalog();
+        forEachRepository(names, name -> update(name, previous -> read(name, previous, tag -> true, false)));
+        index.caughtUp();
+    }
+
     /** Reads the catalog's names into the index unless they were read already (once, shared by concurrent callers). */
     public void ensureCatalog() {
         if (index.catalogRead()) {

@@ -45,6 +45,15 @@ public final class RegistryIndex {
     private volatile Instant crawlFinished;
     private volatile String lastError;
     private volatile Names sortedNames = new Names(-1, List.of());
+    private volatile String source = SOURCE_CRAWL;
+    private volatile Instant caughtUp;
+
+    /** {@link IndexStatus#source()}: read from the registry. */
+    public static final String SOURCE_CRAWL = "crawl";
+    /** {@link IndexStatus#source()}: copied from another replica. */
+    public static final String SOURCE_PEER = "peer";
+    /** {@link IndexStatus#source()}: loaded from the snapshot file. */
+    public static final String SOURCE_SNAPSHOT = "snapshot";
 
     /** The sorted names at one version (recomputed only after a change). */
     private record Names(long version, List<String> names) {
@@ -192,6 +201,32 @@ public final class RegistryIndex {
         return reclaimable;
     }
 
+    /**
+     * Takes in a verified copy ({@link IndexFormat}) as the whole index: every repository put, the copy's names taken
+     * as the catalog, and the index ready (readers see a complete registry from now on, as it was when copied).
+     * Called before the first crawl, while events are held ({@link EventIntake#hold()}), so nothing is overwritten.
+     */
+    void load(List<RepositorySnapshot> copy, String from) {
+        List<String> names = new ArrayList<>(copy.size());
+        for (RepositorySnapshot s : copy) {
+            put(s);
+            names.add(s.name());
+        }
+        catalog(names);
+        source = from;
+        crawled = true;
+        if (crawlFinished == null) {
+            crawlFinished = Instant.now();
+        }
+    }
+
+    /** Marks the end of the catch-up (a crawl's end, or the first matching of the registry after a copy). */
+    void caughtUp() {
+        if (caughtUp == null) {
+            caughtUp = Instant.now();
+        }
+    }
+
     void crawlStarted() {
         if (crawlFinished == null) {
             crawlStarted = Instant.now();
@@ -207,6 +242,7 @@ public final class RegistryIndex {
                 crawlFinished = Instant.now();
             }
             crawled = true;
+            caughtUp();
         }
     }
 
@@ -226,7 +262,8 @@ public final class RegistryIndex {
     public IndexStatus status() {
         int indexed = repositories.size();
         return new IndexStatus(indexed, Math.max(crawlTotal.get(), indexed), tags.get(), manifests.get(), crawling,
-                crawled, lastEvent, lastReconcile, lastError, crawlStarted, crawlFinished, reclaimable.bytes());
+                crawled, lastEvent, lastReconcile, lastError, crawlStarted, crawlFinished, reclaimable.bytes(), source,
+                caughtUp);
     }
 
     /**

@@ -51,7 +51,7 @@ import io.helidon.webserver.http.ServerRequest;
  *     <li>{@code auth.browse=authenticated}: nobody signed in → 401 for everything but sign-in and static files.</li>
  * </ol>
  * Paths in {@link #MACHINE_PATHS} (machine-to-machine endpoints with credentials of their own: the registry's
- * notifications and their forwarding between replicas, sign-outs announced between replicas) meet no Host check and
+ * notifications and their forwarding between replicas, a replica's copy of the index for a starting peer, sign-outs announced between replicas) meet no Host check and
  * no session, sign-in or CSRF logic: their handlers authenticate the caller themselves.
  */
 public final class Guard implements Filter {
@@ -61,7 +61,8 @@ public final class Guard implements Filter {
      * own bearer token or signature). {@code POST /api/registry/events} answers 404 while no events token is
      * configured.
      */
-    public static final List<String> MACHINE_PATHS = List.of("/api/registry/events", LoginPages.PEER_SIGN_OUT);
+    public static final List<String> MACHINE_PATHS = List.of("/api/registry/events", "/api/index/snapshot",
+            LoginPages.PEER_SIGN_OUT);
     /** Where replicas announce sign-outs to each other ({@link SignOutPeers}). */
     public static final String PEER_SIGN_OUT = LoginPages.PEER_SIGN_OUT;
     /** Exempt from everything, Host check included: health and metrics for the kubelet and scrapers. */

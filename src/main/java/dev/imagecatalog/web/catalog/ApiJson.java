@@ -50,7 +50,7 @@ public final class ApiJson {
     /** {@code GET /api/status}. */
     public record Status(int indexed, int repositories, long tags, long manifests, boolean crawling, boolean ready,
                   String lastEvent, String lastReconcile, String lastError, String crawlStarted,
-                  String crawlFinished, long reclaimableBytes) {
+                  String crawlFinished, long reclaimableBytes, String source, String caughtUp) {
     }
 
     /** One change of the index (server-sent event data). */
@@ -86,7 +86,8 @@ public final class ApiJson {
     public static Status status(IndexStatus s) {
         return new Status(s.indexed(), s.repositories(), s.tags(), s.manifests(), s.crawling(), s.ready(),
                 Formats.rfc3339(s.lastEvent()), Formats.rfc3339(s.lastReconcile()), s.lastError(),
-                Formats.rfc3339(s.crawlStarted()), Formats.rfc3339(s.crawlFinished()), s.reclaimableBytes());
+                Formats.rfc3339(s.crawlStarted()), Formats.rfc3339(s.crawlFinished()), s.reclaimableBytes(),
+                s.source(), Formats.rfc3339(s.caughtUp()));
     }
 
     public static Change change(IndexChange c) {

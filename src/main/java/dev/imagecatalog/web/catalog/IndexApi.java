@@ -5,6 +5,7 @@ import dev.imagecatalog.web.http.StreamLimits;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -49,6 +50,9 @@ import io.helidon.webserver.sse.SseSink;
  *     <li>{@code curl -H 'Authorization: Bearer $REGISTRY_EVENTS_TOKEN' -d @envelope.json
  *     localhost:8080/api/registry/events} → 202: the registry's notifications (429 with a reason when too many
  *     wait to be applied)</li>
+ *     <li>{@code curl -H 'Authorization: Bearer $REGISTRY_EVENTS_TOKEN' localhost:8080/api/index/snapshot} → 200:
+ *     this replica's index in the {@code IndexFormat} (JSON lines: header, one line per repository, trailer with a
+ *     SHA-256), for a starting peer; 503 while this replica's own index is not complete and caught up</li>
  * </ul>
  * The events endpoint is machine-to-machine: the registry sends neither a browser Origin nor our CSRF cookie, so
  * it is deliberately not behind {@link Csrf}; the bearer token (compared in constant time) is its guard, and it
@@ -78,7 +82,48 @@ public final class IndexApi implements HttpService {
         rules.get("/status", this::status)
                 .get("/search", this::search)
                 .get("/changes", this::changes)
-                .post("/registry/events", this::events);
+                .post("/registry/events", this::events)
+                .get("/index/snapshot", this::copy);
+    }
+
+    /** A peer's request for this replica's index: the events token proves it, as for forwarded events. */
+    private void copy(ServerRequest req, ServerResponse res) {
+        if (!authorized(req, res, "A copy of the index needs Authorization: Bearer <registry.events.token>.")) {
+            return;
+        }
+        if (!indexed.copies().servable()) {
+            res.header(HeaderValues.create(HeaderNames.RETRY_AFTER, "5"));
+            Json.send(res, Status.SERVICE_UNAVAILABLE_503, new Json.Error(
+                    "This replica's index is not complete and caught up yet; ask another replica or crawl."));
+            return;
+        }
+        res.header(Html.NO_STORE);
+        res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
+        try (OutputStream out = res.outputStream()) {
+            indexed.copies().serve(out);
+        } catch (IOException | UncheckedIOException e) {
+            // the peer went away or gave up: it falls back on its own
+            LOGGER.fine(() -> "index copy not completed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The bearer token check of the machine endpoints: 404 without a configured token (the endpoint does not
+     * exist), 401 with a reason when the token is missing or wrong.
+     */
+    private boolean authorized(ServerRequest req, ServerResponse res, String reason) {
+        String token = indexed == null ? null : indexed.indexSettings().eventsToken();
+        if (token == null) {
+            throw WebException.notFound("No such endpoint without registry.events.token (REGISTRY_EVENTS_TOKEN).");
+        }
+        String authorization = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                || !sameSecret(authorization.substring(7).strip(), token)) {
+            res.header(HeaderValues.create(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"registry-events\""));
+            Json.send(res, Status.UNAUTHORIZED_401, new Json.Error(reason));
+            return false;
+        }
+        return true;
     }
 
     private void status(ServerRequest req, ServerResponse res) {

@@ -53,6 +53,38 @@ class IndexMemoryTest {
         assertThat(index.names()).hasSize(REPOSITORIES);
     }
 
+    /**
+     * Loading a copy (a peer's or the snapshot) from a file: the loaded index retains what a crawled one does, and
+     * the loader holds one repository's line at a time besides the snapshots it builds — no second copy of the
+     * index. The peak of the heap pools during the load (garbage included, so an upper bound) is printed for the
+     * README.
+     */
+    @Test
+    void loadingACopy_retainsLessThanTwoKilobytesPerTag(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        java.nio.file.Path file = dir.resolve("index.snapshot");
+        new SnapshotFile(file, Long.MAX_VALUE).write(build(new Random(42)));
+        long before = usedAfterGc(memory);
+        List<java.lang.management.MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP).toList();
+        heap.forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
+
+        RegistryIndex loaded = new RegistryIndex();
+        loaded.load(new SnapshotFile(file, Long.MAX_VALUE).read().orElseThrow().repositories(),
+                RegistryIndex.SOURCE_SNAPSHOT);
+
+        long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        long after = usedAfterGc(memory);
+        long tags = loaded.status().tags();
+        System.out.printf("loaded copy: %d tags, %d bytes on disk, %d bytes retained per tag, peak %d bytes per tag"
+                + " over the heap before the load (garbage included)%n", tags, java.nio.file.Files.size(file),
+                (after - before) / tags, (peak - before) / tags);
+        assertThat(tags).isEqualTo((long) REPOSITORIES * TAGS_PER_REPOSITORY);
+        assertThat((after - before) / tags).isPositive().isLessThan(2048);
+        assertThat(loaded.names()).hasSize(REPOSITORIES);
+    }
+
     private static RegistryIndex build(Random random) {
         RegistryIndex index = new RegistryIndex();
         List<String> baseLayers = new ArrayList<>();
