@@ -302,7 +302,7 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
         for (String name : names) {
             RepositorySnapshot s = index.get(name);
             infos.add(s == null ? new RepositoryInfo(name, false, 0, 0, null, List.of())
-                    : new RepositoryInfo(name, true, s.tags().size(), s.size(), s.newestCreated(), s.platforms()));
+                    : new RepositoryInfo(name, true, s.shownTagCount(), s.size(), s.newestCreated(), s.platforms()));
         }
         infos.sort(sort.order());
         return new Overview(List.copyOf(infos), index.names().size(), status.tags(), accounting().totalSize(),

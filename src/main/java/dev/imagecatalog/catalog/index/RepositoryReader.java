@@ -146,15 +146,16 @@ final class RepositoryReader {
         Layer config = Names.layer(image.config().digest(), image.config().size(), image.config().mediaType());
         List<Layer> layers = image.layers().stream().map(l -> Names.layer(l.digest(), l.size(), l.mediaType()))
                 .toList();
+        List<IndexedManifest.LayerNote> notes = LayerNotes.of(image);
         if (kind != ArtifactKind.IMAGE) {
             return new IndexedManifest.Image(image.digest(), Names.intern(image.mediaType()), kind,
                     config, layers, null, instant(image.annotations().get("org.opencontainers.image.created")),
-                    Map.of(), true, image.bytes());
+                    Map.of(), true, image.bytes(), notes);
         }
         ConfigFields fields = config(config);
         return new IndexedManifest.Image(image.digest(), Names.intern(image.mediaType()), kind,
                 config, layers, fields.platform(), fields.created(), fields.labels(), fields.complete(),
-                image.bytes());
+                image.bytes(), notes);
     }
 
     private IndexedManifest.Index index(Manifest.Index idx) {
@@ -181,6 +182,15 @@ final class RepositoryReader {
             List<String> attestations = new ArrayList<>();
             for (Future<Optional<String>> f : attestationFutures) {
                 IndexUpdater.join(f).ifPresent(attestations::add);
+            }
+            // entries that are artifacts, not images (an OCI 1.1 referrers fallback index lists signatures and
+            // SBOMs so): no platform, but stored and attached, so kept like attestations
+            for (Manifest.IndexEntry e : read) {
+                String d = e.descriptor().digest();
+                if (manifests.get(d) instanceof IndexedManifest.Image artifact && artifact.kind() != ArtifactKind.IMAGE
+                        && !attestations.contains(d)) {
+                    attestations.add(d);
+                }
             }
             return new IndexedManifest.Index(idx.digest(), Names.intern(idx.mediaType()),
                     List.copyOf(children), List.copyOf(attestations), capped, idx.bytes());
@@ -214,7 +224,8 @@ final class RepositoryReader {
                 .toList();
         IndexedManifest.Image entry = new IndexedManifest.Image(image.digest(), Names.intern(image.mediaType()),
                 ArtifactKind.SIGNATURE, Names.layer(image.config().digest(), image.config().size(),
-                image.config().mediaType()), layers, null, null, Map.of(), true, image.bytes());
+                image.config().mediaType()), layers, null, null, Map.of(), true, image.bytes(),
+                LayerNotes.of(image));
         manifests.putIfAbsent(entry.digest(), entry);
         return Optional.of(digest);
     }

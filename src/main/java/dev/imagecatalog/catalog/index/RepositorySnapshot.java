@@ -31,6 +31,9 @@ public final class RepositorySnapshot {
     private final long size;
     private final Instant newestCreated;
     private final List<String> platforms;
+    private final int shownTags;
+    /** Derived on first use (pages and the API ask; the crawl does not need it). */
+    private volatile Attachments attachments;
 
     /**
      * @param name      repository name
@@ -47,7 +50,11 @@ public final class RepositorySnapshot {
         long total = 0;
         Instant newest = null;
         Set<String> platformNames = new TreeSet<>();
+        int sidecars = 0;
         for (TagSummary tag : this.tags) {
+            if (Attachments.isSidecar(tag.name())) {
+                sidecars++;
+            }
             for (Layer blob : blobs(tag.digest())) {
                 if (seen.add(blob.digest())) {
                     total += blob.size();
@@ -63,6 +70,7 @@ public final class RepositorySnapshot {
             }
         }
         this.size = total;
+        this.shownTags = this.tags.size() - sidecars;
         this.newestCreated = newest;
         this.platforms = List.copyOf(platformNames);
     }
@@ -80,6 +88,24 @@ public final class RepositorySnapshot {
     /** Tags sorted by name. */
     public List<TagSummary> tags() {
         return tags;
+    }
+
+    /**
+     * Tags counted and shown by default: all but cosign's sidecar tags, which fold under the tag they name
+     * (their bytes still count in {@link #size()}).
+     */
+    public int shownTagCount() {
+        return shownTags;
+    }
+
+    /** What is attached to which manifest, and which tags are sidecars (derived once, on first use). */
+    public Attachments attachments() {
+        Attachments a = attachments;
+        if (a == null) {
+            a = Attachments.of(this);
+            attachments = a;
+        }
+        return a;
     }
 
     /** One tag by name, or {@code null}. */
