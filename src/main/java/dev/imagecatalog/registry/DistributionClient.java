@@ -135,14 +135,26 @@ public final class DistributionClient implements AutoCloseable {
      * another host. Concurrent callers of the same blob share one array: do not modify it.
      */
     public byte[] blob(String repository, String digest, long size) {
+        return blob(repository, digest, size, settings.maxConfigBytes(), "registry.max-config-bytes");
+    }
+
+    /**
+     * An attached document's bytes (an SBOM, an attestation, a signature payload) by digest, like {@link #blob}
+     * but bounded by {@code limit} instead of the config limit (TOO_LARGE beyond it, before it is asked for).
+     */
+    public byte[] document(String repository, String digest, long size, int limit) {
+        return blob(repository, digest, size, limit, "the document download cap");
+    }
+
+    private byte[] blob(String repository, String digest, long size, int limit, String limitName) {
         checkName(repository);
         if (!Digests.isValid(digest)) {
             throw new RegistryException(RegistryException.Kind.NOT_FOUND, "Not a valid digest: " + digest);
         }
         String what = "Reading blob " + repository + "@" + digest;
-        if (size < 0 || size > settings.maxConfigBytes()) {
+        if (size < 0 || size > limit) {
             throw new RegistryException(RegistryException.Kind.TOO_LARGE, what + ": the manifest declares " + size
-                    + " bytes, more than the limit of " + settings.maxConfigBytes() + " (registry.max-config-bytes)");
+                    + " bytes, more than the limit of " + limit + " (" + limitName + ")");
         }
         int declared = (int) size;
         return flights.run("blob " + repository + "@" + digest + "#" + declared, what, () -> {

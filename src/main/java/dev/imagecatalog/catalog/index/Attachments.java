@@ -29,7 +29,12 @@ public final class Attachments {
     private static final Comparator<Attached> ORDER = Comparator.comparing(Attached::kind)
             .thenComparing(Attached::digest);
 
-    static final Attachments NONE = new Attachments(Map.of(), Map.of());
+    private static final Attachments NONE = new Attachments(Map.of(), Map.of());
+
+    /** Nothing attached, no sidecars (a catalog without index). */
+    public static Attachments none() {
+        return NONE;
+    }
 
     private final Map<String, List<Attached>> bySubject;
     private final Map<String, Sidecar> sidecars;
