@@ -15,7 +15,7 @@ import dev.imagecatalog.web.http.Formats;
  * toggle and orphaned sidecars of the repository page, and the attached list of the tag page. Rendered by the
  * macros of {@code attached.ftlh}.
  */
-final class AttachedViews {
+public final class AttachedViews {
 
     /** The repository page's query parameter that lists sidecar tags too. */
     static final String SHOW_SIDECARS = "sidecars";
@@ -24,19 +24,19 @@ final class AttachedViews {
     }
 
     /** A badge: its text and what it means (the title and the screen-reader text). */
-    record Badge(String key, String label, String meaning) {
+    public record Badge(String key, String label, String meaning) {
     }
 
     /** A sidecar tag's marks when sidecars are listed. */
-    record SidecarMark(String subject, String subjectShort, boolean orphaned) {
+    public record SidecarMark(String subject, String subjectShort, boolean orphaned) {
     }
 
     /** An orphaned sidecar: its subject is gone, its bytes stay until it is deleted. */
-    record Orphan(String tag, String href, String subject, String subjectShort, String size, String sizeExact) {
+    public record Orphan(String tag, String href, String subject, String subjectShort, String size, String sizeExact) {
     }
 
     /** One attached document on the tag page. */
-    record Row(String kind, String digest, String shortDigest, String size, String sizeExact, String mediaType,
+    public record Row(String kind, String digest, String shortDigest, String size, String sizeExact, String mediaType,
                String format, String predicateType, String identity, String issuer, String source, String tag,
                String tagHref, String href) {
     }
