@@ -214,6 +214,16 @@ class AttachedIT {
         assertThat(page).contains(">1.0<").doesNotContain(sig.tag());
     }
 
+    @Test
+    void referrersApi_isAskedOncePerRepository_andItsNotFoundRemembered() {
+        // Distribution 2.8 answers 404: the first read of each repository asked once; re-reads ask no more
+        catalog.reconcile();
+        catalog.reread(REPO);
+        catalog.reread(REPO);
+        assertThat(registry.countRequests("GET", "/v2/" + REPO + "/referrers/")).isEqualTo(1);
+        assertThat(registry.countRequests("GET", "/v2/buildx/app/referrers/")).isEqualTo(1);
+    }
+
     private static long configSize(Sidecar s) throws Exception {
         // cosign's config: the manifest's config descriptor (read back from the registry)
         HttpResponse<String> m = HTTP.send(HttpRequest.newBuilder(registry.url().resolve("/v2/" + REPO

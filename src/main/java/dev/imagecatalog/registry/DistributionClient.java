@@ -128,6 +128,36 @@ public final class DistributionClient implements AutoCloseable {
     }
 
     /**
+     * The manifests that name {@code digest} as their subject (OCI 1.1 {@code GET /v2/<name>/referrers/<digest>}),
+     * or empty when the registry does not serve the referrers API (it answers 404, as Distribution 2.8 and 3.x do).
+     */
+    public Optional<List<Descriptor>> referrers(String repository, String digest) {
+        checkName(repository);
+        if (!Digests.isValid(digest)) {
+            throw new RegistryException(RegistryException.Kind.NOT_FOUND, "Not a valid digest: " + digest);
+        }
+        String what = "Listing referrers of " + repository + "@" + digest;
+        return flights.run("referrers " + repository + "@" + digest, what, () -> {
+            Response r;
+            try {
+                r = send(Method.GET, base.resolve("/v2/" + repository + "/referrers/" + digest),
+                        RegistryAuth.repositoryScope(repository), List.of(MediaTypes.OCI_INDEX), what,
+                        settings.maxManifestBytes(), "registry.max-manifest-bytes");
+            } catch (RegistryException e) {
+                if (e.kind() == RegistryException.Kind.NOT_FOUND) {
+                    return Optional.<List<Descriptor>>empty();
+                }
+                throw e;
+            }
+            if (!(ManifestParser.parse(r.body(), MediaTypes.OCI_INDEX, digest) instanceof Manifest.Index index)) {
+                throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
+                        what + ": the registry answered something that is not an index");
+            }
+            return Optional.of(index.entries().stream().map(Manifest.IndexEntry::descriptor).toList());
+        });
+    }
+
+    /**
      * A config blob's bytes by digest, exactly the {@code size} its manifest declares (refused as TOO_LARGE beyond
      * {@code registry.max-config-bytes} before it is asked for), verified against the digest: a body longer or
      * shorter than declared is DIGEST_MISMATCH, and no more than the declared size plus one byte is read. Redirects

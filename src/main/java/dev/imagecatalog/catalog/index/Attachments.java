@@ -26,6 +26,8 @@ public final class Attachments {
     private static final String SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
     private static final String DSSE = "application/vnd.dsse.envelope.v1+json";
     private static final String IN_TOTO = "application/vnd.in-toto+json";
+    /** cosign 2.x with the referrers API stores a signature as a Sigstore bundle. */
+    private static final String SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle";
     private static final Comparator<Attached> ORDER = Comparator.comparing(Attached::kind)
             .thenComparing(Attached::digest);
 
@@ -101,6 +103,13 @@ public final class Attachments {
                 }
             }
         }
+        snapshot.referrers().forEach((subject, digests) -> {
+            for (String d : digests) {
+                if (snapshot.manifest(d) instanceof IndexedManifest.Image image) {
+                    add(bySubject, subject, image, Attached.Source.REFERRERS, null, "");
+                }
+            }
+        });
         bySubject.replaceAll((k, v) -> v.stream().distinct().sorted(ORDER).toList());
         return new Attachments(Map.copyOf(bySubject), java.util.Collections.unmodifiableMap(sidecars));
     }
@@ -130,6 +139,9 @@ public final class Attachments {
         }
         if (sbom(type)) {
             return Attached.Kind.SBOM;
+        }
+        if (type.startsWith(SIGSTORE_BUNDLE)) {
+            return Attached.Kind.SIGNATURE;
         }
         if (DSSE.equals(type) || IN_TOTO.equals(type)) {
             return Attached.Kind.ATTESTATION;

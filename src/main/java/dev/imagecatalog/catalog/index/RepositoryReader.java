@@ -41,10 +41,13 @@ final class RepositoryReader {
     /** Every manifest known to this read (the previous snapshot's and those read now), by digest. */
     final Map<String, IndexedManifest> manifests = new ConcurrentHashMap<>();
     private final Map<String, ConfigFields> configs = new ConcurrentHashMap<>();
+    /** The previous snapshot's referrers (kept when this read does not ask the referrers API). */
+    private final Map<String, List<String>> referrers;
 
     RepositoryReader(IndexUpdater updater, String repository, RepositorySnapshot previous) {
         this.updater = updater;
         this.repository = repository;
+        this.referrers = previous == null ? Map.of() : previous.referrers();
         if (previous != null) {
             for (IndexedManifest m : previous.manifests().values()) {
                 manifests.put(m.digest(), m);
@@ -98,8 +101,33 @@ final class RepositoryReader {
         }
     }
 
-    /** The snapshot of these tags with exactly the manifests they reach. */
+    /** The snapshot of these tags with exactly the manifests they reach (and the previous referrers of those). */
     RepositorySnapshot snapshot(List<TagSummary> tags) {
+        return snapshot(tags, null);
+    }
+
+    /**
+     * A referrer listed by the registry's referrers API, read (when not known) and kept: whether it is an image
+     * manifest (a signature, SBOM or attestation artifact) that could be read.
+     */
+    boolean referrer(String digest) {
+        try {
+            IndexedManifest known = manifests.get(digest);
+            IndexedManifest m = known != null ? known : entry(updater.client().manifest(repository, digest));
+            return m instanceof IndexedManifest.Image;
+        } catch (RegistryException e) {
+            return switch (e.kind()) {
+                case NOT_FOUND, TOO_LARGE, DIGEST_MISMATCH, BAD_RESPONSE -> false;
+                default -> throw e;
+            };
+        }
+    }
+
+    /**
+     * The snapshot of these tags with exactly the manifests they reach, and {@code fresh} referrers (by subject) or,
+     * when {@code null}, the previous snapshot's referrers of subjects still reached.
+     */
+    RepositorySnapshot snapshot(List<TagSummary> tags, Map<String, List<String>> fresh) {
         Map<String, IndexedManifest> reachable = new HashMap<>();
         for (TagSummary t : tags) {
             IndexedManifest m = t.digest() == null ? null : manifests.get(t.digest());
@@ -122,7 +150,17 @@ final class RepositoryReader {
                 }
             }
         }
-        return new RepositorySnapshot(repository, tags, reachable);
+        Map<String, List<String>> kept = new HashMap<>();
+        (fresh != null ? fresh : referrers).forEach((subject, list) -> {
+            if (reachable.containsKey(subject)) {
+                List<String> present = list.stream().filter(manifests::containsKey).toList();
+                present.forEach(d -> reachable.put(d, manifests.get(d)));
+                if (!present.isEmpty()) {
+                    kept.put(subject, present);
+                }
+            }
+        });
+        return new RepositorySnapshot(repository, tags, reachable, kept);
     }
 
     IndexedManifest entry(Manifest manifest) {

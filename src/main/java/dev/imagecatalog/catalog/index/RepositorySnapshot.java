@@ -32,6 +32,7 @@ public final class RepositorySnapshot {
     private final Instant newestCreated;
     private final List<String> platforms;
     private final int shownTags;
+    private final Map<String, List<String>> referrers;
     /** Derived on first use (pages and the API ask; the crawl does not need it). */
     private volatile Attachments attachments;
 
@@ -41,7 +42,19 @@ public final class RepositorySnapshot {
      * @param manifests every manifest the tags reach (tag targets and index children), by digest
      */
     public RepositorySnapshot(String name, List<TagSummary> tags, Map<String, IndexedManifest> manifests) {
+        this(name, tags, manifests, Map.of());
+    }
+
+    /**
+     * @param name      repository name
+     * @param tags      its tags (any order; kept sorted by name)
+     * @param manifests every manifest the tags reach (tag targets and index children) and the referrers, by digest
+     * @param referrers the referrers the registry's referrers API lists, by subject digest (empty when it serves none)
+     */
+    public RepositorySnapshot(String name, List<TagSummary> tags, Map<String, IndexedManifest> manifests,
+                              Map<String, List<String>> referrers) {
         this.name = name;
+        this.referrers = Map.copyOf(referrers);
         List<TagSummary> sorted = new ArrayList<>(tags);
         sorted.sort(BY_NAME);
         this.tags = List.copyOf(sorted);
@@ -106,6 +119,11 @@ public final class RepositorySnapshot {
             attachments = a;
         }
         return a;
+    }
+
+    /** Manifests the registry's referrers API lists, by subject digest (empty when it serves none). */
+    public Map<String, List<String>> referrers() {
+        return referrers;
     }
 
     /** One tag by name, or {@code null}. */
