@@ -96,6 +96,7 @@ class AttachedBrowserIT {
                     WebElement download = item.findElement(By.cssSelector("a.attached-download"));
                     assertThat(download.isDisplayed()).isTrue();
                 }
+                browser.executeScript("document.getElementById('attached').scrollIntoView();");
                 try {
                     app.chromium().screenshot("attached-tag-" + width);
                 } catch (java.io.IOException e) {
