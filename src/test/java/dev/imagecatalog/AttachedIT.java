@@ -57,6 +57,9 @@ class AttachedIT {
     private static Sidecar sbom;
     private static Sidecar orphan;
     private static byte[] spdx;
+    private static TestPusher.Image fallbackSubject;
+    private static TestPusher.Blob fallbackSbom;
+    private static String fallbackArtifact;
 
     private final URI server;
 
@@ -80,6 +83,26 @@ class AttachedIT {
         orphan = cosign.sign(REPO, gone.digest(), null);
         pusher.deleteManifest(REPO, gone.digest());
         buildx = pusher.pushBuildxIndex("buildx/app", "1.0", List.of(Arch.AMD64, Arch.ARM64), 2_000);
+        // OCI 1.1's fallback for a registry without referrers API: an index tagged sha256-<hex> listing the artifacts
+        fallbackSubject = pusher.pushOciImage("fallback/app", "1.0", Arch.AMD64, Map.of());
+        TestPusher.Blob empty = pusher.pushBlob("fallback/app", "{}".getBytes(StandardCharsets.UTF_8),
+                TestPusher.OCI_EMPTY);
+        fallbackSbom = pusher.pushBlob("fallback/app", "{\"bomFormat\":\"CycloneDX\"}".getBytes(StandardCharsets.UTF_8),
+                CosignSidecars.CYCLONEDX);
+        byte[] artifact = ("{\"schemaVersion\":2,\"mediaType\":\"" + TestPusher.OCI_MANIFEST + "\",\"artifactType\":\""
+                + CosignSidecars.CYCLONEDX + "\",\"config\":{\"mediaType\":\"" + TestPusher.OCI_EMPTY + "\",\"digest\":\""
+                + empty.digest() + "\",\"size\":2},\"layers\":[{\"mediaType\":\"" + CosignSidecars.CYCLONEDX
+                + "\",\"digest\":\"" + fallbackSbom.digest() + "\",\"size\":" + fallbackSbom.size() + "}],"
+                + "\"subject\":{\"mediaType\":\"" + TestPusher.OCI_MANIFEST + "\",\"digest\":\"" + fallbackSubject.digest()
+                + "\",\"size\":" + fallbackSubject.manifestSize() + "}}").getBytes(StandardCharsets.UTF_8);
+        fallbackArtifact = pusher.pushManifest("fallback/app", TestPusher.sha256(artifact), TestPusher.OCI_MANIFEST,
+                artifact);
+        byte[] fallbackIndex = ("{\"schemaVersion\":2,\"mediaType\":\"" + TestPusher.OCI_INDEX + "\",\"manifests\":[{"
+                + "\"mediaType\":\"" + TestPusher.OCI_MANIFEST + "\",\"artifactType\":\"" + CosignSidecars.CYCLONEDX
+                + "\",\"digest\":\"" + fallbackArtifact + "\",\"size\":" + artifact.length + "}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        pusher.pushManifest("fallback/app", fallbackSubject.digest().replace(':', '-'), TestPusher.OCI_INDEX,
+                fallbackIndex);
         catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), registry.hostPort()));
         catalog.crawl();
         ReadOnlyApp.setup(builder, catalog);
@@ -212,6 +235,19 @@ class AttachedIT {
     void search_leavesSidecarTagsOut() throws Exception {
         String page = get("/search?q=" + signed.digest().substring(7, 19)).body();
         assertThat(page).contains(">1.0<").doesNotContain(sig.tag());
+    }
+
+    @Test
+    void fallbackTag_ofAnOci11Registry_foldsItsArtifactsUnderTheSubject() throws Exception {
+        Map<String, JsonNode> tags = byName(json("/api/repositories/fallback/app/tags").get("tags"));
+        String fallbackTag = fallbackSubject.digest().replace(':', '-');
+        assertThat(tags.get(fallbackTag).get("sidecarOf").asText()).isEqualTo(fallbackSubject.digest());
+        assertThat(texts(tags.get("1.0").get("attached"))).containsExactly("sbom");
+        JsonNode only = json("/api/repositories/fallback/app/tags/1.0").get("attached").get(0);
+        assertThat(only.get("digest").asText()).isEqualTo(fallbackSbom.digest());
+        assertThat(only.get("format").asText()).isEqualTo("CycloneDX");
+        assertThat(only.get("manifest").asText()).isEqualTo(fallbackArtifact);
+        assertThat(only.get("tag").asText()).isEqualTo(fallbackTag);
     }
 
     @Test
