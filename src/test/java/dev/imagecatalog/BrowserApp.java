@@ -123,6 +123,11 @@ final class BrowserApp implements AutoCloseable {
         return seeded;
     }
 
+    /** The catalog the server uses (tests re-read a repository they pushed to after the start). */
+    public RegistryCatalog catalog() {
+        return catalog;
+    }
+
     /** The stand-in cluster. */
     public MockKubernetes k8s() {
         return k8s;

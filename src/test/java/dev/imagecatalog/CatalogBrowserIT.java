@@ -119,7 +119,11 @@ class CatalogBrowserIT {
         assertThat(browser.findElement(By.cssSelector("table.labels")).getText())
                 .contains(SeededRegistry.SCRIPT_LABEL_VALUE);
 
+        // the cosign signature folds under the image it signs (a badge); the toggle lists it (issue 16)
         browser.get(server.resolve("/repositories/" + seeded.labelled().repository()).toString());
+        assertThat(browser.findElement(By.cssSelector("table.tags .badge-signature")).getText()).startsWith("signed");
+        browser.findElement(By.id("sidecar-toggle")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("sidecars=show"));
         screenshot("07-repository-with-signature");
         assertThat(browser.findElement(By.cssSelector("table.tags")).getText()).contains("not runnable");
 

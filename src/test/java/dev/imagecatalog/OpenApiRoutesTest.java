@@ -61,7 +61,8 @@ class OpenApiRoutesTest {
             "/api/repositories/{name}/tags/{tag}", "/api/repositories/*",
             "/api/repositories/{name}/tags/{tag}/nodes", "/api/repositories/*",
             "/api/repositories/{name}/tags/{tag}/deletion", "/api/repositories/*",
-            "/api/repositories/{name}/compare", "/api/repositories/*");
+            "/api/repositories/{name}/compare", "/api/repositories/*",
+            "/api/repositories/{name}/attached/{digest}", "/api/repositories/*");
 
     private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch",
             "trace");

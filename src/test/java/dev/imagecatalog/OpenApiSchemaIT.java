@@ -118,6 +118,9 @@ class OpenApiSchemaIT {
         valid("/api/repositories/{name}/compare",
                 send("GET", "/api/repositories/team/multi/compare?from=v1&to=v1&toRepository=team/app", null), 200);
         valid("/api/status", send("GET", "/api/status", null), 200);
+        valid("/api/search", send("GET", "/api/search?q=team&repository=team/multi", null), 200);
+        valid("/api/repositories/{name}/attached/{digest}",
+                send("GET", "/api/repositories/team/multi/attached/" + single.digest(), null), 404);
         valid("/api/search", send("GET", "/api/search?q=team", null), 200);
         valid("/api/search", send("GET", "/api/search?q=" + single.digest().substring(7, 15), null), 200);
     }
@@ -156,6 +159,8 @@ class OpenApiSchemaIT {
     @Test
     void errorAnswers_matchTheErrorSchemas() throws Exception {
         valid("/api/search", send("GET", "/api/search", null), 400);
+        // no events token configured here: the copy endpoint does not exist
+        valid("/api/index/snapshot", send("GET", "/api/index/snapshot", null), 404);
         valid("/api/repositories/{name}/compare", send("GET", "/api/repositories/team/app/compare?from=v1", null), 400);
         valid("/api/repositories/{name}/compare",
                 send("GET", "/api/repositories/team/app/compare?from=v1&to=nope", null), 404);

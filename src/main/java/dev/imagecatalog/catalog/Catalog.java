@@ -3,6 +3,7 @@ package dev.imagecatalog.catalog;
 import java.util.List;
 import java.util.function.Consumer;
 
+import dev.imagecatalog.catalog.index.Attachments;
 import dev.imagecatalog.catalog.index.IndexChange;
 import dev.imagecatalog.catalog.index.IndexStatus;
 import dev.imagecatalog.registry.RegistryException;
@@ -116,6 +117,20 @@ public interface Catalog {
             throw new RegistryException(e.kind(), "Cannot read the \"" + side + "\" tag " + repository + ":" + tag
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Which tags of a repository are cosign sidecars and what is attached to each manifest (from the index). */
+    default Attachments attachments(String repository) {
+        return Attachments.none();
+    }
+
+    /**
+     * The bytes of a document attached to a manifest of this repository (an SBOM, an attestation, a signature
+     * payload), at most {@code maxBytes}: NOT_FOUND when no manifest of the repository has it attached, TOO_LARGE
+     * beyond the cap.
+     */
+    default AttachedDocument attachedDocument(String repository, String digest, int maxBytes) {
+        throw new RegistryException(RegistryException.Kind.NOT_FOUND, "Nothing is attached as " + digest);
     }
 
     /** Whether an index tag lists more platforms than were read ({@code registry.max-platforms}). */

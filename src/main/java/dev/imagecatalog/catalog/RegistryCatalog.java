@@ -16,6 +16,8 @@ import java.util.logging.Logger;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.imagecatalog.catalog.lifecycle.Deletions;
+import dev.imagecatalog.catalog.index.Attached;
+import dev.imagecatalog.catalog.index.Attachments;
 import dev.imagecatalog.catalog.index.EventIntake;
 import dev.imagecatalog.catalog.index.IndexChange;
 import dev.imagecatalog.catalog.index.IndexSettings;
@@ -382,7 +384,7 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
         for (String name : names) {
             RepositorySnapshot s = index.get(name);
             infos.add(s == null ? new RepositoryInfo(name, false, 0, 0, null, List.of())
-                    : new RepositoryInfo(name, true, s.tags().size(), s.size(), s.newestCreated(), s.platforms()));
+                    : new RepositoryInfo(name, true, s.shownTagCount(), s.size(), s.newestCreated(), s.platforms()));
         }
         infos.sort(sort.order());
         return new Overview(List.copyOf(infos), index.names().size(), status.tags(), accounting().totalSize(),
@@ -399,6 +401,42 @@ public final class RegistryCatalog implements Catalog, AutoCloseable {
     @Override
     public long freedByDelete(String repository, String digest) {
         return accounting().freed(updater.repository(repository), digest);
+    }
+
+    @Override
+    public RepositoryView repositoryView(String repository) {
+        RepositorySnapshot s = updater.repository(repository);
+        long unique = accounting().unique(s);
+        return new RepositoryView(repository, s.tags(), new Storage(s.size(), unique, s.size() - unique),
+                s.attachments());
+    }
+
+    @Override
+    public TagView tagView(String repository, String tag) {
+        TagView view = Catalog.super.tagView(repository, tag);
+        Attachments attachments = attachments(repository);
+        return new TagView(view.detail(), view.pullHost(), view.platformsCapped(), view.freedBytes(),
+                attachments.toTag(view.detail().summary()), attachments.sidecar(tag));
+    }
+
+    @Override
+    public Attachments attachments(String repository) {
+        return updater.repository(repository).attachments();
+    }
+
+    @Override
+    public AttachedDocument attachedDocument(String repository, String digest, int maxBytes) {
+        Attached attached = attachments(repository).document(digest);
+        if (attached == null) {
+            throw new RegistryException(RegistryException.Kind.NOT_FOUND, "No manifest of " + repository
+                    + " has a signature, SBOM or attestation " + digest + " attached");
+        }
+        if (attached.size() > maxBytes) {
+            throw new RegistryException(RegistryException.Kind.TOO_LARGE, "The document " + digest + " has "
+                    + attached.size() + " bytes, more than the " + maxBytes + " served here; pull it with oras or "
+                    + "cosign instead");
+        }
+        return new AttachedDocument(attached, client.document(repository, digest, attached.size(), maxBytes));
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.imagecatalog.catalog.index.IndexedManifest;
+import dev.imagecatalog.catalog.index.Attachments;
 import dev.imagecatalog.catalog.index.RepositorySnapshot;
 import dev.imagecatalog.registry.PlatformImage;
 import dev.imagecatalog.registry.TagSummary;
@@ -36,6 +37,9 @@ final class Search {
         }
         String needle = q.toLowerCase(Locale.ROOT);
         String digestPrefix = digestPrefix(needle);
+        // cosign's sidecar tags name their subject's digest: they would match every digest search twice, so they
+        // are found only when asked for by their own name
+        boolean sidecarsToo = needle.startsWith("sha256-");
         List<SearchResult.Group> groups = new ArrayList<>();
         int listed = 0;
         boolean truncated = false;
@@ -52,6 +56,9 @@ final class Search {
             List<SearchResult.Hit> found = new ArrayList<>();
             int count = 0;
             for (TagSummary t : s.tags()) {
+                if (!sidecarsToo && Attachments.isSidecar(t.name())) {
+                    continue;
+                }
                 String reason = reason(s, t, needle, digestPrefix);
                 if (reason != null) {
                     count++;

@@ -128,6 +128,36 @@ public final class DistributionClient implements AutoCloseable {
     }
 
     /**
+     * The manifests that name {@code digest} as their subject (OCI 1.1 {@code GET /v2/<name>/referrers/<digest>}),
+     * or empty when the registry does not serve the referrers API (it answers 404, as Distribution 2.8 and 3.x do).
+     */
+    public Optional<List<Descriptor>> referrers(String repository, String digest) {
+        checkName(repository);
+        if (!Digests.isValid(digest)) {
+            throw new RegistryException(RegistryException.Kind.NOT_FOUND, "Not a valid digest: " + digest);
+        }
+        String what = "Listing referrers of " + repository + "@" + digest;
+        return flights.run("referrers " + repository + "@" + digest, what, () -> {
+            Response r;
+            try {
+                r = send(Method.GET, base.resolve("/v2/" + repository + "/referrers/" + digest),
+                        RegistryAuth.repositoryScope(repository), List.of(MediaTypes.OCI_INDEX), what,
+                        settings.maxManifestBytes(), "registry.max-manifest-bytes");
+            } catch (RegistryException e) {
+                if (e.kind() == RegistryException.Kind.NOT_FOUND) {
+                    return Optional.<List<Descriptor>>empty();
+                }
+                throw e;
+            }
+            if (!(ManifestParser.parse(r.body(), MediaTypes.OCI_INDEX, digest) instanceof Manifest.Index index)) {
+                throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
+                        what + ": the registry answered something that is not an index");
+            }
+            return Optional.of(index.entries().stream().map(Manifest.IndexEntry::descriptor).toList());
+        });
+    }
+
+    /**
      * A config blob's bytes by digest, exactly the {@code size} its manifest declares (refused as TOO_LARGE beyond
      * {@code registry.max-config-bytes} before it is asked for), verified against the digest: a body longer or
      * shorter than declared is DIGEST_MISMATCH, and no more than the declared size plus one byte is read. Redirects
@@ -135,14 +165,26 @@ public final class DistributionClient implements AutoCloseable {
      * another host. Concurrent callers of the same blob share one array: do not modify it.
      */
     public byte[] blob(String repository, String digest, long size) {
+        return blob(repository, digest, size, settings.maxConfigBytes(), "registry.max-config-bytes");
+    }
+
+    /**
+     * An attached document's bytes (an SBOM, an attestation, a signature payload) by digest, like {@link #blob}
+     * but bounded by {@code limit} instead of the config limit (TOO_LARGE beyond it, before it is asked for).
+     */
+    public byte[] document(String repository, String digest, long size, int limit) {
+        return blob(repository, digest, size, limit, "the document download cap");
+    }
+
+    private byte[] blob(String repository, String digest, long size, int limit, String limitName) {
         checkName(repository);
         if (!Digests.isValid(digest)) {
             throw new RegistryException(RegistryException.Kind.NOT_FOUND, "Not a valid digest: " + digest);
         }
         String what = "Reading blob " + repository + "@" + digest;
-        if (size < 0 || size > settings.maxConfigBytes()) {
+        if (size < 0 || size > limit) {
             throw new RegistryException(RegistryException.Kind.TOO_LARGE, what + ": the manifest declares " + size
-                    + " bytes, more than the limit of " + settings.maxConfigBytes() + " (registry.max-config-bytes)");
+                    + " bytes, more than the limit of " + limit + " (" + limitName + ")");
         }
         int declared = (int) size;
         return flights.run("blob " + repository + "@" + digest + "#" + declared, what, () -> {

@@ -28,9 +28,24 @@ public sealed interface Manifest permits Manifest.Image, Manifest.Index, Manifes
      * @param artifactType {@code artifactType}, or {@code null}
      * @param annotations  manifest annotations, empty if none
      * @param bytes        byte count of the manifest
+     * @param layerNotes   annotations of each layer, same order as {@code layers} (cosign's signature and
+     *                     certificate, in-toto predicate types live there); empty maps when none
      */
     record Image(String digest, String mediaType, Descriptor config, List<Layer> layers, String artifactType,
-                 Map<String, String> annotations, long bytes) implements Manifest {
+                 Map<String, String> annotations, long bytes, List<Map<String, String>> layerNotes)
+            implements Manifest {
+
+        /** An image manifest whose layers carry no annotations. */
+        public Image(String digest, String mediaType, Descriptor config, List<Layer> layers, String artifactType,
+                     Map<String, String> annotations, long bytes) {
+            this(digest, mediaType, config, layers, artifactType, annotations, bytes,
+                    layers.stream().map(l -> Map.<String, String>of()).toList());
+        }
+
+        /** Annotations of layer {@code i} (empty when none). */
+        public Map<String, String> layerAnnotations(int i) {
+            return i < layerNotes.size() ? layerNotes.get(i) : Map.of();
+        }
 
         /** Compressed size: config size + Σ layer sizes. */
         public long size() {

@@ -55,13 +55,15 @@ public final class ManifestParser {
         }
         if (root.has("config")) {
             List<Layer> layers = new ArrayList<>();
+            List<Map<String, String>> notes = new ArrayList<>();
             for (JsonNode l : root.path("layers")) {
                 Descriptor d = descriptor(l, digest);
                 layers.add(new Layer(d.digest(), d.size(), d.mediaType()));
+                notes.add(strings(l.get("annotations")));
             }
             return new Manifest.Image(digest, type == null ? MediaTypes.OCI_MANIFEST : type,
                     descriptor(root.get("config"), digest), List.copyOf(layers), text(root, "artifactType"),
-                    strings(root.get("annotations")), body.length);
+                    strings(root.get("annotations")), body.length, List.copyOf(notes));
         }
         throw new RegistryException(RegistryException.Kind.BAD_RESPONSE,
                 "The registry returned something that is not a manifest for " + digest);

@@ -171,6 +171,18 @@ public final class IndexFormat {
             g.writeEndArray();
         }
         g.writeEndArray();
+        if (!s.referrers().isEmpty()) {
+            // what the registry's referrers API listed, by subject (the manifests themselves are in "manifests")
+            g.writeObjectFieldStart("referrers");
+            for (Map.Entry<String, List<String>> e : s.referrers().entrySet()) {
+                g.writeArrayFieldStart(e.getKey());
+                for (String d : e.getValue()) {
+                    g.writeString(d);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 
@@ -204,18 +216,26 @@ public final class IndexFormat {
                 }
                 g.writeEndObject();
                 g.writeBooleanField("labelsComplete", i.labelsComplete());
+                if (!i.notes().isEmpty()) {
+                    // what signature and attestation layers say: the attached list and badges come from these
+                    g.writeArrayFieldStart("notes");
+                    for (IndexedManifest.LayerNote n : i.notes()) {
+                        g.writeStartArray();
+                        g.writeString(n.layer());
+                        g.writeString(n.predicateType());
+                        g.writeBoolean(n.signature());
+                        g.writeString(n.identity());
+                        g.writeString(n.issuer());
+                        g.writeEndArray();
+                    }
+                    g.writeEndArray();
+                }
             }
             case IndexedManifest.Index x -> {
                 g.writeStringField("kind", "INDEX");
                 g.writeArrayFieldStart("children");
                 for (IndexedManifest.Child c : x.children()) {
-                    g.writeStartObject();
-                    g.writeStringField("digest", c.digest());
-                    if (c.platform() != null) {
-                        g.writeFieldName("platform");
-                        platform(g, c.platform());
-                    }
-                    g.writeEndObject();
+                    child(g, c);
                 }
                 g.writeEndArray();
                 g.writeArrayFieldStart("attestations");
@@ -224,7 +244,25 @@ public final class IndexFormat {
                 }
                 g.writeEndArray();
                 g.writeBooleanField("capped", x.capped());
+                if (!x.missing().isEmpty()) {
+                    // platforms the registry answered 404 for: pages say "missing from the registry"
+                    g.writeArrayFieldStart("missing");
+                    for (IndexedManifest.Child c : x.missing()) {
+                        child(g, c);
+                    }
+                    g.writeEndArray();
+                }
             }
+        }
+        g.writeEndObject();
+    }
+
+    private static void child(JsonGenerator g, IndexedManifest.Child c) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("digest", c.digest());
+        if (c.platform() != null) {
+            g.writeFieldName("platform");
+            platform(g, c.platform());
         }
         g.writeEndObject();
     }
@@ -264,7 +302,13 @@ public final class IndexFormat {
             tags.add(error == null && m != null ? reader.summary(tag, m) : TagSummary.failed(tag, digest,
                     error != null ? error : "manifest missing from the index copy"));
         }
-        return reader.snapshot(tags);
+        Map<String, List<String>> referrers = new LinkedHashMap<>();
+        node.path("referrers").properties().forEach(e -> {
+            List<String> digests = new ArrayList<>();
+            e.getValue().forEach(d -> digests.add(d.asText()));
+            referrers.put(e.getKey(), List.copyOf(digests));
+        });
+        return reader.snapshot(tags, referrers);
     }
 
     private static IndexedManifest manifest(JsonNode m) {
@@ -281,8 +325,12 @@ public final class IndexFormat {
             for (JsonNode a : m.path("attestations")) {
                 attestations.add(a.asText());
             }
+            List<IndexedManifest.Child> missing = new ArrayList<>();
+            for (JsonNode c : m.path("missing")) {
+                missing.add(new IndexedManifest.Child(text(c, "digest"), platform(c.get("platform"))));
+            }
             return new IndexedManifest.Index(digest, mediaType, List.copyOf(children), List.copyOf(attestations),
-                    m.path("capped").asBoolean(), bytes);
+                    m.path("capped").asBoolean(), bytes, missing);
         }
         JsonNode config = m.get("config");
         List<Layer> layers = new ArrayList<>();
@@ -294,7 +342,17 @@ public final class IndexFormat {
         return new IndexedManifest.Image(digest, mediaType, ArtifactKind.valueOf(kind),
                 config == null ? null : layer(config), List.copyOf(layers), platform(m.get("platform")),
                 instant(m.path("created").asText(null)), labels.isEmpty() ? Map.of() : Map.copyOf(labels),
-                m.path("labelsComplete").asBoolean(true), bytes);
+                m.path("labelsComplete").asBoolean(true), bytes, notes(m.path("notes")));
+    }
+
+    private static List<IndexedManifest.LayerNote> notes(JsonNode notes) {
+        List<IndexedManifest.LayerNote> list = new ArrayList<>();
+        for (JsonNode n : notes) {
+            list.add(new IndexedManifest.LayerNote(n.path(0).asText(), n.path(1).isNull() ? null : n.path(1).asText(),
+                    n.path(2).asBoolean(), n.path(3).isNull() ? null : n.path(3).asText(),
+                    n.path(4).isNull() ? null : n.path(4).asText()));
+        }
+        return list.isEmpty() ? List.of() : List.copyOf(list);
     }
 
     private static Layer layer(JsonNode l) {

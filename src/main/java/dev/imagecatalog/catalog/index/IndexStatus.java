@@ -7,7 +7,7 @@ import java.time.Instant;
  *
  * @param indexed       repositories indexed so far
  * @param repositories  repositories the registry's catalog lists (0 until the catalog was read)
- * @param tags          tags indexed
+ * @param tags          tags indexed (cosign sidecar tags left out, as on the pages)
  * @param manifests     distinct manifests kept (tag targets and index children)
  * @param crawling      whether the first crawl is still running
  * @param ready         whether every repository of the catalog is indexed (first crawl done)

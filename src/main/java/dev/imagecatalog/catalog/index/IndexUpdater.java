@@ -19,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 
+import dev.imagecatalog.registry.Descriptor;
 import dev.imagecatalog.registry.DistributionClient;
 import dev.imagecatalog.registry.ImageConfig;
 import dev.imagecatalog.registry.Manifest;
@@ -42,6 +43,8 @@ import dev.imagecatalog.registry.TagSummary;
 public final class IndexUpdater {
 
     private static final Logger LOGGER = Logger.getLogger(IndexUpdater.class.getName());
+    /** Per repository: whether the registry serves the referrers API (absent: not asked yet). */
+    private final Map<String, Boolean> referrersServed = new java.util.concurrent.ConcurrentHashMap<>();
     /** Config bytes in flight at once (a config may legally be tens of MB of labels). */
     private static final int CONFIG_BUDGET_KIB = 24 * 1024;
     private static final int LOCK_STRIPES = 256;
@@ -442,8 +445,51 @@ public final class IndexUpdater {
             for (Future<Optional<TagSummary>> f : futures) {
                 join(f).ifPresent(tags::add);
             }
-            return reader.snapshot(tags);
+            return reader.snapshot(tags, referrers(name, reader, tags));
         }
+    }
+
+    /**
+     * The referrers of each tagged manifest when the registry serves the referrers API, by subject; {@code null}
+     * (keep what is known) when it does not. Whether it does is asked once per repository and remembered: a 404
+     * (Distribution 2.8 and 3.x) costs one request per repository, ever; the sidecar tags then say it all.
+     */
+    private Map<String, List<String>> referrers(String name, RepositoryReader reader, List<TagSummary> tags) {
+        if (Boolean.FALSE.equals(referrersServed.get(name))) {
+            return null;
+        }
+        List<String> subjects = tags.stream()
+                .filter(t -> t.digest() != null && t.error() == null && !Attachments.isSidecar(t.name()))
+                .map(TagSummary::digest).distinct().toList();
+        Map<String, List<String>> found = new java.util.HashMap<>();
+        for (String subject : subjects) {
+            Optional<List<Descriptor>> listed;
+            try {
+                listed = client.referrers(name, subject);
+            } catch (RegistryException e) {
+                if (e.kind() == RegistryException.Kind.UNREACHABLE
+                        || e.kind() == RegistryException.Kind.UNAUTHORIZED) {
+                    throw e;
+                }
+                LOGGER.fine(() -> "Referrers of " + name + "@" + subject + " unreadable: " + e.getMessage());
+                continue;
+            }
+            if (listed.isEmpty()) {
+                referrersServed.put(name, false);
+                return null;
+            }
+            referrersServed.put(name, true);
+            List<String> digests = new ArrayList<>();
+            for (Descriptor d : listed.get()) {
+                if (reader.referrer(d.digest())) {
+                    digests.add(d.digest());
+                }
+            }
+            if (!digests.isEmpty()) {
+                found.put(subject, List.copyOf(digests));
+            }
+        }
+        return found;
     }
 
     /**

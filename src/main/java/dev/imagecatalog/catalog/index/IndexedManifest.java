@@ -43,11 +43,31 @@ public sealed interface IndexedManifest permits IndexedManifest.Image, IndexedMa
      * @param labels         config labels, bounded for the index (long values shortened; see {@link Limits})
      * @param labelsComplete whether {@code labels} are all of them, unshortened
      * @param bytes          byte count of the manifest itself
+     * @param notes          what its layers' annotations say of signatures and attestations (cosign's signature
+     *                       and certificate, in-toto predicate types); empty for ordinary images
      */
     record Image(String digest, String mediaType, ArtifactKind kind, Layer config, List<Layer> layers,
                  Platform platform, Instant created, Map<String, String> labels, boolean labelsComplete,
-                 long bytes)
+                 long bytes, List<LayerNote> notes)
             implements IndexedManifest {
+
+        /** An image whose layers say nothing of signatures or attestations. */
+        public Image(String digest, String mediaType, ArtifactKind kind, Layer config, List<Layer> layers,
+                     Platform platform, Instant created, Map<String, String> labels, boolean labelsComplete,
+                     long bytes) {
+            this(digest, mediaType, kind, config, layers, platform, created, labels, labelsComplete, bytes,
+                    List.of());
+        }
+
+        /** The note on layer {@code digest}, or {@code null}. */
+        public LayerNote note(String layerDigest) {
+            for (LayerNote n : notes) {
+                if (n.layer().equals(layerDigest)) {
+                    return n;
+                }
+            }
+            return null;
+        }
 
         /** Compressed size: config + layers (crane's rule). */
         public long size() {
@@ -113,12 +133,29 @@ public sealed interface IndexedManifest permits IndexedManifest.Image, IndexedMa
     record Child(String digest, Platform platform) {
     }
 
+    /**
+     * What one layer's annotations say, kept only for layers that say something (values bounded to
+     * {@link Limits#NOTE_VALUE} characters: annotations are input).
+     *
+     * @param layer         the layer digest
+     * @param predicateType the in-toto predicate type ({@code predicateType} as cosign writes it,
+     *                      {@code in-toto.io/predicate-type} as buildx does), or {@code null}
+     * @param signature     whether it carries a cosign signature ({@code dev.cosignproject.cosign/signature})
+     * @param identity      the signer's identity from the signing certificate (or an identity annotation), or
+     *                      {@code null}
+     * @param issuer        the OIDC issuer from the signing certificate (or an issuer annotation), or {@code null}
+     */
+    public record LayerNote(String layer, String predicateType, boolean signature, String identity, String issuer) {
+    }
+
     /** Bounds on what the index keeps per manifest. */
     final class Limits {
         /** Labels kept per image for search and listing (a label may legally be megabytes long). */
         static final int LABEL_BYTES = 1024;
         /** Longest label value kept; longer values are cut and marked. */
         static final int LABEL_VALUE = 200;
+        /** Longest annotation value kept in a {@link LayerNote}. */
+        static final int NOTE_VALUE = 300;
 
         private Limits() {
         }

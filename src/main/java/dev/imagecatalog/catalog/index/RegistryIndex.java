@@ -272,7 +272,7 @@ public final class RegistryIndex {
      */
     private void count(RepositorySnapshot snapshot, int sign) {
         if (snapshot != null) {
-            tags.addAndGet(sign * (long) snapshot.tags().size());
+            tags.addAndGet(sign * (long) snapshot.shownTagCount());
             manifests.addAndGet(sign * (long) snapshot.manifests().size());
         }
     }

@@ -41,10 +41,13 @@ final class RepositoryReader {
     /** Every manifest known to this read (the previous snapshot's and those read now), by digest. */
     final Map<String, IndexedManifest> manifests = new ConcurrentHashMap<>();
     private final Map<String, ConfigFields> configs = new ConcurrentHashMap<>();
+    /** The previous snapshot's referrers (kept when this read does not ask the referrers API). */
+    private final Map<String, List<String>> referrers;
 
     RepositoryReader(IndexUpdater updater, String repository, RepositorySnapshot previous) {
         this.updater = updater;
         this.repository = repository;
+        this.referrers = previous == null ? Map.of() : previous.referrers();
         if (previous != null) {
             for (IndexedManifest m : previous.manifests().values()) {
                 manifests.put(m.digest(), m);
@@ -106,8 +109,33 @@ final class RepositoryReader {
         return known != null && !(known instanceof IndexedManifest.Index idx && !idx.missing().isEmpty());
     }
 
-    /** The snapshot of these tags with exactly the manifests they reach. */
+    /** The snapshot of these tags with exactly the manifests they reach (and the previous referrers of those). */
     RepositorySnapshot snapshot(List<TagSummary> tags) {
+        return snapshot(tags, null);
+    }
+
+    /**
+     * A referrer listed by the registry's referrers API, read (when not known) and kept: whether it is an image
+     * manifest (a signature, SBOM or attestation artifact) that could be read.
+     */
+    boolean referrer(String digest) {
+        try {
+            IndexedManifest known = manifests.get(digest);
+            IndexedManifest m = known != null ? known : entry(updater.client().manifest(repository, digest));
+            return m instanceof IndexedManifest.Image;
+        } catch (RegistryException e) {
+            return switch (e.kind()) {
+                case NOT_FOUND, TOO_LARGE, DIGEST_MISMATCH, BAD_RESPONSE -> false;
+                default -> throw e;
+            };
+        }
+    }
+
+    /**
+     * The snapshot of these tags with exactly the manifests they reach, and {@code fresh} referrers (by subject) or,
+     * when {@code null}, the previous snapshot's referrers of subjects still reached.
+     */
+    RepositorySnapshot snapshot(List<TagSummary> tags, Map<String, List<String>> fresh) {
         Map<String, IndexedManifest> reachable = new HashMap<>();
         for (TagSummary t : tags) {
             IndexedManifest m = t.digest() == null ? null : manifests.get(t.digest());
@@ -130,7 +158,17 @@ final class RepositoryReader {
                 }
             }
         }
-        return new RepositorySnapshot(repository, tags, reachable);
+        Map<String, List<String>> kept = new HashMap<>();
+        (fresh != null ? fresh : referrers).forEach((subject, list) -> {
+            if (reachable.containsKey(subject)) {
+                List<String> present = list.stream().filter(manifests::containsKey).toList();
+                present.forEach(d -> reachable.put(d, manifests.get(d)));
+                if (!present.isEmpty()) {
+                    kept.put(subject, present);
+                }
+            }
+        });
+        return new RepositorySnapshot(repository, tags, reachable, kept);
     }
 
     IndexedManifest entry(Manifest manifest) {
@@ -154,15 +192,16 @@ final class RepositoryReader {
         Layer config = Names.layer(image.config().digest(), image.config().size(), image.config().mediaType());
         List<Layer> layers = image.layers().stream().map(l -> Names.layer(l.digest(), l.size(), l.mediaType()))
                 .toList();
+        List<IndexedManifest.LayerNote> notes = LayerNotes.of(image);
         if (kind != ArtifactKind.IMAGE) {
             return new IndexedManifest.Image(image.digest(), Names.intern(image.mediaType()), kind,
                     config, layers, null, instant(image.annotations().get("org.opencontainers.image.created")),
-                    Map.of(), true, image.bytes());
+                    Map.of(), true, image.bytes(), notes);
         }
         ConfigFields fields = config(config);
         return new IndexedManifest.Image(image.digest(), Names.intern(image.mediaType()), kind,
                 config, layers, fields.platform(), fields.created(), fields.labels(), fields.complete(),
-                image.bytes());
+                image.bytes(), notes);
     }
 
     private IndexedManifest.Index index(Manifest.Index idx) {
@@ -190,6 +229,15 @@ final class RepositoryReader {
             List<String> attestations = new ArrayList<>();
             for (Future<Optional<String>> f : attestationFutures) {
                 IndexUpdater.join(f).ifPresent(attestations::add);
+            }
+            // entries that are artifacts, not images (an OCI 1.1 referrers fallback index lists signatures and
+            // SBOMs so): no platform, but stored and attached, so kept like attestations
+            for (Manifest.IndexEntry e : read) {
+                String d = e.descriptor().digest();
+                if (manifests.get(d) instanceof IndexedManifest.Image artifact && artifact.kind() != ArtifactKind.IMAGE
+                        && !attestations.contains(d)) {
+                    attestations.add(d);
+                }
             }
             return new IndexedManifest.Index(idx.digest(), Names.intern(idx.mediaType()),
                     List.copyOf(children), List.copyOf(attestations), capped, idx.bytes(), List.copyOf(missing));
@@ -223,7 +271,8 @@ final class RepositoryReader {
                 .toList();
         IndexedManifest.Image entry = new IndexedManifest.Image(image.digest(), Names.intern(image.mediaType()),
                 ArtifactKind.SIGNATURE, Names.layer(image.config().digest(), image.config().size(),
-                image.config().mediaType()), layers, null, null, Map.of(), true, image.bytes());
+                image.config().mediaType()), layers, null, null, Map.of(), true, image.bytes(),
+                LayerNotes.of(image));
         manifests.putIfAbsent(entry.digest(), entry);
         return Optional.of(digest);
     }

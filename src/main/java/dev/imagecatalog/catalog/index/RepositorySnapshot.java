@@ -31,6 +31,10 @@ public final class RepositorySnapshot {
     private final long size;
     private final Instant newestCreated;
     private final List<String> platforms;
+    private final int shownTags;
+    private final Map<String, List<String>> referrers;
+    /** Derived on first use (pages and the API ask; the crawl does not need it). */
+    private volatile Attachments attachments;
 
     /**
      * @param name      repository name
@@ -38,7 +42,19 @@ public final class RepositorySnapshot {
      * @param manifests every manifest the tags reach (tag targets and index children), by digest
      */
     public RepositorySnapshot(String name, List<TagSummary> tags, Map<String, IndexedManifest> manifests) {
+        this(name, tags, manifests, Map.of());
+    }
+
+    /**
+     * @param name      repository name
+     * @param tags      its tags (any order; kept sorted by name)
+     * @param manifests every manifest the tags reach (tag targets and index children) and the referrers, by digest
+     * @param referrers the referrers the registry's referrers API lists, by subject digest (empty when it serves none)
+     */
+    public RepositorySnapshot(String name, List<TagSummary> tags, Map<String, IndexedManifest> manifests,
+                              Map<String, List<String>> referrers) {
         this.name = name;
+        this.referrers = Map.copyOf(referrers);
         List<TagSummary> sorted = new ArrayList<>(tags);
         sorted.sort(BY_NAME);
         this.tags = List.copyOf(sorted);
@@ -47,7 +63,11 @@ public final class RepositorySnapshot {
         long total = 0;
         Instant newest = null;
         Set<String> platformNames = new TreeSet<>();
+        int sidecars = 0;
         for (TagSummary tag : this.tags) {
+            if (Attachments.isSidecar(tag.name())) {
+                sidecars++;
+            }
             for (Layer blob : blobs(tag.digest())) {
                 if (seen.add(blob.digest())) {
                     total += blob.size();
@@ -63,6 +83,7 @@ public final class RepositorySnapshot {
             }
         }
         this.size = total;
+        this.shownTags = this.tags.size() - sidecars;
         this.newestCreated = newest;
         this.platforms = List.copyOf(platformNames);
     }
@@ -80,6 +101,29 @@ public final class RepositorySnapshot {
     /** Tags sorted by name. */
     public List<TagSummary> tags() {
         return tags;
+    }
+
+    /**
+     * Tags counted and shown by default: all but cosign's sidecar tags, which fold under the tag they name
+     * (their bytes still count in {@link #size()}).
+     */
+    public int shownTagCount() {
+        return shownTags;
+    }
+
+    /** What is attached to which manifest, and which tags are sidecars (derived once, on first use). */
+    public Attachments attachments() {
+        Attachments a = attachments;
+        if (a == null) {
+            a = Attachments.of(this);
+            attachments = a;
+        }
+        return a;
+    }
+
+    /** Manifests the registry's referrers API lists, by subject digest (empty when it serves none). */
+    public Map<String, List<String>> referrers() {
+        return referrers;
     }
 
     /** One tag by name, or {@code null}. */

@@ -8,6 +8,8 @@ import java.util.TreeMap;
 
 import dev.imagecatalog.catalog.Overview;
 import dev.imagecatalog.catalog.RepositoryInfo;
+import dev.imagecatalog.catalog.index.Attached;
+import dev.imagecatalog.catalog.index.Attachments;
 import dev.imagecatalog.catalog.index.IndexChange;
 import dev.imagecatalog.catalog.index.IndexStatus;
 import dev.imagecatalog.registry.ArtifactKind;
@@ -98,9 +100,25 @@ public final class ApiJson {
     public record Tags(String repository, List<Tag> tags) {
     }
 
-    /** A tag as listed; {@code size} is null for an index (see platforms); {@code error} when it could not be read. */
+    /**
+     * A tag as listed; {@code size} is null for an index (see platforms); {@code error} when it could not be read.
+     * {@code attached}: the kinds attached to it ({@code signature}, {@code sbom}, {@code attestation}; a signature
+     * is attached, not verified). A cosign sidecar tag names its subject in {@code sidecarOf} (else null) and is
+     * {@code orphaned} when no manifest of that digest is left in the repository.
+     */
     public record Tag(String name, String digest, String mediaType, Long size, String created, boolean runnable, String kind,
-               List<Platform> platforms, String error) {
+               List<Platform> platforms, String error, List<String> attached, String sidecarOf, boolean orphaned) {
+    }
+
+    /**
+     * A document attached to a tag: {@code kind} signature|sbom|attestation, the document's (layer's) digest, size and
+     * media type, the in-toto {@code predicateType} (or null), {@code source} tag|index|referrers, the holding
+     * {@code manifest}, the sidecar {@code tag} (or null), the SBOM {@code format} (SPDX|CycloneDX or null), a keyless
+     * signature's certificate {@code identity} and {@code issuer} (or null), and {@code href}, where to download it.
+     */
+    public record AttachedDoc(String kind, String digest, long size, String mediaType, String predicateType,
+                              String source, String manifest, String tag, String format, String identity,
+                              String issuer, String href) {
     }
 
     /**
@@ -118,7 +136,7 @@ public final class ApiJson {
     public record TagDetailDoc(String repository, String name, String digest, String mediaType, Long size, String created,
                         boolean runnable, String kind, List<PlatformDetailDoc> platforms, List<LayerDoc> layers,
                         List<HistoryDoc> history, Map<String, String> labels, DefaultsDoc defaults,
-                        ChartDoc chart) {
+                        ChartDoc chart, List<AttachedDoc> attached) {
     }
 
     /** A Helm chart's config: {@code helm pull … --version} takes {@code version} (null fields: not in the config). */
@@ -154,16 +172,26 @@ public final class ApiJson {
         return kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    public static Tags tags(String repository, List<TagSummary> tags) {
-        return new Tags(repository, tags.stream().map(ApiJson::tag).toList());
+    public static Tags tags(String repository, List<TagSummary> tags, Attachments attachments) {
+        return new Tags(repository, tags.stream().map(t -> tag(t, attachments)).toList());
     }
 
-    public static Tag tag(TagSummary t) {
+    public static Tag tag(TagSummary t, Attachments attachments) {
+        Attachments.Sidecar sidecar = attachments.sidecar(t.name());
         return new Tag(t.name(), t.digest(), t.mediaType(), t.size(), Formats.rfc3339(t.created()), t.runnable(),
-                kind(t.kind()), platforms(t), t.error());
+                kind(t.kind()), platforms(t), t.error(),
+                attachments.kinds(t).stream().map(Attached.Kind::key).toList(),
+                sidecar == null ? null : sidecar.subject(), sidecar != null && sidecar.orphaned());
     }
 
-    public static TagDetailDoc detail(TagDetail detail) {
+    /** A document attached to a tag of {@code repository}. */
+    public static AttachedDoc attached(String repository, Attached a) {
+        return new AttachedDoc(a.kind().key(), a.digest(), a.size(), a.mediaType(), a.predicateType(),
+                a.source().key(), a.manifest(), a.tag(), a.format(), a.identity(), a.issuer(),
+                Links.attachedDocument(repository, a.digest()));
+    }
+
+    public static TagDetailDoc detail(TagDetail detail, List<Attached> attached) {
         TagSummary t = detail.summary();
         List<PlatformDetailDoc> platforms = new java.util.ArrayList<>(
                 detail.platforms().stream().map(ApiJson::platformDetail).toList());
@@ -176,7 +204,8 @@ public final class ApiJson {
                 only == null ? List.of() : only.layers(), only == null ? List.of() : only.history(),
                 only == null ? Map.of() : only.labels(), only == null ? null : only.defaults(),
                 detail.chart() == null ? null : new ChartDoc(detail.chart().name(), detail.chart().version(),
-                        detail.chart().appVersion(), detail.chart().description()));
+                        detail.chart().appVersion(), detail.chart().description()),
+                attached.stream().map(a -> attached(detail.repository(), a)).toList());
     }
 
     /** The present platforms, then those the registry no longer has. */

@@ -27,13 +27,17 @@ import io.helidon.webserver.http.ServerResponse;
  *     <li>{@code curl 'localhost:8080/api/repositories/team-a/app/tags?sort=created'} → {@code {"repository":…,"tags":[…]}}:
  *     by name unless {@code sort=created} (newest first, then {@code latest}, SemVer descending, name) or
  *     {@code sort=size} (largest first)</li>
- *     <li>{@code curl localhost:8080/api/repositories/team-a/app/tags/v1} → the tag with layers, history, labels</li>
+ *     <li>{@code curl localhost:8080/api/repositories/team-a/app/tags/v1} → the tag with layers, history, labels and
+ *     what is attached ({@code "attached":[…]})</li>
+ *     <li>{@code curl -OJ localhost:8080/api/repositories/team-a/app/attached/sha256:…} → an attached SBOM,
+ *     attestation or signature payload as a download (see {@link AttachedDownload})</li>
  * </ul>
  * Errors answer {@code {"error":"…"}} with the matching status (see {@link ErrorHandling}).
  */
 public final class CatalogApi implements HttpService {
 
     private static final String PREFIX = "/repositories/";
+    private static final String ATTACHED = "/attached/";
 
     /** Listings larger than this are streamed and never kept. */
     private static final int REUSE_MAX_ROWS = 5_000;
@@ -85,15 +89,27 @@ public final class CatalogApi implements HttpService {
 
     private void repositoryPath(ServerRequest req, ServerResponse res) {
         String path = req.path().absolute().path();
-        RepositoryPath target = RepositoryPath.parse(path.substring(path.indexOf(PREFIX) + PREFIX.length()), true);
+        String rest = path.substring(path.indexOf(PREFIX) + PREFIX.length());
+        int attached = rest.lastIndexOf(ATTACHED);
+        if (attached > 0) {
+            AttachedDownload.send(res, catalog, rest.substring(0, attached),
+                    rest.substring(attached + ATTACHED.length()));
+            return;
+        }
+        RepositoryPath target = RepositoryPath.parse(rest, true);
         if (target.tagList()) {
+            String repository = target.repository();
             // name order unless asked (a stable order for scripts); ?sort=created is the repository page's default
             Views.Sort sort = Views.Sort.parse(req.query().first("sort").orElse(null), Views.Sort.NAME);
-            List<TagSummary> tags = new ArrayList<>(catalog.tags(target.repository()));
+            // tags first: it reads the repository on demand when the index has not yet, the attachments then come
+            // from the same index
+            List<TagSummary> tags = new ArrayList<>(catalog.tags(repository));
             tags.sort(sort.order());
-            Json.send(res, Status.OK_200, ApiJson.tags(target.repository(), tags));
+            Json.send(res, Status.OK_200, ApiJson.tags(repository, tags, catalog.attachments(repository)));
         } else if (target.tag() != null) {
-            Json.send(res, Status.OK_200, ApiJson.detail(catalog.tag(target.repository(), target.tag())));
+            var detail = catalog.tag(target.repository(), target.tag());
+            Json.send(res, Status.OK_200, ApiJson.detail(detail,
+                    catalog.attachments(target.repository()).toTag(detail.summary())));
         } else {
             throw WebException.notFound("No such endpoint: use /api/repositories/" + target.repository()
                     + "/tags or /api/repositories/" + target.repository() + "/tags/<tag>.");

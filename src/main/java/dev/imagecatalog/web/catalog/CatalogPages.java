@@ -165,7 +165,10 @@ public final class CatalogPages implements HttpService {
 
     private void repository(ServerRequest req, ServerResponse res, RepositoryView view) {
         String repository = view.name();
-        List<TagSummary> tags = view.tags();
+        boolean showSidecars = AttachedViews.showSidecars(
+                req.query().first(AttachedViews.SHOW_SIDECARS).orElse(""));
+        // cosign's sidecar tags fold under the tag they name (badges), unless the toggle lists them
+        List<TagSummary> tags = AttachedViews.listed(view.tags(), showSidecars);
         // newest first by default: with hundreds of tags, name order puts latest and the last release on page 2
         Views.Sort sort = Views.Sort.parse(req.query().first("sort").orElse(null), Views.Sort.CREATED);
         String filter = req.query().first("tag").orElse("").trim();
@@ -190,6 +193,12 @@ public final class CatalogPages implements HttpService {
         model.put("pages", pages);
         model.put("prevHref", page > 1 ? Views.repositoryHref(href, sort, filter, page - 1) : "");
         model.put("nextHref", page < pages ? Views.repositoryHref(href, sort, filter, page + 1) : "");
+        if (showSidecars) {
+            model.computeIfPresent("prevHref", (k, v) -> v.toString().isEmpty() ? v : v + "&sidecars=show");
+            model.computeIfPresent("nextHref", (k, v) -> v.toString().isEmpty() ? v : v + "&sidecars=show");
+        }
+        model.put("attached", AttachedViews.repository(repository, href, view.tags(), view.attachments(),
+                showSidecars));
         model.put("storage", view.storage() == null ? Map.of() : Views.storage(view.storage()));
         Html.send(req, res, templates.page("repository.ftlh", model));
     }
@@ -234,6 +243,7 @@ public final class CatalogPages implements HttpService {
         model.put("capped", view.platformsCapped());
         model.put("freed", view.freedBytes() == null ? ""
                 : Formats.size(view.freedBytes()) + " (" + Formats.exactBytes(view.freedBytes()) + ")");
+        model.put("attached", AttachedViews.tag(repository, view.attached(), view.sidecar()));
         runSection.addTo(model, req, res, detail, form, error);
         deleteSection.addTo(model, req, detail);
         model.put("compareWith", CompareControl.of(catalog, detail));

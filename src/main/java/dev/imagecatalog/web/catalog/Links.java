@@ -18,6 +18,11 @@ public final class Links {
         return repository(repository) + "/tags/" + tag;
     }
 
+    /** {@code /api/repositories/team-a/app/attached/sha256:…}: where an attached document is downloaded. */
+    public static String attachedDocument(String repository, String digest) {
+        return "/api" + repository(repository) + "/attached/" + digest;
+    }
+
     /**
      * The pull command a person would use for this kind of artifact: {@code helm pull oci://…} for a Helm chart,
      * {@code oras pull …} for other OCI artifacts and signatures, {@code docker pull …} for images.

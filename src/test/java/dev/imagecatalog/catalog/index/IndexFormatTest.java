@@ -50,7 +50,16 @@ class IndexFormatTest {
             assertThat(copy.manifests()).isEqualTo(original.manifests());
             assertThat(copy.size()).isEqualTo(original.size());
             assertThat(copy.platforms()).isEqualTo(original.platforms());
+            assertThat(copy.referrers()).as("referrers of " + copy.name()).isEqualTo(original.referrers())
+                    .isNotEmpty();
         }
+        // what pages derive from the copy: missing platforms, badges and the signer
+        RepositorySnapshot first = loaded.repositories().stream().filter(c -> c.name().endsWith("app-0"))
+                .findFirst().orElseThrow();
+        assertThat(first.tag("multi").missing()).extracting(p -> p.platform().architecture()).containsExactly("s390x");
+        assertThat(first.attachments().kinds(first.tags().getFirst()))
+                .isEqualTo(index.get(first.name()).attachments().kinds(index.get(first.name()).tags().getFirst()))
+                .isNotEmpty();
         RegistryIndex loadedIndex = new RegistryIndex();
         loadedIndex.load(loaded.repositories(), RegistryIndex.SOURCE_PEER);
         assertThat(loadedIndex.status().ready()).isTrue();
@@ -159,14 +168,24 @@ class IndexFormatTest {
                 children.add(new IndexedManifest.Child(image.digest(),
                         Names.platform(new Platform("linux", t % 2 == 0 ? "amd64" : "arm64", t == 1 ? "v8" : null))));
             }
+            // every other index lists a platform whose manifest the registry no longer has
+            List<IndexedManifest.Child> missing = r % 2 == 0 ? List.of(new IndexedManifest.Child(digest(random),
+                    Names.platform(new Platform("linux", "s390x", null)))) : List.of();
             IndexedManifest.Index multi = new IndexedManifest.Index(digest(random), Names.intern(OCI_INDEX),
-                    List.copyOf(children), List.of(), r % 2 == 0, 900);
+                    List.copyOf(children), List.of(), r % 2 == 0, 900, missing);
             reader.manifests.put(multi.digest(), multi);
             tags.add(reader.summary("multi", multi));
             IndexedManifest.Image first = (IndexedManifest.Image) reader.manifests.get(tags.getFirst().digest());
-            tags.add(reader.summary("sha256-" + first.digest().substring(7) + ".sig", first));
+            // a cosign signature whose layer names the signer, and an attestation the referrers API lists
+            IndexedManifest.Image signature = artifact(random, new IndexedManifest.LayerNote(null, null, true,
+                    "dev@example.com", "https://token.actions.githubusercontent.com"));
+            reader.manifests.put(signature.digest(), signature);
+            tags.add(reader.summary("sha256-" + first.digest().substring(7) + ".sig", signature));
+            IndexedManifest.Image attestation = artifact(random, new IndexedManifest.LayerNote(null,
+                    "https://slsa.dev/provenance/v1", false, null, null));
+            reader.manifests.put(attestation.digest(), attestation);
             tags.add(TagSummary.failed("broken", digest(random), "manifest larger than 4 MiB"));
-            index.put(reader.snapshot(tags));
+            index.put(reader.snapshot(tags, Map.of(first.digest(), List.of(attestation.digest()))));
         }
         return index;
     }
@@ -180,6 +199,15 @@ class IndexFormatTest {
                 layers, Names.platform(new Platform("linux", architecture, null)),
                 Instant.ofEpochSecond(1_700_000_000L + random.nextInt(10_000_000)), Map.copyOf(labels),
                 random.nextBoolean(), 500 + random.nextInt(1_000));
+    }
+
+    /** A signature or attestation manifest whose one layer carries {@code note} (its layer digest filled in). */
+    private static IndexedManifest.Image artifact(Random random, IndexedManifest.LayerNote note) {
+        Layer layer = Names.layer(digest(random), 300 + random.nextInt(3_000), "application/vnd.dsse.envelope.v1+json");
+        return new IndexedManifest.Image(digest(random), Names.intern(OCI_MANIFEST), ArtifactKind.SIGNATURE,
+                Names.layer(digest(random), 233, OCI_CONFIG), List.of(layer), null, null, Map.of(), true, 700,
+                List.of(new IndexedManifest.LayerNote(layer.digest(), note.predicateType(), note.signature(),
+                        note.identity(), note.issuer())));
     }
 
     private static String digest(Random random) {
