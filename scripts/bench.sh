@@ -9,12 +9,12 @@
 # `--shape realistic` seeds a registry shaped like real ones instead (every fifth repository multi-platform buildx
 # indexes with attestations, layers of 0.5–400 KB: see RealisticSeeder). `--only crawl` runs only the seed, the
 # cold index rows (floor against the service's first crawl, at the service's default registry concurrency unless
-# --concurrency says otherwise) and the restart rows, and writes bench/RESULTS-crawl-<shape>.md.
+# --concurrency says otherwise; `--concurrency default,16` gives a cold index row for each) and the restart rows, and writes bench/RESULTS-crawl-<shape>.md.
 #
 # Then issue 15's pre-flight row (PreflightBench: 100 nodes and 10,000 pods in the stand-in API, 10 viewers) writes
 # its own section into the same file. `--only preflight` runs that row alone and replaces only its section.
 #
-# Usage: scripts/bench.sh [--only all|crawl|preflight] [--shape simple|realistic] [--concurrency N|default]
+# Usage: scripts/bench.sh [--only all|crawl|preflight] [--shape simple|realistic] [--concurrency N|default[,N…]]
 #                         [--repos N] [--tags M] [--big-tags B] [--wrk-seconds S] [--label TEXT]
 # Environment (same meaning): REPOS (500), TAGS (10), BIG_TAGS (3000), WRK_SECONDS (10), WRK_CONNECTIONS (32),
 # RECONCILE_INTERVAL (PT20S), SERVICE_JVM_OPTIONS (-Xmx384m -XX:+UseG1GC), COLD_ROUNDS (3: floor and cold index
@@ -66,7 +66,8 @@ while (($# > 0)); do
 done
 [[ "$BENCH_ONLY" =~ ^(all|crawl|preflight)$ ]] || die "--only takes all, crawl or preflight, not: $BENCH_ONLY"
 [[ "$BENCH_SHAPE" =~ ^(simple|realistic)$ ]] || die "--shape takes simple or realistic, not: $BENCH_SHAPE"
-[[ "$BENCH_CONCURRENCY" =~ ^(default|[1-9][0-9]*)$ ]] || die "--concurrency takes a number or default, not: $BENCH_CONCURRENCY"
+[[ "$BENCH_CONCURRENCY" =~ ^(default|[1-9][0-9]*)(,(default|[1-9][0-9]*))*$ ]] \
+  || die "--concurrency takes numbers or default, comma-separated, not: $BENCH_CONCURRENCY"
 if [[ -z "$BENCH_OUT" ]]; then
   if [[ "$BENCH_ONLY" == crawl ]]; then BENCH_OUT=bench/RESULTS-crawl-$BENCH_SHAPE.md; else BENCH_OUT=bench/RESULTS.md; fi
 fi

@@ -193,6 +193,10 @@ class AttachedIT {
         String shown = get("/repositories/" + REPO + "?sidecars=show").body();
         assertThat(shown).contains("href=\"/repositories/" + REPO + "/tags/" + sig.tag() + "\"",
                 "href=\"/repositories/" + REPO + "/tags/" + sbom.tag() + "\"", "Hide them", "id=\"tag-count\">6 tags");
+        // filtering and sorting keep them shown
+        assertThat(shown).contains("<input type=\"hidden\" name=\"sidecars\" value=\"show\">",
+                "?sort=name&amp;sidecars=show\"", "?sort=size&amp;sidecars=show\"");
+        assertThat(page).doesNotContain("name=\"sidecars\"", "&amp;sidecars=show\"");
         JsonNode listing = json("/api/repositories");
         for (JsonNode r : listing.get("repositories")) {
             if (r.get("name").asText().equals(REPO)) {

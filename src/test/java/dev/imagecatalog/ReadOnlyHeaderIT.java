@@ -1,6 +1,9 @@
 package dev.imagecatalog;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +11,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.imagecatalog.cluster.MockKubernetes;
 import dev.imagecatalog.testing.LocalRegistry;
 import dev.imagecatalog.testing.ServiceProcess;
 import dev.imagecatalog.testing.TestPusher;
@@ -19,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The real {@link Main} in a child JVM: a read-only catalog ({@code RUNS_ENABLED=false}) links no page from its
  * header that could only answer 403 (the node and run pages), and every link its header has answers something
  * else. Sign-in is off ({@code AUTH_MODE=none}) so the run pages answer the read-only 403 rather than a sign-in
- * request. A catalog with runs links them.
+ * request. A catalog with runs (and a cluster configured: without one runs are off) links them.
  */
 class ReadOnlyHeaderIT {
 
@@ -54,7 +58,8 @@ class ReadOnlyHeaderIT {
     @Test
     void catalogWithRuns_headerLinksTheNodeAndRunPages() throws Exception {
         try (LocalRegistry registry = LocalRegistry.start();
-             ServiceProcess service = start(registry, true)) {
+             MockKubernetes k8s = MockKubernetes.withNodes(Map.of());
+             ServiceProcess service = start(registry, true, Map.of("KUBECONFIG", kubeconfig(k8s).toString()))) {
             HttpResponse<String> home = service.get("/");
 
             assertThat(home.statusCode()).isEqualTo(200);
@@ -63,12 +68,43 @@ class ReadOnlyHeaderIT {
     }
 
     private static ServiceProcess start(LocalRegistry registry, boolean runs) {
-        ServiceProcess service = ServiceProcess.start(List.of(), Map.of(
+        return start(registry, runs, Map.of());
+    }
+
+    private static ServiceProcess start(LocalRegistry registry, boolean runs, Map<String, String> more) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "REGISTRY_URL", registry.url().toString(),
                 "RUNS_ENABLED", Boolean.toString(runs),
                 "AUTH_MODE", "none"));
+        env.putAll(more);
+        ServiceProcess service = ServiceProcess.start(List.of(), env);
         service.awaitIndexed(Duration.ofSeconds(60));
         return service;
+    }
+
+    /** A kubeconfig naming the stand-in API server. */
+    private static Path kubeconfig(MockKubernetes k8s) throws IOException {
+        String server = k8s.server().url("/");
+        Path config = Files.createTempFile("catalog-kubeconfig-", ".yaml");
+        config.toFile().deleteOnExit();
+        Files.writeString(config, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster:
+                    server: %s
+                contexts:
+                - name: mock
+                  context:
+                    cluster: mock
+                    user: nobody
+                current-context: mock
+                users:
+                - name: nobody
+                  user: {}
+                """.formatted(server.substring(0, server.length() - 1)));
+        return config;
     }
 
     private static List<String> headerTargets(String page) {

@@ -146,7 +146,7 @@ class RunPageBrowserIT {
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.textToBe(By.id("run-headline-text"),
                 "Running since 5 minutes ago"));
         assertThat(browser.findElement(By.id("run-since")).getAttribute("title"))
-                .isEqualTo(started.substring(0, 16).replace('T', ' ') + " UTC");
+                .isEqualTo(started.substring(0, 19).replace('T', ' ') + " UTC");
         assertThat(browser.findElement(By.id("run-fix")).isDisplayed()).isFalse();
         assertInView("run-headline", width, scheme);
     }

@@ -255,6 +255,26 @@ class RunWebIT {
         JsonNode api = JSON.readTree(get(server, "/api/runs/" + name).body());
         assertThat(api.get("headline").get("text").asText()).isEqualTo("Cannot be scheduled: " + message);
         assertThat(api.get("headline").get("tone").asText()).isEqualTo("problem");
+        // the runs list says the same in its State column, not an empty container state
+        String list = get(server, "/runs").body();
+        String row = list.substring(list.indexOf("data-run=\"" + name + "\""));
+        row = row.substring(0, row.indexOf("</tr>"));
+        assertThat(row).contains("class=\"run-state run-state-problem\"",
+                "Cannot be scheduled: " + message.replace("'", "&#39;")).doesNotContain("(Unschedulable)");
+    }
+
+    @Test
+    void runsList_pendingWithoutACondition_saysWaitingForTheScheduler() throws Exception {
+        String name = launchViaApi();
+        k8s.fabric8().pods().inNamespace(NAMESPACE).withName(name).editStatus(p -> new PodBuilder(p)
+                .withStatus(new PodStatusBuilder().withPhase("Pending").build()).build());
+
+        String list = get(server, "/runs").body();
+        String row = list.substring(list.indexOf("data-run=\"" + name + "\""));
+        row = row.substring(0, row.indexOf("</tr>"));
+
+        assertThat(row).contains("class=\"run-state run-state-wait\"");
+        assertThat(row.replaceAll("<[^>]+>", " ")).containsPattern("Waiting for the scheduler|Pulling the image");
     }
 
     @Test

@@ -53,7 +53,8 @@ public final class Bench {
      *             jvmOptions, coldRounds, shape ({@code simple}: one tiny shared layer per repository, single-platform
      *             images; {@code realistic}: see {@link RealisticSeeder}), rows ({@code all}, or {@code crawl}: the
      *             seed, the cold index and the restart rows only), concurrency (the service's {@code REGISTRY_CONCURRENCY}, or
-     *             {@code default} to leave the service's own)
+     *             {@code default} to leave the service's own; several, comma-separated, give a cold index row each,
+     *             the first is used for every other row)
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> params = new HashMap<>(Map.of("repos", "500", "tags", "10", "bigTags", "3000",
@@ -268,8 +269,9 @@ public final class Bench {
         env.put("REGISTRY_EVENTS_TOKEN", TOKEN);
         env.put("RUNS_ENABLED", "false");
         // "default": the concurrency the service is installed with, which the cold index row is about
-        if (!params.get("concurrency").equals("default")) {
-            env.put("REGISTRY_CONCURRENCY", params.get("concurrency"));
+        String concurrency = concurrencies().getFirst();
+        if (!concurrency.equals("default")) {
+            env.put("REGISTRY_CONCURRENCY", concurrency);
         }
         if (reconcile != null) {
             env.put("REGISTRY_RECONCILE_INTERVAL", reconcile);
@@ -304,31 +306,38 @@ public final class Bench {
         if (rounds < 1) {
             throw new IllegalArgumentException("coldRounds must be at least 1, got " + rounds);
         }
+        List<String> concurrencies = concurrencies();
         List<Floor.Result> floors = new ArrayList<>();
-        List<Duration> crawls = new ArrayList<>();
-        List<Duration> fromStart = new ArrayList<>();
-        List<Duration> serviceCpu = new ArrayList<>();
+        Map<String, Cold> colds = new java.util.LinkedHashMap<>();
+        concurrencies.forEach(c -> colds.put(c, new Cold()));
         long floorRequests = 0;
-        long serviceRequests = 0;
-        JsonNode status = null;
         for (int round = 1; round <= rounds; round++) {
             log("cold index round " + round + " of " + rounds + ": floor (bare client in a fresh JVM, 16 in flight)");
             long before = registryLog.count();
             Floor.Result floor = Floor.inFreshProcess(registry.url(), 16);
             floorRequests = registryLog.count() - before;
             floors.add(floor);
-            log("cold index round " + round + " of " + rounds + ": a fresh service process");
-            long beforeStart = registryLog.count();
-            try (Service s = Service.start(jar, jvmOptions(), LocalRegistry.freePort(), env,
-                    work.resolve("service-cold-" + round + ".log"))) {
-                s.awaitReady(Duration.ofMinutes(2));
-                awaitIndexed(s);
-                fromStart.add(s.sinceStart());
-                serviceCpu.add(s.cpu());
-                serviceRequests = registryLog.count() - beforeStart;
-                status = s.status().orElseThrow();
-                crawls.add(Duration.between(Instant.parse(status.path("crawlStarted").asText()),
-                        Instant.parse(status.path("crawlFinished").asText())));
+            for (String concurrency : concurrencies) {
+                log("cold index round " + round + " of " + rounds + ": a fresh service process, registry concurrency "
+                        + concurrency);
+                Map<String, String> serviceEnv = new HashMap<>(env);
+                serviceEnv.remove("REGISTRY_CONCURRENCY");
+                if (!concurrency.equals("default")) {
+                    serviceEnv.put("REGISTRY_CONCURRENCY", concurrency);
+                }
+                Cold cold = colds.get(concurrency);
+                long beforeStart = registryLog.count();
+                try (Service s = Service.start(jar, jvmOptions(), LocalRegistry.freePort(), serviceEnv,
+                        work.resolve("service-cold-" + round + "-" + concurrency + ".log"))) {
+                    s.awaitReady(Duration.ofMinutes(2));
+                    awaitIndexed(s);
+                    cold.fromStart.add(s.sinceStart());
+                    cold.cpu.add(s.cpu());
+                    cold.requests = registryLog.count() - beforeStart;
+                    cold.status = s.status().orElseThrow();
+                    cold.crawls.add(Duration.between(Instant.parse(cold.status.path("crawlStarted").asText()),
+                            Instant.parse(cold.status.path("crawlFinished").asText())));
+                }
             }
         }
         log("floor in this (warm) JVM: one listing to warm up, one measured");
@@ -337,35 +346,66 @@ public final class Bench {
         List<Floor.Result> byTime = new ArrayList<>(floors);
         byTime.sort(java.util.Comparator.comparing(Floor.Result::time));
         Floor.Result median = byTime.get(byTime.size() / 2);
-        Duration crawl = median(crawls);
-        coldRequests = serviceRequests;
-        coldFromStart = median(fromStart);
+        Cold first = colds.get(concurrencies.getFirst());
+        coldRequests = first.requests;
+        coldFromStart = median(first.fromStart);
         results.row("Floor: bare JDK client listing everything (16 in flight), a fresh JVM each round",
                 median.requests() + " requests (" + floorRequests + " in the registry log); median "
                         + secs(median.time()) + " of " + rounds + " (" + list(floors.stream().map(Floor.Result::time)
                         .toList()) + ")", "reference", "");
-        Duration floorCpu = median(floors.stream().map(Floor.Result::cpu).toList());
-        Duration cpu = median(serviceCpu);
-        results.row("CPU of the process from its start to the end of the listing (JVM start, JIT, GC included), per"
-                        + " registry request",
-                "floor: median " + secs(floorCpu) + ", " + perRequest(floorCpu, median.requests()) + "; service: median "
-                        + secs(cpu) + ", " + perRequest(cpu, serviceRequests),
-                "—", ratio(cpu.toMillis() * Math.max(1, median.requests()),
-                        floorCpu.toMillis() * Math.max(1, serviceRequests)) + " the floor's CPU per request");
         results.row("Floor, warm: the same client's second listing in one JVM (JIT done)",
                 warmFloor.requests() + " requests, " + secs(warmFloor.time()), "—", "");
-        results.row("Cold index build (first crawl, `crawlStarted` → `crawlFinished`; fresh process each round)",
-                "median " + secs(crawl) + " of " + rounds + " (" + list(crawls) + "); from process start (JVM start "
-                        + "included): median " + secs(median(fromStart)) + "; " + serviceRequests
-                        + " registry requests (" + status.path("repositories").asLong() + " repositories, "
-                        + status.path("tags").asLong() + " tags)",
-                "≤ 1.1× floor", ratio(serviceRequests, median.requests()) + " requests, "
-                        + ratio(crawl.toMillis(), median.time().toMillis()) + " time, "
-                        + (crawl.toMillis() <= median.time().toMillis() * 1.1 ? "met" : "NOT met")
-                        + " (against the warm floor: " + ratio(crawl.toMillis(), warmFloor.time().toMillis())
-                        + "; from process start: " + ratio(median(fromStart).toMillis(), median.time().toMillis())
-                        + ")");
+        Duration floorCpu = median(floors.stream().map(Floor.Result::cpu).toList());
+        for (Map.Entry<String, Cold> e : colds.entrySet()) {
+            Cold cold = e.getValue();
+            String at = e.getKey().equals("default") ? "the service's default registry concurrency"
+                    : "registry concurrency " + e.getKey();
+            Duration crawl = median(cold.crawls);
+            Duration cpu = median(cold.cpu);
+            results.row("Cold index build at " + at + " (first crawl, `crawlStarted` → `crawlFinished`; fresh"
+                            + " process each round)",
+                    "median " + secs(crawl) + " of " + rounds + " (" + list(cold.crawls) + "); from process start"
+                            + " (JVM start included): median " + secs(median(cold.fromStart)) + "; " + cold.requests
+                            + " registry requests (" + cold.status.path("repositories").asLong() + " repositories, "
+                            + cold.status.path("tags").asLong() + " tags)",
+                    "≤ 1.1× floor", ratio(cold.requests, median.requests()) + " requests, "
+                            + ratio(crawl.toMillis(), median.time().toMillis()) + " time, "
+                            + (crawl.toMillis() <= median.time().toMillis() * 1.1 ? "met" : "NOT met")
+                            + " (against the warm floor: " + ratio(crawl.toMillis(), warmFloor.time().toMillis())
+                            + "; from process start: " + ratio(median(cold.fromStart).toMillis(),
+                            median.time().toMillis()) + ")");
+            results.row("CPU per registry request at " + at + " (whole process from its start to the end of the"
+                            + " listing: JVM start, JIT, GC included)",
+                    "floor: median " + secs(floorCpu) + ", " + perRequest(floorCpu, median.requests())
+                            + "; service: median " + secs(cpu) + ", " + perRequest(cpu, cold.requests),
+                    "—", ratio(cpu.toMillis() * Math.max(1, median.requests()),
+                            floorCpu.toMillis() * Math.max(1, cold.requests)) + " the floor's CPU per request");
+        }
         return median;
+    }
+
+    /** The cold index rounds of one registry concurrency. */
+    private static final class Cold {
+        final List<Duration> crawls = new ArrayList<>();
+        final List<Duration> fromStart = new ArrayList<>();
+        final List<Duration> cpu = new ArrayList<>();
+        long requests;
+        JsonNode status;
+    }
+
+    /** {@code concurrency}: one value or several, comma-separated ({@code default,16}); the first is used elsewhere. */
+    private List<String> concurrencies() {
+        List<String> values = java.util.Arrays.stream(params.get("concurrency").split(",")).map(String::strip)
+                .filter(v -> !v.isEmpty()).toList();
+        for (String v : values) {
+            if (!v.equals("default") && !v.matches("[1-9][0-9]*")) {
+                throw new IllegalArgumentException("concurrency is default or a number, not " + v);
+            }
+        }
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("concurrency is empty");
+        }
+        return values;
     }
 
     private static String perRequest(Duration cpu, long requests) {

@@ -197,6 +197,8 @@ public final class CatalogPages implements HttpService {
             model.computeIfPresent("prevHref", (k, v) -> v.toString().isEmpty() ? v : v + "&sidecars=show");
             model.computeIfPresent("nextHref", (k, v) -> v.toString().isEmpty() ? v : v + "&sidecars=show");
         }
+        // the filter form and the sort links keep the toggle too, like the pager
+        model.put("showSidecars", showSidecars);
         model.put("attached", AttachedViews.repository(repository, href, view.tags(), view.attachments(),
                 showSidecars));
         model.put("storage", view.storage() == null ? Map.of() : Views.storage(view.storage()));

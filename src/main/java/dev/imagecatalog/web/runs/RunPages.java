@@ -214,16 +214,7 @@ public final class RunPages implements HttpService {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", r.name());
         model.put("run", run(r, Instant.now()));
-        RunHeadline h = view.headline();
-        Map<String, Object> headline = new LinkedHashMap<>();
-        headline.put("text", h.text());
-        headline.put("lead", h.lead());
-        headline.put("since", h.since() == null ? "" : Formats.date(h.since()));
-        headline.put("sinceIso", h.since() == null ? "" : Formats.rfc3339(h.since()));
-        headline.put("rest", h.rest());
-        headline.put("tone", h.tone());
-        headline.put("fix", h.fix());
-        model.put("headline", headline);
+        model.put("headline", headline(view.headline()));
         model.put("reach", Map.of("portForward", view.reach().portForward(), "exec", view.reach().exec(),
                                   "logs", view.reach().logs()));
         model.put("enabled", runner.settings().enabled());
@@ -318,8 +309,24 @@ public final class RunPages implements HttpService {
         return m;
     }
 
+    /** A headline's parts for a template: the sentence, its time (exact, the script makes it relative), the fix. */
+    private static Map<String, Object> headline(RunHeadline h) {
+        Map<String, Object> headline = new LinkedHashMap<>();
+        headline.put("text", h.text());
+        headline.put("lead", h.lead());
+        headline.put("since", h.since() == null ? "" : Formats.date(h.since()));
+        headline.put("sinceIso", h.since() == null ? "" : Formats.rfc3339(h.since()));
+        headline.put("rest", h.rest());
+        headline.put("tone", h.tone());
+        headline.put("fix", h.fix());
+        return headline;
+    }
+
     private static Map<String, Object> run(Run r, Instant now) {
         Map<String, Object> m = new LinkedHashMap<>();
+        // the list says what each run does now in the run page's words ("Waiting for the scheduler", "Cannot be
+        // scheduled: …", "Exited 1 after 4s"), not the raw container state, which is empty for a Pending pod
+        m.put("headline", headline(RunHeadline.of(r, now)));
         m.put("name", r.name());
         m.put("href", "/runs/" + URLEncoder.encode(r.name(), StandardCharsets.UTF_8));
         m.put("stopAction", "/runs/" + URLEncoder.encode(r.name(), StandardCharsets.UTF_8) + "/stop");
