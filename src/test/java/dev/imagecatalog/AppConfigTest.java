@@ -45,7 +45,7 @@ class AppConfigTest {
         assertThat(settings.readTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.maxListingNames()).isEqualTo(500_000);
         assertThat(settings.listingDeadline()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(settings.concurrency()).isEqualTo(8);
+        assertThat(settings.concurrency()).isEqualTo(16);
         assertThat(settings.callDeadline()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.requestDeadline()).isEqualTo(Duration.ofSeconds(25));
         assertThat(settings.maxManifestBytes()).isEqualTo(4 * 1024 * 1024);

@@ -47,7 +47,7 @@ class ChartConfigTest {
         assertThat(config.get("registry.tag-ttl").exists()).as("removed: unused since the index").isFalse();
         assertThat(config.get("registry.connect-timeout").as(Duration.class).get()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.get("registry.read-timeout").as(Duration.class).get()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.get("registry.concurrency").asInt().get()).isEqualTo(8);
+        assertThat(config.get("registry.concurrency").asInt().get()).isEqualTo(16);
         assertThat(config.get("registry.username").exists()).isFalse();
         RegistrySettings settings = AppConfig.registrySettings(config);
         assertThat(settings.callDeadline()).isEqualTo(Duration.ofSeconds(30));
