@@ -84,27 +84,9 @@ class ReadOnlyHeaderIT {
 
     /** A kubeconfig naming the stand-in API server. */
     private static Path kubeconfig(MockKubernetes k8s) throws IOException {
-        String server = k8s.server().url("/");
         Path config = Files.createTempFile("catalog-kubeconfig-", ".yaml");
         config.toFile().deleteOnExit();
-        Files.writeString(config, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: nobody
-                current-context: mock
-                users:
-                - name: nobody
-                  user: {}
-                """.formatted(server.substring(0, server.length() - 1)));
-        return config;
+        return k8s.writeKubeconfig(config);
     }
 
     private static List<String> headerTargets(String page) {

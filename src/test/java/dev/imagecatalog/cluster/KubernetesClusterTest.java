@@ -1,6 +1,5 @@
 package dev.imagecatalog.cluster;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -309,25 +308,7 @@ class KubernetesClusterTest {
 
     @Test
     void fromEnvironment_usesTheFirstReadableKubeconfigOfTheList(@TempDir Path home) throws Exception {
-        Path config = home.resolve("kind.yaml");
-        String server = k8s.server().url("/");
-        Files.writeString(config, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: nobody
-                current-context: mock
-                users:
-                - name: nobody
-                  user: {}
-                """.formatted(server.substring(0, server.length() - 1)));
+        Path config = k8s.writeKubeconfig(home.resolve("kind.yaml"));
         String list = home.resolve("absent.yaml") + java.io.File.pathSeparator + config;
         Cluster cluster = KubernetesCluster.fromEnvironment(Map.of("KUBECONFIG", list), home,
                 home.resolve("no-token"), Duration.ofSeconds(2), Duration.ofSeconds(5));

@@ -1,6 +1,10 @@
 package dev.imagecatalog.cluster;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -211,6 +215,33 @@ public final class MockKubernetes implements AutoCloseable {
     /** The Fabric8 client (to seed and inspect the mock). */
     public NamespacedKubernetesClient fabric8() {
         return fabric8;
+    }
+
+    /** Writes a kubeconfig naming this mock (no credentials) to {@code file}, for code that reads one. */
+    public Path writeKubeconfig(Path file) {
+        String url = server.url("/");
+        try {
+            Files.writeString(file, """
+                    apiVersion: v1
+                    kind: Config
+                    clusters:
+                    - name: mock
+                      cluster:
+                        server: %s
+                    contexts:
+                    - name: mock
+                      context:
+                        cluster: mock
+                        user: nobody
+                    current-context: mock
+                    users:
+                    - name: nobody
+                      user: {}
+                    """.formatted(url.substring(0, url.length() - 1)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
     }
 
     /** The mock server (for expectations: answered before CRUD). */

@@ -207,16 +207,7 @@ public final class IndexApi implements HttpService {
     }
 
     private void events(ServerRequest req, ServerResponse res) {
-        String token = indexed == null ? null : indexed.indexSettings().eventsToken();
-        if (token == null) {
-            throw WebException.notFound("No registry events endpoint: set registry.events.token (REGISTRY_EVENTS_TOKEN).");
-        }
-        String authorization = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                || !sameSecret(authorization.substring(7).strip(), token)) {
-            res.header(HeaderValues.create(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"registry-events\""));
-            Json.send(res, Status.UNAUTHORIZED_401, new Json.Error(
-                    "A registry notification needs Authorization: Bearer <registry.events.token>."));
+        if (!authorized(req, res, "A registry notification needs Authorization: Bearer <registry.events.token>.")) {
             return;
         }
         byte[] body;
