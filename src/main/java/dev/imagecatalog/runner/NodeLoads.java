@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -72,14 +73,18 @@ final class NodeLoads {
 
     /** The kept figures, read first if there are none young enough. */
     Snapshot get() {
+        CompletableFuture<Snapshot> answer = cache.get(Boolean.TRUE);
         try {
-            Snapshot kept = cache.get(Boolean.TRUE).join();
+            Snapshot kept = answer.join();
             if (ticker.read() - kept.readAt() <= MAX_AGE.toNanos()) {
                 return kept;
             }
             // nobody asked for a while: wait for the renewal (the one in flight, if the read above started it)
             return cache.synchronous().refresh(Boolean.TRUE).join();
         } catch (CompletionException e) {
+            // Caffeine drops a failed read from a callback that may run after this caller wakes: drop it here too,
+            // so the next viewer asks the cluster again instead of being handed the same failure
+            cache.asMap().remove(Boolean.TRUE, answer);
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }

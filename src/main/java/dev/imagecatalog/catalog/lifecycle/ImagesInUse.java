@@ -3,6 +3,7 @@ package dev.imagecatalog.catalog.lifecycle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
@@ -34,9 +35,13 @@ public interface ImagesInUse {
         AsyncLoadingCache<Boolean, Map<String, List<PodUse>>> kept = Caffeine.newBuilder().expireAfterWrite(ttl)
                 .buildAsync(key -> source.byDigest());
         return () -> {
+            CompletableFuture<Map<String, List<PodUse>>> answer = kept.get(Boolean.TRUE);
             try {
-                return kept.get(Boolean.TRUE).join();
+                return answer.join();
             } catch (CompletionException e) {
+                // Caffeine drops a failed future from a callback that may run after this caller wakes; drop it here
+                // too (only that future: a newer read someone else started stays), so the next call asks again
+                kept.asMap().remove(Boolean.TRUE, answer);
                 if (e.getCause() instanceof RuntimeException cause) {
                     throw cause;
                 }

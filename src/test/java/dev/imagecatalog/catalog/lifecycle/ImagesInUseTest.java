@@ -45,4 +45,22 @@ class ImagesInUseTest {
         assertThat(cached.byDigest()).isEqualTo(USED);
         assertThat(lists).hasValue(2);
     }
+
+    @Test
+    void cached_theCallRightAfterAFailure_neverGetsTheSameFailureHandedBack() {
+        // the failed read leaves the cache from a callback that can run after the failing caller wakes: without
+        // dropping it themselves, some of these rounds handed the next caller the kept failure
+        for (int round = 0; round < 2_000; round++) {
+            AtomicInteger lists = new AtomicInteger();
+            ImagesInUse cached = ImagesInUse.cached(() -> {
+                if (lists.incrementAndGet() == 1) {
+                    throw new IllegalStateException("cluster unreachable");
+                }
+                return USED;
+            }, Duration.ofMinutes(1));
+
+            assertThatThrownBy(cached::byDigest).hasMessage("cluster unreachable");
+            assertThat(cached.byDigest()).as("round %d", round).isEqualTo(USED);
+        }
+    }
 }
