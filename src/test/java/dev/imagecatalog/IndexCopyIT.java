@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
@@ -261,6 +263,45 @@ class IndexCopyIT {
 
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.body()).contains("not complete");
+    }
+
+    @Test
+    void copyEndpoint_answers503WhileASnapshotIsLoadedButNotCaughtUp() throws Exception {
+        Path file = dir.resolve("index.snapshot");
+        RestartSettings restart = RestartSettings.defaults().withSnapshot(file);
+        RegistryCatalog first = RegistryCatalog.create(settings, IndexSettings.defaults(), restart);
+        first.start();
+        await(() -> first.status().ready(), "the first crawl");
+        first.close();
+        // the restarted replica's registry holds every request: the snapshot makes it ready, the catch-up cannot end
+        CountDownLatch release = new CountDownLatch(1);
+        open.add(release::countDown);
+        HttpServer stalled = peer(exchange -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        RegistrySettings stalledRegistry = RegistrySettings.of(
+                URI.create("http://127.0.0.1:" + stalled.getAddress().getPort()), registry.hostPort());
+        RegistryCatalog restarted = RegistryCatalog.create(stalledRegistry,
+                IndexSettings.defaults().withEventsToken(TOKEN), restart);
+        open.add(restarted);
+        restarted.start();
+        await(() -> restarted.status().ready(), "the snapshot's load");
+        WebServer server = serve(restarted, 0);
+
+        HttpResponse<String> response = get(server, "Bearer " + TOKEN);
+
+        // a snapshot may be hours old: handing it on as current would make the asking replica miss those changes
+        assertThat(restarted.status().source()).isEqualTo("snapshot");
+        assertThat(restarted.status().caughtUp()).isNull();
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        assertThat(response.body()).contains("not complete and caught up");
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
