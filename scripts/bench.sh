@@ -14,13 +14,17 @@
 # Then issue 15's pre-flight row (PreflightBench: 100 nodes and 10,000 pods in the stand-in API, 10 viewers) writes
 # its own section into the same file. `--only preflight` runs that row alone and replaces only its section.
 #
-# Usage: scripts/bench.sh [--only all|crawl|preflight] [--shape simple|realistic] [--concurrency N|default[,N…]]
+# `--only load-heap` (issue 18, no registry needed) measures the heap a restarting replica needs while it loads an
+# index copy: realistic-shaped indexes of LOAD_HEAP_SIZES (2000x10,10000x10) written as snapshots, and the smallest
+# -Xmx each loads in, found by bisection (LoadHeapBench); writes bench/RESULTS-load-heap.md.
+#
+# Usage: scripts/bench.sh [--only all|crawl|preflight|load-heap] [--shape simple|realistic] [--concurrency N|default[,N…]]
 #                         [--repos N] [--tags M] [--big-tags B] [--wrk-seconds S] [--label TEXT]
 # Environment (same meaning): REPOS (500), TAGS (10), BIG_TAGS (3000), WRK_SECONDS (10), WRK_CONNECTIONS (32),
 # RECONCILE_INTERVAL (PT20S), SERVICE_JVM_OPTIONS (-Xmx384m -XX:+UseG1GC), COLD_ROUNDS (3: floor and cold index
 # rounds, medians compared), BENCH_SHAPE (simple), BENCH_CONCURRENCY (default), BENCH_LABEL, BENCH_OUT
 # (bench/RESULTS.md; bench/RESULTS-crawl-<shape>.md with --only crawl), BENCH_ONLY (all), PREFLIGHT_NODES (100),
-# PREFLIGHT_PODS (10000), PREFLIGHT_VIEWERS (10), PREFLIGHT_SECONDS (60).
+# PREFLIGHT_PODS (10000), PREFLIGHT_VIEWERS (10), PREFLIGHT_SECONDS (60), LOAD_HEAP_SIZES (2000x10,10000x10).
 # Needs: JDK 21+, docker-registry (apt-get install docker-registry), wrk (apt-get install wrk; without it the
 # warm-page figures are reported as n/a). Everything runs on 127.0.0.1 and stops when the script ends.
 set -euo pipefail
@@ -38,6 +42,7 @@ SERVICE_JVM_OPTIONS=${SERVICE_JVM_OPTIONS:--Xmx384m -XX:+UseG1GC}
 COLD_ROUNDS=${COLD_ROUNDS:-3}
 BENCH_LABEL=${BENCH_LABEL:-}
 BENCH_OUT=${BENCH_OUT:-}
+LOAD_HEAP_SIZES=${LOAD_HEAP_SIZES:-2000x10,10000x10}
 BENCH_ONLY=${BENCH_ONLY:-all}
 BENCH_SHAPE=${BENCH_SHAPE:-simple}
 BENCH_CONCURRENCY=${BENCH_CONCURRENCY:-default}
@@ -64,12 +69,19 @@ while (($# > 0)); do
     *) usage >&2; die "unknown option: $1" ;;
   esac
 done
-[[ "$BENCH_ONLY" =~ ^(all|crawl|preflight)$ ]] || die "--only takes all, crawl or preflight, not: $BENCH_ONLY"
+[[ "$BENCH_ONLY" =~ ^(all|crawl|preflight|load-heap)$ ]] \
+  || die "--only takes all, crawl, preflight or load-heap, not: $BENCH_ONLY"
 [[ "$BENCH_SHAPE" =~ ^(simple|realistic)$ ]] || die "--shape takes simple or realistic, not: $BENCH_SHAPE"
+[[ "$LOAD_HEAP_SIZES" =~ ^[1-9][0-9]*x[1-9][0-9]*(,[1-9][0-9]*x[1-9][0-9]*)*$ ]] \
+  || die "LOAD_HEAP_SIZES takes repositoriesxtags, comma-separated (e.g. 2000x10), not: $LOAD_HEAP_SIZES"
 [[ "$BENCH_CONCURRENCY" =~ ^(default|[1-9][0-9]*)(,(default|[1-9][0-9]*))*$ ]] \
   || die "--concurrency takes numbers or default, comma-separated, not: $BENCH_CONCURRENCY"
 if [[ -z "$BENCH_OUT" ]]; then
-  if [[ "$BENCH_ONLY" == crawl ]]; then BENCH_OUT=bench/RESULTS-crawl-$BENCH_SHAPE.md; else BENCH_OUT=bench/RESULTS.md; fi
+  case $BENCH_ONLY in
+    crawl) BENCH_OUT=bench/RESULTS-crawl-$BENCH_SHAPE.md ;;
+    load-heap) BENCH_OUT=bench/RESULTS-load-heap.md ;;
+    *) BENCH_OUT=bench/RESULTS.md ;;
+  esac
 fi
 for number in "$REPOS" "$TAGS" "$BIG_TAGS" "$WRK_SECONDS" "$WRK_CONNECTIONS" "$COLD_ROUNDS" \
   "$PREFLIGHT_NODES" "$PREFLIGHT_PODS" "$PREFLIGHT_VIEWERS" "$PREFLIGHT_SECONDS"; do
@@ -101,7 +113,7 @@ if (($(jdk_major "$JAVA_HOME") >= 24)); then
   export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
 fi
 
-command -v docker-registry >/dev/null 2>&1 \
+[[ "$BENCH_ONLY" == load-heap ]] || command -v docker-registry >/dev/null 2>&1 \
   || die "docker-registry is missing: sudo apt-get install -y docker-registry (Distribution 2.8)"
 command -v jcmd >/dev/null 2>&1 || die "jcmd is missing from $JAVA_HOME/bin (a full JDK is needed)"
 if ! command -v wrk >/dev/null 2>&1; then
@@ -110,7 +122,7 @@ fi
 
 cd "$ROOT"
 jar=target/catalog.jar
-if [[ "$BENCH_ONLY" != preflight ]]; then
+if [[ "$BENCH_ONLY" != preflight && "$BENCH_ONLY" != load-heap ]]; then
   if [[ ! -f "$jar" ]] || [[ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]]; then
     log "building $jar"
     ./mvnw -B -q -DskipTests package
@@ -120,6 +132,10 @@ log "compiling the benchmark (test sources) and resolving its class path"
 ./mvnw -B -q test-compile
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 classpath="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+
+if [[ "$BENCH_ONLY" == load-heap ]]; then
+  exec java -cp "$classpath" dev.imagecatalog.bench.LoadHeapBench "sizes=$LOAD_HEAP_SIZES" "out=$BENCH_OUT"
+fi
 
 if [[ "$BENCH_ONLY" != preflight ]]; then
   rows=all

@@ -289,9 +289,15 @@ public final class IndexFormat {
     private static RepositorySnapshot repository(JsonNode node) {
         String name = text(node, "name");
         RepositoryReader reader = new RepositoryReader(null, name, null);
-        for (JsonNode m : node.path("manifests")) {
-            IndexedManifest entry = manifest(m);
-            reader.manifests.put(entry.digest(), entry);
+        // images first, then indexes: an index's children and attestations then name the images' own digest
+        // instances, as after a crawl (20,000 tags hold some 10,000 such references)
+        for (boolean indexes : new boolean[] {false, true}) {
+            for (JsonNode m : node.path("manifests")) {
+                if ("INDEX".equals(m.path("kind").asText()) == indexes) {
+                    IndexedManifest entry = manifest(m, reader);
+                    reader.manifests.put(entry.digest(), entry);
+                }
+            }
         }
         List<TagSummary> tags = new ArrayList<>();
         for (JsonNode t : node.path("tags")) {
@@ -311,7 +317,12 @@ public final class IndexFormat {
         return reader.snapshot(tags, referrers);
     }
 
-    private static IndexedManifest manifest(JsonNode m) {
+    /**
+     * One manifest; digests of manifests the reader knows are taken as those manifests hold them, labels shared as a
+     * crawl shares them.
+     */
+    private static IndexedManifest manifest(JsonNode m, RepositoryReader reader) {
+        Map<String, IndexedManifest> known = reader.manifests;
         String digest = text(m, "digest");
         String mediaType = Names.intern(m.path("mediaType").asText(null));
         long bytes = m.path("bytes").asLong();
@@ -319,11 +330,11 @@ public final class IndexFormat {
         if (kind.equals("INDEX")) {
             List<IndexedManifest.Child> children = new ArrayList<>();
             for (JsonNode c : m.path("children")) {
-                children.add(new IndexedManifest.Child(text(c, "digest"), platform(c.get("platform"))));
+                children.add(new IndexedManifest.Child(shared(text(c, "digest"), known), platform(c.get("platform"))));
             }
             List<String> attestations = new ArrayList<>();
             for (JsonNode a : m.path("attestations")) {
-                attestations.add(a.asText());
+                attestations.add(shared(a.asText(), known));
             }
             List<IndexedManifest.Child> missing = new ArrayList<>();
             for (JsonNode c : m.path("missing")) {
@@ -335,14 +346,19 @@ public final class IndexFormat {
         JsonNode config = m.get("config");
         List<Layer> layers = new ArrayList<>();
         for (JsonNode l : m.path("layers")) {
-            layers.add(layer(l));
+            layers.add(layer(l, reader));
         }
         Map<String, String> labels = new LinkedHashMap<>();
         m.path("labels").properties().forEach(e -> labels.put(Names.intern(e.getKey()), e.getValue().asText()));
         return new IndexedManifest.Image(digest, mediaType, ArtifactKind.valueOf(kind),
-                config == null ? null : layer(config), List.copyOf(layers), platform(m.get("platform")),
-                instant(m.path("created").asText(null)), labels.isEmpty() ? Map.of() : Map.copyOf(labels),
+                config == null ? null : layer(config, reader), List.copyOf(layers), platform(m.get("platform")),
+                instant(m.path("created").asText(null)), reader.sharedLabels(labels),
                 m.path("labelsComplete").asBoolean(true), bytes, notes(m.path("notes")));
+    }
+
+    private static String shared(String digest, Map<String, IndexedManifest> known) {
+        IndexedManifest m = known.get(digest);
+        return m == null ? digest : m.digest();
     }
 
     private static List<IndexedManifest.LayerNote> notes(JsonNode notes) {
@@ -355,8 +371,8 @@ public final class IndexFormat {
         return list.isEmpty() ? List.of() : List.copyOf(list);
     }
 
-    private static Layer layer(JsonNode l) {
-        return Names.layer(l.path(0).asText(), l.path(1).asLong(), l.path(2).asText(null));
+    private static Layer layer(JsonNode l, RepositoryReader reader) {
+        return reader.layer(l.path(0).asText(), l.path(1).asLong(), l.path(2).asText(null));
     }
 
     private static Platform platform(JsonNode p) {

@@ -1,6 +1,7 @@
 package dev.imagecatalog.catalog.index;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -50,6 +51,27 @@ public sealed interface IndexedManifest permits IndexedManifest.Image, IndexedMa
                  Platform platform, Instant created, Map<String, String> labels, boolean labelsComplete,
                  long bytes, List<LayerNote> notes)
             implements IndexedManifest {
+
+        /** A note names its layer by the descriptor's own digest instance: one string per layer, not two. */
+        public Image {
+            notes = notes.isEmpty() ? notes : sharingDigests(notes, layers);
+        }
+
+        private static List<LayerNote> sharingDigests(List<LayerNote> notes, List<Layer> layers) {
+            List<LayerNote> shared = new ArrayList<>(notes.size());
+            for (LayerNote n : notes) {
+                String digest = n.layer();
+                for (Layer l : layers) {
+                    if (l.digest().equals(digest)) {
+                        digest = l.digest();
+                        break;
+                    }
+                }
+                shared.add(digest == n.layer() ? n
+                        : new LayerNote(digest, n.predicateType(), n.signature(), n.identity(), n.issuer()));
+            }
+            return List.copyOf(shared);
+        }
 
         /** An image whose layers say nothing of signatures or attestations. */
         public Image(String digest, String mediaType, ArtifactKind kind, Layer config, List<Layer> layers,

@@ -35,7 +35,7 @@ final class LayerNotes {
             }
             // the certificate is parsed once, when the manifest is read; only the two names are kept
             SigningCertificate cert = signature ? SigningCertificate.of(a.get(COSIGN_CERTIFICATE)) : null;
-            notes.add(new IndexedManifest.LayerNote(Names.intern(image.layers().get(i).digest()),
+            notes.add(new IndexedManifest.LayerNote(image.layers().get(i).digest(),
                     Names.intern(bounded(predicate)), signature,
                     cert == null ? null : bounded(cert.identity()), cert == null ? null : bounded(cert.issuer())));
         }

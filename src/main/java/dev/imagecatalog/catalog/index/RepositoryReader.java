@@ -43,6 +43,11 @@ final class RepositoryReader {
     private final Map<String, ConfigFields> configs = new ConcurrentHashMap<>();
     /** The previous snapshot's referrers (kept when this read does not ask the referrers API). */
     private final Map<String, List<String>> referrers;
+    /** Layer descriptors this repository's manifests hold, each once (see {@link #layer}). */
+    private final Map<Layer, Layer> layers = new ConcurrentHashMap<>();
+    /** Label maps and values this repository's manifests hold, each once (see {@link #sharedLabels}). */
+    private final Map<Map<String, String>, Map<String, String>> labelMaps = new ConcurrentHashMap<>();
+    private final Map<String, String> labelValues = new ConcurrentHashMap<>();
 
     RepositoryReader(IndexUpdater updater, String repository, RepositorySnapshot previous) {
         this.updater = updater;
@@ -51,10 +56,11 @@ final class RepositoryReader {
         if (previous != null) {
             for (IndexedManifest m : previous.manifests().values()) {
                 manifests.put(m.digest(), m);
+                m.forEachBlob(l -> layers.putIfAbsent(l, l));
                 if (m instanceof IndexedManifest.Image image && image.kind() == ArtifactKind.IMAGE
                         && image.config() != null) {
                     configs.put(image.config().digest(), new ConfigFields(image.created(), image.platform(),
-                            image.labels(), image.labelsComplete()));
+                            sharedLabels(image.labels()), image.labelsComplete()));
                 }
             }
         }
@@ -189,8 +195,8 @@ final class RepositoryReader {
 
     private IndexedManifest.Image image(Manifest.Image image) {
         ArtifactKind kind = ManifestParser.classify(null, image);
-        Layer config = Names.layer(image.config().digest(), image.config().size(), image.config().mediaType());
-        List<Layer> layers = image.layers().stream().map(l -> Names.layer(l.digest(), l.size(), l.mediaType()))
+        Layer config = layer(image.config().digest(), image.config().size(), image.config().mediaType());
+        List<Layer> layers = image.layers().stream().map(l -> layer(l.digest(), l.size(), l.mediaType()))
                 .toList();
         List<IndexedManifest.LayerNote> notes = LayerNotes.of(image);
         if (kind != ArtifactKind.IMAGE) {
@@ -236,7 +242,7 @@ final class RepositoryReader {
                 String d = e.descriptor().digest();
                 if (manifests.get(d) instanceof IndexedManifest.Image artifact && artifact.kind() != ArtifactKind.IMAGE
                         && !attestations.contains(d)) {
-                    attestations.add(d);
+                    attestations.add(artifact.digest());
                 }
             }
             return new IndexedManifest.Index(idx.digest(), Names.intern(idx.mediaType()),
@@ -252,8 +258,9 @@ final class RepositoryReader {
      */
     private Optional<String> attestation(Manifest.IndexEntry e) {
         String digest = e.descriptor().digest();
-        if (manifests.get(digest) instanceof IndexedManifest.Image) {
-            return Optional.of(digest);
+        // the manifest's own digest instance, not the entry's: one string per manifest in the index
+        if (manifests.get(digest) instanceof IndexedManifest.Image known) {
+            return Optional.of(known.digest());
         }
         Manifest m;
         try {
@@ -267,14 +274,14 @@ final class RepositoryReader {
         if (!(m instanceof Manifest.Image image)) {
             return Optional.empty();
         }
-        List<Layer> layers = image.layers().stream().map(l -> Names.layer(l.digest(), l.size(), l.mediaType()))
+        List<Layer> layers = image.layers().stream().map(l -> layer(l.digest(), l.size(), l.mediaType()))
                 .toList();
         IndexedManifest.Image entry = new IndexedManifest.Image(image.digest(), Names.intern(image.mediaType()),
-                ArtifactKind.SIGNATURE, Names.layer(image.config().digest(), image.config().size(),
+                ArtifactKind.SIGNATURE, layer(image.config().digest(), image.config().size(),
                 image.config().mediaType()), layers, null, null, Map.of(), true, image.bytes(),
                 LayerNotes.of(image));
         manifests.putIfAbsent(entry.digest(), entry);
-        return Optional.of(digest);
+        return Optional.of(manifests.get(entry.digest()).digest());
     }
 
     /**
@@ -318,9 +325,44 @@ final class RepositoryReader {
             return known;
         }
         ImageConfig parsed = updater.config(repository, config.digest(), config.size());
-        ConfigFields fields = ConfigFields.of(parsed);
+        ConfigFields read = ConfigFields.of(parsed);
+        ConfigFields fields = new ConfigFields(read.created(), read.platform(), sharedLabels(read.labels()),
+                read.complete());
         configs.put(config.digest(), fields);
         return fields;
+    }
+
+    /**
+     * The descriptor as one copy per repository: a repository's tags share their base layers (and a re-read shares
+     * the previous snapshot's). Shared within this read only, like {@link #sharedLabels}.
+     */
+    Layer layer(String digest, long size, String mediaType) {
+        Layer read = Names.layer(digest, size, mediaType);
+        Layer prior = layers.putIfAbsent(read, read);
+        return prior == null ? read : prior;
+    }
+
+    /**
+     * The labels as one copy per repository: buildx writes the same labels into every platform's config, and values
+     * such as the source URL or the vendor repeat across tags. Shared within this read only, so nothing is kept
+     * once the snapshot is built (a global interner would cost more per unique value than it shares).
+     */
+    Map<String, String> sharedLabels(Map<String, String> labels) {
+        if (labels.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> known = labelMaps.get(labels);
+        if (known != null) {
+            return known;
+        }
+        Map<String, String> values = new HashMap<>(labels.size() * 2);
+        labels.forEach((k, v) -> {
+            String prior = labelValues.putIfAbsent(v, v);
+            values.put(k, prior == null ? v : prior);
+        });
+        Map<String, String> copy = Map.copyOf(values);
+        Map<String, String> prior = labelMaps.putIfAbsent(copy, copy);
+        return prior == null ? copy : prior;
     }
 
     TagSummary summary(String tag, IndexedManifest m) {
