@@ -26,8 +26,12 @@ WORKDIR /app
 # Libraries change less often than the application jar: separate layers.
 COPY --from=build /build/target/libs/ /app/libs/
 COPY --from=build /build/target/catalog.jar /app/catalog.jar
+# Class-data sharing: a training start (the service stops once it listens; no registry is needed) archives the
+# classes a start loads, so every pod maps them instead of parsing and verifying them: about half the CPU of a start
+# and a second less to ready (README, "Restarts"). A JVM that cannot use the archive starts without it.
+RUN java -XX:ArchiveClassesAtExit=/app/catalog.jsa -Dcatalog.training-run=true -jar /app/catalog.jar
 USER 10001:10001
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
+ENV JAVA_TOOL_OPTIONS="-XX:SharedArchiveFile=/app/catalog.jsa -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
     CATALOG_CONFIG=/etc/catalog/application.yaml
 EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/app/catalog.jar"]

@@ -40,8 +40,9 @@ class LayoutBrowserIT {
 
     @BeforeAll
     static void start() {
+        // deletes on: the delete previews and the retention page are checked too
         app = BrowserApp.start(1400, 1000,
-                k8s -> k8s.addUser(TOKEN, "layout@example.com").grant("layout@example.com", "*", "*", null));
+                k8s -> k8s.addUser(TOKEN, "layout@example.com").grant("layout@example.com", "*", "*", null), true);
         seeded = app.seeded();
         browser = app.browser();
         TestPusher.Image image = seeded.nested();
@@ -68,13 +69,22 @@ class LayoutBrowserIT {
         TestPusher.Image nested = seeded.nested();
         TestPusher.Index index = seeded.multiArch();
         // page → the cells that must be on screen (CSS selectors, each matching at least one element)
-        Map<String, List<String>> pages = Map.of(
-                "/", List.of("#repositories th[scope=row] a", "#repositories .size-text", "#repositories time"),
-                "/repositories/" + index.repository(), List.of("table.tags .tag-name", "table.tags .digest-value",
-                        "table.tags .size-text", "table.tags time"),
-                "/runs", List.of("table.runs td a code", "table.runs .phase", "table.runs .stop-form button"),
-                "/runs/" + runName, List.of("#run-headline", "h1", "#run-stop"),
-                "/nodes", List.of("table.nodes td code", "table.nodes .badge"));
+        String nestedTag = "/repositories/" + nested.repository() + "/tags/" + nested.tag();
+        String indexTag = "/repositories/" + index.repository() + "/tags/" + index.tag();
+        String repositoryPage = "/repositories/" + index.repository();
+        Map<String, List<String>> pages = Map.ofEntries(
+                Map.entry("/", List.of("#repositories th[scope=row] a", "#repositories .size-text",
+                        "#repositories time")),
+                Map.entry(repositoryPage, List.of("table.tags .tag-name", "table.tags .digest-value",
+                        "table.tags .size-text", "table.tags time")),
+                Map.entry(nestedTag, List.of("h1", "table.layers .size-text")),
+                Map.entry(indexTag, List.of("h1")),
+                Map.entry(nestedTag + "/delete?mode=untag", List.of("#deletion-preview h1", "#deletion-digest")),
+                Map.entry(indexTag + "/delete?mode=image", List.of("#deletion-preview h1", "#deletion-digest")),
+                Map.entry("/retention", List.of("h1")),
+                Map.entry("/runs", List.of("table.runs td a code", "table.runs .phase", "table.runs .stop-form button")),
+                Map.entry("/runs/" + runName, List.of("#run-headline", "h1", "#run-stop")),
+                Map.entry("/nodes", List.of("table.nodes td code", "table.nodes .badge")));
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, List<String>> page : pages.entrySet()) {
             browser.get(app.base() + page.getKey());
@@ -98,7 +108,7 @@ class LayoutBrowserIT {
                     problems.add(where + ": " + cell + ": " + off);
                 }
             }
-            // a line may end inside a name only after / - . (or a space): never mid-word
+            // a line may end inside a name only after / - . (or a space; a media type also after +): never mid-word
             Object midWord = browser.executeScript("""
                     const names = document.querySelectorAll('main .mono-title, main th[scope=row] a, main td code, '
                         + 'main .tag-name, main dd code');
@@ -114,7 +124,7 @@ class LayoutBrowserIT {
                           if (rects.length === 0) continue;
                           const top = Math.round(rects[0].top);
                           // a digest (after the @ of a reference) is no name: it is cut where the line ends
-                          if (prevTop !== null && top > prevTop + 2 && !'/-. \\n'.includes(prevChar)
+                          if (prevTop !== null && top > prevTop + 2 && !'/-.+ \\n'.includes(prevChar)
                               && !/@[^/]*$/.test(before)) {
                             found.push(JSON.stringify(el.textContent.trim()) + ' breaks after '
                                 + JSON.stringify(prevChar));
@@ -129,7 +139,7 @@ class LayoutBrowserIT {
             }
             String shot = "layout-" + width + "-" + scheme + page.getKey().replaceAll("[^a-z0-9]+", "-");
             app.chromium().screenshot(shot);
-            if ("light".equals(scheme) && (page.getKey().equals("/") || page.getKey().startsWith("/repositories/"))) {
+            if ("light".equals(scheme) && (page.getKey().equals("/") || page.getKey().equals(repositoryPage))) {
                 copyToDocs(shot, (page.getKey().equals("/") ? "home-" : "repository-") + width + ".png");
             }
         }

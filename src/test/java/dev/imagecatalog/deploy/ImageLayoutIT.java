@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,11 +33,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What the image's runtime stage runs, run here without Docker: the Dockerfile's COPY lines laid out in a
  * temporary root (target/catalog.jar and target/libs as the build stage leaves them), started with its ENTRYPOINT,
  * configured by the chart's ConfigMap mounted where the Deployment mounts it and the Deployment's environment.
- * The chart's probe paths must then answer as the probes expect — liveness even while the registry is down.
+ * The chart's probe paths must then answer as the probes expect — liveness even while the registry is down. The
+ * stage's class-data training run runs first, and the service must load its classes from that archive.
  */
 class ImageLayoutIT {
 
     private static final Duration START = Duration.ofSeconds(60);
+    private static final String CLASS_LOAD_LOG = "class-load.log";
 
     @TempDir
     Path root;
@@ -49,6 +54,7 @@ class ImageLayoutIT {
             V1Container container = chart.one(V1Deployment.class).getSpec().getTemplate().getSpec().getContainers()
                     .getFirst();
             layOutImage();
+            runTrainingRun();
             Path config = mountConfigMap(chart, container);
             int port = LocalRegistry.freePort();
             Process service = start(container, config, port);
@@ -62,6 +68,9 @@ class ImageLayoutIT {
                 assertThat(status(base.resolve(liveness))).isEqualTo(200);
                 assertThat(awaitStatus(base.resolve(readiness), s -> s == 200, Duration.ofSeconds(10), service))
                         .isEqualTo(200);
+                // the image's JAVA_TOOL_OPTIONS map the training run's archive: the service's classes come from it
+                assertThat(Files.readString(root.resolve(CLASS_LOAD_LOG)))
+                        .containsPattern("dev\\.imagecatalog\\.Main source: shared objects file");
 
                 registry.stop();
 
@@ -96,6 +105,60 @@ class ImageLayoutIT {
                 Files.copy(source, target);
             }
         }
+    }
+
+    /**
+     * Runs the runtime stage's {@code RUN java …} line — the class-data training run — as the build would, paths in
+     * the root: it must end by itself and leave the archive the image's {@code JAVA_TOOL_OPTIONS} name.
+     */
+    private void runTrainingRun() throws Exception {
+        Stage runtime = DockerfileInstructions.read(Path.of("Dockerfile")).stages().getLast();
+        List<Instruction> runs = runtime.all("RUN").stream().filter(r -> r.arguments().startsWith("java ")).toList();
+        assertThat(runs).as("the training run").hasSize(1);
+        List<String> command = new ArrayList<>();
+        for (String word : runs.getFirst().arguments().split("\\s+")) {
+            command.add(inRootWords(word));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(root.resolve("training.log").toFile());
+        // the only local difference: the default port may be taken on a shared machine (a build has its own)
+        builder.environment().put("SERVER_PORT", Integer.toString(LocalRegistry.freePort()));
+        Process training = builder.start();
+        if (!training.waitFor(START.toSeconds(), TimeUnit.SECONDS)) {
+            training.destroyForcibly();
+            throw new AssertionError("the training run did not stop by itself:\n"
+                    + Files.readString(root.resolve("training.log")));
+        }
+        assertThat(training.exitValue()).as(Files.readString(root.resolve("training.log"))).isZero();
+        assertThat(inRoot(archive())).isNotEmptyFile();
+    }
+
+    /** The image's {@code JAVA_TOOL_OPTIONS} (its ENV line). */
+    private static String javaToolOptions() {
+        Stage runtime = DockerfileInstructions.read(Path.of("Dockerfile")).stages().getLast();
+        Matcher m = Pattern.compile("JAVA_TOOL_OPTIONS=\"([^\"]*)\"").matcher(runtime.all("ENV").stream()
+                .map(Instruction::arguments).collect(Collectors.joining(" ")));
+        assertThat(m.find()).as("ENV JAVA_TOOL_OPTIONS").isTrue();
+        return m.group(1);
+    }
+
+    /** The archive {@code JAVA_TOOL_OPTIONS} maps ({@code -XX:SharedArchiveFile=}). */
+    private static String archive() {
+        Matcher m = Pattern.compile("-XX:SharedArchiveFile=(\\S+)").matcher(javaToolOptions());
+        assertThat(m.find()).as("JAVA_TOOL_OPTIONS names a class-data archive").isTrue();
+        return m.group(1);
+    }
+
+    /** A word of an image command with its absolute path (alone or after {@code =}) moved into the root. */
+    private String inRootWords(String word) {
+        if (word.equals("java")) {
+            return ProcessHandle.current().info().command().orElseThrow();
+        }
+        int at = word.indexOf("=/");
+        if (at >= 0) {
+            return word.substring(0, at + 1) + inRoot(word.substring(at + 1));
+        }
+        return word.startsWith("/") ? inRoot(word).toString() : word;
     }
 
     private Path mountConfigMap(RenderedChart chart, V1Container container) throws IOException {
@@ -142,6 +205,12 @@ class ImageLayoutIT {
                 current-context: none
                 """);
         env.put("KUBECONFIG", kubeconfig.toString());
+        List<String> options = new ArrayList<>();
+        for (String word : javaToolOptions().split("\\s+")) {
+            options.add(inRootWords(word));
+        }
+        options.add("-Xlog:class+load=info:file=" + root.resolve(CLASS_LOAD_LOG));
+        env.put("JAVA_TOOL_OPTIONS", String.join(" ", options));
         return builder.start();
     }
 
