@@ -21,7 +21,8 @@
 # Usage: scripts/bench.sh [--only all|crawl|preflight|load-heap] [--shape simple|realistic] [--concurrency N|default[,N…]]
 #                         [--repos N] [--tags M] [--big-tags B] [--wrk-seconds S] [--label TEXT]
 # Environment (same meaning): REPOS (500), TAGS (10), BIG_TAGS (3000), WRK_SECONDS (10), WRK_CONNECTIONS (32),
-# RECONCILE_INTERVAL (PT20S), SERVICE_JVM_OPTIONS (-Xmx384m -XX:+UseG1GC), COLD_ROUNDS (3: floor and cold index
+# RECONCILE_INTERVAL (PT20S), SERVICE_JVM_OPTIONS (-Xmx384m -XX:+UseG1GC; the class-data archive is added unless
+# SERVICE_CDS=off), COLD_ROUNDS (3: floor and cold index
 # rounds, medians compared), BENCH_SHAPE (simple), BENCH_CONCURRENCY (default), BENCH_LABEL, BENCH_OUT
 # (bench/RESULTS.md; bench/RESULTS-crawl-<shape>.md with --only crawl), BENCH_ONLY (all), PREFLIGHT_NODES (100),
 # PREFLIGHT_PODS (10000), PREFLIGHT_VIEWERS (10), PREFLIGHT_SECONDS (60), LOAD_HEAP_SIZES (2000x10,10000x10).
@@ -39,6 +40,7 @@ WRK_SECONDS=${WRK_SECONDS:-10}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 RECONCILE_INTERVAL=${RECONCILE_INTERVAL:-PT20S}
 SERVICE_JVM_OPTIONS=${SERVICE_JVM_OPTIONS:--Xmx384m -XX:+UseG1GC}
+SERVICE_CDS=${SERVICE_CDS:-on}
 COLD_ROUNDS=${COLD_ROUNDS:-3}
 BENCH_LABEL=${BENCH_LABEL:-}
 BENCH_OUT=${BENCH_OUT:-}
@@ -74,6 +76,7 @@ done
 [[ "$BENCH_SHAPE" =~ ^(simple|realistic)$ ]] || die "--shape takes simple or realistic, not: $BENCH_SHAPE"
 [[ "$LOAD_HEAP_SIZES" =~ ^[1-9][0-9]*x[1-9][0-9]*(,[1-9][0-9]*x[1-9][0-9]*)*$ ]] \
   || die "LOAD_HEAP_SIZES takes repositoriesxtags, comma-separated (e.g. 2000x10), not: $LOAD_HEAP_SIZES"
+[[ "$SERVICE_CDS" =~ ^(on|off)$ ]] || die "SERVICE_CDS takes on or off, not: $SERVICE_CDS"
 [[ "$BENCH_CONCURRENCY" =~ ^(default|[1-9][0-9]*)(,(default|[1-9][0-9]*))*$ ]] \
   || die "--concurrency takes numbers or default, comma-separated, not: $BENCH_CONCURRENCY"
 if [[ -z "$BENCH_OUT" ]]; then
@@ -127,6 +130,20 @@ if [[ "$BENCH_ONLY" != preflight && "$BENCH_ONLY" != load-heap ]]; then
     log "building $jar"
     ./mvnw -B -q -DskipTests package
   fi
+fi
+# The image starts the service from a class-data archive made by a training start (Dockerfile); the benchmark makes
+# the same archive for this jar and JDK, so a start is measured as it happens in a pod. SERVICE_CDS=off measures
+# starts without it.
+if [[ "$BENCH_ONLY" != preflight && "$BENCH_ONLY" != load-heap && "$SERVICE_CDS" == on ]]; then
+  archive=target/catalog.jsa
+  if [[ ! -f "$archive" || "$jar" -nt "$archive" ]]; then
+    log "training the class-data archive $archive (a start that stops once it listens)"
+    rm -f "$archive"
+    SERVER_HOST=127.0.0.1 SERVER_PORT=0 REGISTRY_URL=http://127.0.0.1:9 \
+      java -XX:ArchiveClassesAtExit="$archive" -Dcatalog.training-run=true -jar "$jar" >target/catalog-training.log 2>&1 \
+      || die "the training start failed: see target/catalog-training.log"
+  fi
+  SERVICE_JVM_OPTIONS="$SERVICE_JVM_OPTIONS -XX:SharedArchiveFile=$archive"
 fi
 log "compiling the benchmark (test sources) and resolving its class path"
 ./mvnw -B -q test-compile
