@@ -57,6 +57,8 @@ class AttachedIT {
     private static Sidecar sbom;
     private static Sidecar orphan;
     private static byte[] spdx;
+    private static final String BIG_REPO = "big/app";
+    private static Sidecar bigSbom;
     private static TestPusher.Image fallbackSubject;
     private static TestPusher.Blob fallbackSbom;
     private static String fallbackArtifact;
@@ -103,6 +105,11 @@ class AttachedIT {
                 .getBytes(StandardCharsets.UTF_8);
         pusher.pushManifest("fallback/app", fallbackSubject.digest().replace(':', '-'), TestPusher.OCI_INDEX,
                 fallbackIndex);
+        // an SBOM one byte over the download cap (real ones of large images run to megabytes)
+        TestPusher.Image big = pusher.pushOciImage(BIG_REPO, "1.0", Arch.AMD64, Map.of());
+        String prefix = "{\"spdxVersion\":\"SPDX-2.3\",\"comment\":\"";
+        bigSbom = cosign.sbom(BIG_REPO, big.digest(), CosignSidecars.SPDX, (prefix
+                + "x".repeat(1024 * 1024 + 1 - prefix.length() - 2) + "\"}").getBytes(StandardCharsets.UTF_8));
         catalog = RegistryCatalog.create(RegistrySettings.of(registry.url(), registry.hostPort()));
         catalog.crawl();
         ReadOnlyApp.setup(builder, catalog);
@@ -233,6 +240,23 @@ class AttachedIT {
         HttpResponse<String> bad = get("/api/repositories/" + REPO + "/attached/not-a-digest");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("not a digest");
+    }
+
+    @Test
+    void documentOverTheCap_isRefusedWith413_andThePageGivesTheCommandThatFetchesIt() throws Exception {
+        String digest = bigSbom.layers().get(0).digest();
+        assertThat(bigSbom.layers().get(0).size()).isEqualTo(1024 * 1024 + 1);
+
+        HttpResponse<String> refused = get("/api/repositories/" + BIG_REPO + "/attached/" + digest);
+        String page = get("/repositories/" + BIG_REPO + "/tags/1.0").body();
+
+        // the limit is this service's: no 502 (that would blame the registry), and the way around it is named
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(refused.body()).contains("1048577 bytes", "oras blob fetch", BIG_REPO + "@" + digest);
+        String section = page.substring(page.indexOf("id=\"attached\""));
+        assertThat(section).contains("attached-too-large", "oras blob fetch --output " + digest.replace(':', '-')
+                        + ".json " + registry.hostPort() + "/" + BIG_REPO + "@" + digest)
+                .doesNotContain("/api/repositories/" + BIG_REPO + "/attached/" + digest);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.imagecatalog.web.catalog;
 
 
 import dev.imagecatalog.catalog.AttachedDocument;
+import dev.imagecatalog.catalog.index.Attached;
 import dev.imagecatalog.catalog.Catalog;
 import dev.imagecatalog.registry.Digests;
 import dev.imagecatalog.web.http.Html;
@@ -27,6 +28,12 @@ final class AttachedDownload {
     private AttachedDownload() {
     }
 
+    /** The command that fetches a document from the registry itself ({@code pullHost} null: {@code <registry>}). */
+    static String fetchCommand(String pullHost, String repository, String digest) {
+        return "oras blob fetch --output " + digest.replace(':', '-') + ".json "
+                + (pullHost == null ? "<registry>" : pullHost) + "/" + repository + "@" + digest;
+    }
+
     static void send(ServerResponse res, Catalog catalog, String repository, String digest) {
         if (!RepositoryPath.isRepositoryName(repository)) {
             throw WebException.badRequest("\"" + repository + "\" is not a valid repository name "
@@ -34,6 +41,13 @@ final class AttachedDownload {
         }
         if (!Digests.isValid(digest)) {
             throw WebException.badRequest("\"" + digest + "\" is not a digest (sha256:<64 hex digits>).");
+        }
+        Attached attached = catalog.attachments(repository).document(digest);
+        if (attached != null && attached.size() > MAX_BYTES) {
+            // our limit, not the registry's fault (a 502 would say so): the answer names the way around it
+            throw WebException.tooLarge("The document " + digest + " has "
+                    + attached.size() + " bytes, more than the " + MAX_BYTES + " this service serves. Fetch it from "
+                    + "the registry: " + fetchCommand(null, repository, digest));
         }
         AttachedDocument doc = catalog.attachedDocument(repository, digest, MAX_BYTES);
         boolean json = doc.attached().json();

@@ -38,7 +38,7 @@ public final class AttachedViews {
     /** One attached document on the tag page. */
     public record Row(String kind, String digest, String shortDigest, String size, String sizeExact, String mediaType,
                String format, String predicateType, String identity, String issuer, String source, String tag,
-               String tagHref, String href) {
+               String tagHref, String href, String fetch) {
     }
 
     static Badge badge(Attached.Kind kind) {
@@ -97,14 +97,19 @@ public final class AttachedViews {
     }
 
     /** The tag page's part: what is attached, and whether the tag itself is a sidecar. */
-    static Map<String, Object> tag(String repository, List<Attached> attached, Attachments.Sidecar sidecar) {
+    static Map<String, Object> tag(String repository, String pullHost, List<Attached> attached,
+                                   Attachments.Sidecar sidecar) {
         List<Row> rows = new ArrayList<>();
         for (Attached a : attached) {
+            // a document over the download cap gets the command that fetches it from the registry, not a link
+            // that could only be refused
+            boolean served = a.size() <= AttachedDownload.MAX_BYTES;
             rows.add(new Row(badge(a.kind()).label(), a.digest(), Formats.shortDigest(a.digest()),
                     Formats.size(a.size()), Formats.exactBytes(a.size()), nz(a.mediaType()), nz(a.format()),
                     nz(a.predicateType()), nz(a.identity()), nz(a.issuer()), source(a.source()), nz(a.tag()),
                     a.tag() == null ? "" : Links.tag(repository, a.tag()),
-                    Links.attachedDocument(repository, a.digest())));
+                    served ? Links.attachedDocument(repository, a.digest()) : "",
+                    served ? "" : AttachedDownload.fetchCommand(pullHost, repository, a.digest())));
         }
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("rows", rows);

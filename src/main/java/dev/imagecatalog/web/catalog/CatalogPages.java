@@ -245,7 +245,7 @@ public final class CatalogPages implements HttpService {
         model.put("capped", view.platformsCapped());
         model.put("freed", view.freedBytes() == null ? ""
                 : Formats.size(view.freedBytes()) + " (" + Formats.exactBytes(view.freedBytes()) + ")");
-        model.put("attached", AttachedViews.tag(repository, view.attached(), view.sidecar()));
+        model.put("attached", AttachedViews.tag(repository, pullHost, view.attached(), view.sidecar()));
         runSection.addTo(model, req, res, detail, form, error);
         deleteSection.addTo(model, req, detail);
         model.put("compareWith", CompareControl.of(catalog, detail));

@@ -37,6 +37,14 @@ public final class WebException extends RuntimeException {
         return new WebException(Status.MISDIRECTED_REQUEST_421, message);
     }
 
+    /**
+     * 413: the answer would be larger than this service serves (an attached document over its download cap) — the
+     * limit is ours, so no 502; the reason names the way around it.
+     */
+    public static WebException tooLarge(String message) {
+        return new WebException(Status.REQUEST_ENTITY_TOO_LARGE_413, message);
+    }
+
     /** 404 with the reason. */
     public static WebException notFound(String message) {
         return new WebException(Status.NOT_FOUND_404, message);
