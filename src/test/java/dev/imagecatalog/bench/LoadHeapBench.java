@@ -32,9 +32,6 @@ public final class LoadHeapBench {
     private static final long MIB = 1024 * 1024;
     private static final long GOAL_PER_TAG = 2048;
 
-    private record Probe(boolean loaded, long tags, long before, long after, long millis) {
-    }
-
     private final String collector;
     private final List<String> rows = new ArrayList<>();
 
@@ -52,7 +49,7 @@ public final class LoadHeapBench {
         }
         LoadHeapBench bench = new LoadHeapBench(params.get("gc"));
         Path dir = Files.createTempDirectory("load-heap-bench");
-        long baseline = bench.probe(null, 256 * MIB).before();
+        long baseline = bench.probe(null, 256 * MIB).orElseThrow().heapBefore();
         for (String size : params.get("sizes").split(",")) {
             String[] rt = size.split("x");
             bench.measure(dir, Integer.parseInt(rt[0]), Integer.parseInt(rt[1]), baseline);
@@ -71,43 +68,43 @@ public final class LoadHeapBench {
         System.gc();
         // the upper end: 8 KB per tag over the baseline, doubled until the load fits
         long high = roundUp(baseline + 8 * 1024L * repositories * tags);
-        Probe fits = probe(file, high);
-        while (!fits.loaded()) {
+        Optional<LoadProbe.Result> loaded = probe(file, high);
+        while (loaded.isEmpty()) {
             high *= 2;
-            fits = probe(file, high);
+            loaded = probe(file, high);
         }
+        LoadProbe.Result fits = loaded.get();
         long low = roundUp(baseline);
         while (high - low > MIB) {
             long mid = (low + high) / 2 / MIB * MIB;
-            Probe p = probe(file, mid);
-            if (p.loaded()) {
+            Optional<LoadProbe.Result> p = probe(file, mid);
+            if (p.isPresent()) {
                 high = mid;
-                fits = p;
+                fits = p.get();
             } else {
                 low = mid;
             }
         }
         long budget = roundUp(baseline + GOAL_PER_TAG * fits.tags());
-        Probe inBudget = probe(file, budget);
-        Probe roomy = probe(file, 4 * high);
+        boolean inBudget = probe(file, budget).isPresent();
+        long millis = probe(file, 4 * high).orElseThrow().millis();
         long peakPerTag = (high - baseline) / fits.tags();
-        long retainedPerTag = (fits.after() - fits.before()) / fits.tags();
+        long retainedPerTag = (fits.heapAfter() - fits.heapBefore()) / fits.tags();
         rows.add("| " + repositories + " × " + tags + " (" + fits.tags() + " tags) | " + mib(bytes) + " | "
                 + retainedPerTag + " B | " + mib(high) + " | " + peakPerTag + " B | "
-                + (inBudget.loaded() ? "loads in " + mib(budget) : "**fails** in " + mib(budget)) + " | "
-                + roomy.millis() + " ms | " + (peakPerTag < GOAL_PER_TAG && inBudget.loaded() ? "met" : "NOT met")
+                + (inBudget ? "loads in " + mib(budget) : "**fails** in " + mib(budget)) + " | "
+                + millis + " ms | " + (peakPerTag < GOAL_PER_TAG && inBudget ? "met" : "NOT met")
                 + " |");
         Files.delete(file);
     }
 
     /** Runs {@link LoadProbe} on {@code file} (none: the baseline) in a heap of {@code heap} bytes. */
-    private Probe probe(Path file, long heap) throws IOException, InterruptedException {
+    private Optional<LoadProbe.Result> probe(Path file, long heap) throws IOException, InterruptedException {
         Optional<LoadProbe.Result> r = LoadProbe.run(file, heap, Arrays.asList(collector.split(" ")));
         if (r.isEmpty()) {
             System.out.println("  " + heap / MIB + " MiB: out of heap");
-            return new Probe(false, 0, 0, 0, 0);
         }
-        return new Probe(true, r.get().tags(), r.get().heapBefore(), r.get().heapAfter(), r.get().millis());
+        return r;
     }
 
     private String markdown(long baseline) {
