@@ -59,8 +59,11 @@ final class RepositoryReader {
                 m.forEachBlob(l -> layers.putIfAbsent(l, l));
                 if (m instanceof IndexedManifest.Image image && image.kind() == ArtifactKind.IMAGE
                         && image.config() != null) {
+                    // the previous snapshot's maps are already one per repository: taken as they are, not copied
+                    labelMaps.putIfAbsent(image.labels(), image.labels());
+                    image.labels().values().forEach(v -> labelValues.putIfAbsent(v, v));
                     configs.put(image.config().digest(), new ConfigFields(image.created(), image.platform(),
-                            sharedLabels(image.labels()), image.labelsComplete()));
+                            labelMaps.get(image.labels()), image.labelsComplete()));
                 }
             }
         }
