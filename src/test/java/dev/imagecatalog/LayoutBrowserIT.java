@@ -88,6 +88,11 @@ class LayoutBrowserIT {
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, List<String>> page : pages.entrySet()) {
             browser.get(app.base() + page.getKey());
+            // seen once in a full run on a loaded machine: after asking for "/nodes" the browser still showed the home
+            // page (cause not found). Ask once more: a real redirect would show again and fail the checks below
+            if (!browser.getCurrentUrl().endsWith(page.getKey())) {
+                browser.get(app.base() + page.getKey());
+            }
             String where = width + " px " + scheme + " " + page.getKey();
             long scrollWidth = number("return document.documentElement.scrollWidth;");
             long clientWidth = number("return document.documentElement.clientWidth;");
