@@ -27,11 +27,11 @@ class IndexMemoryTest {
     @Test
     void indexedTag_retainsLessThanTwoKilobytes() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long before = usedAfterGc(memory);
+        long before = LoadProbe.usedAfterGc(memory);
 
         RegistryIndex index = SyntheticIndex.realistic(REPOSITORIES, TAGS_PER_REPOSITORY);
 
-        long after = usedAfterGc(memory);
+        long after = LoadProbe.usedAfterGc(memory);
         long tags = index.status().tags();
         long perTag = (after - before) / tags;
         System.out.printf("index: %d tags, %d manifests, %d bytes retained per tag%n", tags,
@@ -64,14 +64,5 @@ class IndexMemoryTest {
                         + " bytes per tag").orElse(": out of heap"));
         assertThat(loaded).as("the load in %d MiB", heap / MIB).isPresent();
         assertThat(loaded.get().tags()).isEqualTo(tags);
-    }
-
-    private static long usedAfterGc(MemoryMXBean memory) {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 }

@@ -108,7 +108,8 @@ public final class LoadProbe {
                 + " millis " + millis);
     }
 
-    private static long usedAfterGc(MemoryMXBean memory) {
+    /** Heap used after GC: the least of a few full collections. */
+    static long usedAfterGc(MemoryMXBean memory) {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
             System.gc();

@@ -9,6 +9,7 @@ import java.util.Random;
 
 import dev.imagecatalog.registry.ArtifactKind;
 import dev.imagecatalog.registry.Layer;
+import dev.imagecatalog.registry.MediaTypes;
 import dev.imagecatalog.registry.Platform;
 import dev.imagecatalog.registry.TagSummary;
 
@@ -23,12 +24,7 @@ import dev.imagecatalog.registry.TagSummary;
  */
 public final class SyntheticIndex {
 
-    private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-    private static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-    private static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
     private static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
-    private static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-    private static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
     private static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
     private static final String IN_TOTO = "application/vnd.in-toto+json";
     private static final String SPDX = "https://spdx.dev/Document";
@@ -78,8 +74,9 @@ public final class SyntheticIndex {
                 List<Layer> layers = List.of(base(reader, bases.get(p).get(0), layerType),
                         base(reader, bases.get(p).get(1), layerType), layer(reader, random, layerType));
                 IndexedManifest.Image image = new IndexedManifest.Image(digest(random),
-                        Names.intern(docker ? DOCKER_MANIFEST : OCI_MANIFEST), ArtifactKind.IMAGE,
-                        reader.layer(digest(random), 1_000 + random.nextInt(6_000), docker ? DOCKER_CONFIG : OCI_CONFIG),
+                        Names.intern(docker ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST), ArtifactKind.IMAGE,
+                        reader.layer(digest(random), 1_000 + random.nextInt(6_000),
+                                docker ? MediaTypes.DOCKER_CONFIG : MediaTypes.OCI_CONFIG),
                         layers, platform, created, reader.sharedLabels(labels), true, 600 + random.nextInt(600));
                 reader.manifests.put(image.digest(), image);
                 single = image;
@@ -91,7 +88,8 @@ public final class SyntheticIndex {
                 }
             }
             IndexedManifest tagged = multi
-                    ? new IndexedManifest.Index(digest(random), Names.intern(OCI_INDEX), List.copyOf(children),
+                    ? new IndexedManifest.Index(digest(random), Names.intern(MediaTypes.OCI_INDEX),
+                            List.copyOf(children),
                             List.copyOf(attestations), false, 800 + 400 * platforms.size())
                     : single;
             reader.manifests.put(tagged.digest(), tagged);
@@ -104,8 +102,9 @@ public final class SyntheticIndex {
     private static IndexedManifest.Image attestation(RepositoryReader reader, Random random, String subject) {
         Layer sbom = reader.layer(digest(random), 10_000 + random.nextInt(90_000), IN_TOTO);
         Layer provenance = reader.layer(digest(random), 2_000 + random.nextInt(8_000), IN_TOTO);
-        return new IndexedManifest.Image(digest(random), Names.intern(OCI_MANIFEST), ArtifactKind.SIGNATURE,
-                reader.layer(digest(random), 200 + random.nextInt(300), OCI_CONFIG), List.of(sbom, provenance),
+        return new IndexedManifest.Image(digest(random), Names.intern(MediaTypes.OCI_MANIFEST),
+                ArtifactKind.SIGNATURE, reader.layer(digest(random), 200 + random.nextInt(300), MediaTypes.OCI_CONFIG),
+                List.of(sbom, provenance),
                 Names.platform(UNKNOWN), null, Map.of(), true, 800 + subject.length(),
                 List.of(new IndexedManifest.LayerNote(sbom.digest(), Names.intern(SPDX), false, null, null),
                         new IndexedManifest.LayerNote(provenance.digest(), Names.intern(SLSA), false, null, null)));

@@ -33,12 +33,7 @@ class ImagesInUseTest {
     @Test
     void cached_aFailedList_isRethrownAsItIs_andTheNextCallAsksAgain() {
         AtomicInteger lists = new AtomicInteger();
-        ImagesInUse cached = ImagesInUse.cached(() -> {
-            if (lists.incrementAndGet() == 1) {
-                throw new IllegalStateException("cluster unreachable");
-            }
-            return USED;
-        }, Duration.ofMinutes(1));
+        ImagesInUse cached = failingOnce(lists);
 
         assertThatThrownBy(cached::byDigest).isInstanceOf(IllegalStateException.class)
                 .hasMessage("cluster unreachable");
@@ -52,15 +47,20 @@ class ImagesInUseTest {
         // dropping it themselves, some of these rounds handed the next caller the kept failure
         for (int round = 0; round < 2_000; round++) {
             AtomicInteger lists = new AtomicInteger();
-            ImagesInUse cached = ImagesInUse.cached(() -> {
-                if (lists.incrementAndGet() == 1) {
-                    throw new IllegalStateException("cluster unreachable");
-                }
-                return USED;
-            }, Duration.ofMinutes(1));
+            ImagesInUse cached = failingOnce(lists);
 
             assertThatThrownBy(cached::byDigest).hasMessage("cluster unreachable");
             assertThat(cached.byDigest()).as("round %d", round).isEqualTo(USED);
         }
+    }
+
+    /** A cluster whose first pod list fails, cached for a minute. */
+    private static ImagesInUse failingOnce(AtomicInteger lists) {
+        return ImagesInUse.cached(() -> {
+            if (lists.incrementAndGet() == 1) {
+                throw new IllegalStateException("cluster unreachable");
+            }
+            return USED;
+        }, Duration.ofMinutes(1));
     }
 }
